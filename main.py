@@ -1,0 +1,117 @@
+"""Tapdesk's entry point: wiring only (settings, database, PWA, pages, ui.run) and the `tapdesk` CLI."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from nicegui import app, ui
+
+from models import db, settings
+
+ROOT = Path(__file__).parent
+
+
+def setup() -> None:
+    """Register start-up, static files, the PWA shell and every page (idempotent per process run)."""
+    import pages  # noqa: F401  (importing registers the @ui.page routes)
+    import pwa
+
+    app.on_startup(_startup)
+    app.on_shutdown(db.stop)
+    app.add_static_files('/static', ROOT / 'static', max_cache_age=3600)
+    pwa.setup(app)
+    pages.setup(app)
+
+
+async def _startup() -> None:
+    await db.start()
+    if settings.settings.demo:
+        from models import demo
+
+        sign_ins = await demo.seed()
+        print('\nDemo sign-ins (password "demo"):', flush=True)
+        for role, name, email in sign_ins:
+            print(f'  {role:<11} {name:<16} {email}', flush=True)
+
+
+def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
+    s = settings.reload()
+    setup()
+    ui.run(
+        host=host,
+        port=port,
+        title='Tapdesk',
+        favicon=ROOT / 'static' / 'icons' / 'icon-192.png',
+        dark=None,  # follows the system
+        tailwind=False,  # Quasar's classes are enough; saves ~67 KB gzipped on every phone
+        storage_secret=settings.secret('session'),
+        session_middleware_kwargs={'https_only': s.https_only, 'same_site': 'lax', 'max_age': s.session_days * 86400},
+        reconnect_timeout=s.reconnect_timeout,
+        reload=False,
+        show=False,
+        show_welcome_message=False,
+        language='en-GB',
+    )
+
+
+def cli(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog='tapdesk', description='Tapdesk service desk')
+    sub = parser.add_subparsers(dest='command', required=True)
+    p_serve = sub.add_parser('serve', help='start the web app')
+    p_serve.add_argument('--host', default=os.environ.get('TAPDESK_HOST', '127.0.0.1'))
+    p_serve.add_argument('--port', type=int, default=int(os.environ.get('TAPDESK_PORT', '8080')))
+    p_serve.add_argument('--demo', action='store_true', help='seed demo data (idempotent) and print the sign-ins')
+    sub.add_parser('migrate', help='bring the database schema up to date')
+    p_user = sub.add_parser('createuser', help='add a person')
+    p_user.add_argument('--email', required=True)
+    p_user.add_argument('--name', required=True)
+    p_user.add_argument('--role', choices=['requester', 'technician', 'manager'], default='requester')
+    p_user.add_argument('--category', help='requester category name (created if missing)')
+    p_user.add_argument('--password', help='read from the terminal (or TAPDESK_PASSWORD) when not given')
+    args = parser.parse_args(argv)
+
+    if args.command == 'serve':
+        if args.demo:
+            os.environ['TAPDESK_DEMO'] = '1'
+        serve(args.host, args.port)
+    elif args.command == 'migrate':
+        asyncio.run(db.migrate())
+        print('The database is up to date.')
+    elif args.command == 'createuser':
+        password = args.password or os.environ.get('TAPDESK_PASSWORD') or getpass.getpass('Password: ')
+        sys.exit(asyncio.run(_createuser(args, password)))
+
+
+async def _createuser(args: argparse.Namespace, password: str) -> int:
+    from models import errors, users
+
+    await db.start()
+    try:
+        category_id = None
+        if args.category:
+            category = await users.Category.get_or_none(name=args.category)
+            category = category or await users.create_category(args.category, actor=None)
+            category_id = category.id
+        user = await users.create_user(
+            email=args.email, name=args.name, password=password, role=users.Role(args.role),
+            category_id=category_id, actor=None,
+        )
+        print(f'Added {user.name} <{user.email}> as {user.role.value}.')
+        return 0
+    except errors.DomainError as e:
+        print(f'Not added: {e}', file=sys.stderr)
+        return 1
+    finally:
+        await db.stop()
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    if os.environ.get('NICEGUI_USER_SIMULATION'):
+        serve()  # NiceGUI's `user` test fixture runs this file; ui.run only records the configuration then
+    elif __name__ == '__main__':
+        cli()

@@ -1,0 +1,116 @@
+"""The service catalog: what a requester can ask for, by requester category."""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from .errors import Invalid, NotFound, require
+from .users import Category, User
+
+_ICON = re.compile(r'^[a-z0-9_]{1,40}$')
+
+
+class Priority(IntEnum):
+    """Stored as a number so that the queue can sort by it in the database."""
+
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    URGENT = 4
+
+    @property
+    def words(self) -> str:
+        return self.name.capitalize()
+
+
+class Service(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=80)
+    description = fields.CharField(max_length=200, default='')
+    icon = fields.CharField(max_length=40, default='support_agent')  # a Material icon name
+    default_priority = fields.IntEnumField(Priority, default=Priority.NORMAL)
+    active = fields.BooleanField(default=True)
+    categories: fields.ManyToManyRelation[Category] = fields.ManyToManyField(
+        'models.Category', related_name='services', through='service_category'
+    )
+
+    class Meta:
+        table = 'service'
+        ordering = ['name']
+
+
+async def services_for(viewer: User) -> list[Service]:
+    """The catalog as this person may use it: requesters only see their category's services."""
+    query = Service.filter(active=True)
+    if not viewer.can_work_tickets:
+        if viewer.category_id is None:
+            return []
+        query = query.filter(categories__id=viewer.category_id)
+    return await query.distinct()
+
+
+async def usable_service(viewer: User, service_id: int) -> Service:
+    """The one rule of who may report on a service, used by every write."""
+    query = Service.filter(id=service_id, active=True)
+    if not viewer.can_work_tickets:
+        query = query.filter(categories__id=viewer.category_id or -1)
+    service = await query.first()
+    if service is None:
+        raise NotFound('This service is not available to you.', field='service')
+    return service
+
+
+async def all_services(*, actor: User) -> list[Service]:
+    require(actor.can_work_tickets, 'Only staff can see the whole catalog.')
+    return await Service.all().prefetch_related('categories')
+
+
+async def save_service(
+    *,
+    actor: User | None,
+    name: str,
+    description: str = '',
+    icon: str = 'support_agent',
+    default_priority: Priority = Priority.NORMAL,
+    category_ids: list[int],
+    active: bool = True,
+    service_id: int | None = None,
+) -> Service:
+    """Create (no `service_id`) or change a service and the categories that see it."""
+    if actor is not None:
+        require(actor.is_manager, 'Only managers can change the catalog.')
+    name, description, icon = name.strip(), description.strip(), icon.strip() or 'support_agent'
+    if not name:
+        raise Invalid('Please give the service a name.', field='name')
+    if len(name) > 80:
+        raise Invalid('Keep the name under 80 characters.', field='name')
+    if len(description) > 200:
+        raise Invalid('Keep the description under 200 characters.', field='description')
+    if not _ICON.match(icon):
+        raise Invalid('Use a Material icon name such as "wifi" or "print".', field='icon')
+    categories = await Category.filter(id__in=category_ids)
+    if len(categories) != len(set(category_ids)):
+        raise Invalid('One of the categories does not exist.', field='categories')
+    async with in_transaction():
+        if service_id is None:
+            service = await Service.create(
+                name=name, description=description, icon=icon, default_priority=Priority(default_priority), active=active
+            )
+        else:
+            service = await Service.get_or_none(id=service_id)
+            if service is None:
+                raise NotFound('That service does not exist.')
+            service.update_from_dict(
+                {'name': name, 'description': description, 'icon': icon, 'active': active,
+                 'default_priority': Priority(default_priority)}
+            )
+            await service.save()
+            await service.categories.clear()
+        if categories:
+            await service.categories.add(*categories)
+    return service

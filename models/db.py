@@ -1,0 +1,66 @@
+"""Database wiring: Tortoise config, migrations, start and stop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api import migrate as run_migrations
+
+from . import MODEL_MODULES, settings
+
+
+def config(url: str | None = None) -> dict[str, Any]:
+    url = url or settings.settings.database_url
+    if url.startswith('sqlite://') and url != 'sqlite://:memory:':
+        # WAL lets readers run beside the writer; the busy timeout waits out a CLI writing meanwhile.
+        sep = '&' if '?' in url else '?'
+        url = f'{url}{sep}journal_mode=WAL&busy_timeout=5000&foreign_keys=ON'
+    return {
+        'connections': {'default': url},
+        'apps': {'models': {'models': MODEL_MODULES, 'default_connection': 'default', 'migrations': 'models.migrations'}},
+        'use_tz': True,
+        'timezone': 'UTC',
+    }
+
+
+def _prepare(url: str) -> None:
+    if url.startswith('sqlite://') and url != 'sqlite://:memory:':
+        settings.settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+async def migrate(url: str | None = None) -> None:
+    """Bring the schema up to date; never drops data."""
+    url = url or settings.settings.database_url
+    _prepare(url)
+    async with TortoiseContext():  # its own context: the app's connections are not touched
+        await run_migrations(config=config(url))
+
+
+_app_context: TortoiseContext | None = None
+
+
+async def start(url: str | None = None) -> None:
+    """Migrate, then connect for the app (idempotent: NiceGUI's test fixture re-runs start-up)."""
+    global _app_context
+    if _app_context is not None:
+        return
+    await migrate(url)
+    ctx = TortoiseContext().__enter__()
+    # The global fallback lets every request task see the context set up in the start-up task.
+    await ctx.init(config=config(url), _enable_global_fallback=True)
+    _app_context = ctx
+
+
+async def stop() -> None:
+    global _app_context
+    if _app_context is not None:
+        ctx, _app_context = _app_context, None
+        await ctx.close_connections()
+        try:
+            ctx.__exit__(None, None, None)
+        except ValueError:  # stopped from another task than the one that started it: nothing to restore
+            pass
+
+
+TORTOISE_ORM = config('sqlite://:memory:')  # for `tortoise -c models.db.TORTOISE_ORM makemigrations`

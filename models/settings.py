@@ -1,0 +1,68 @@
+"""One settings object, read from the environment (TAPDESK_*) in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    max_upload_mb: float
+    https_only: bool
+    demo: bool
+    lockout_after: int
+    lockout_minutes: int
+    session_days: int
+    reconnect_timeout: float
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / 'uploads'
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+def load() -> Settings:
+    data_dir = Path(os.environ.get('TAPDESK_DATA_DIR', './data')).resolve()
+    default_db = f'sqlite://{data_dir / "tapdesk.sqlite3"}'
+    return Settings(
+        data_dir=data_dir,
+        database_url=os.environ.get('TAPDESK_DATABASE_URL', default_db),
+        max_upload_mb=float(os.environ.get('TAPDESK_MAX_UPLOAD_MB', '15')),
+        https_only=os.environ.get('TAPDESK_HTTPS_ONLY', '0') == '1',
+        demo=os.environ.get('TAPDESK_DEMO', '0') == '1',
+        lockout_after=int(os.environ.get('TAPDESK_LOCKOUT_AFTER', '5')),
+        lockout_minutes=int(os.environ.get('TAPDESK_LOCKOUT_MINUTES', '15')),
+        session_days=int(os.environ.get('TAPDESK_SESSION_DAYS', '30')),
+        reconnect_timeout=float(os.environ.get('TAPDESK_RECONNECT_TIMEOUT', '60')),
+    )
+
+
+settings = load()
+
+
+def reload() -> Settings:
+    """Re-read the environment (tests and the CLI change it before start-up)."""
+    global settings
+    settings = load()
+    return settings
+
+
+def secret(name: str) -> str:
+    """A secret generated on first use and kept with the data (never committed, never a default)."""
+    path = settings.data_dir / f'{name}.secret'
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, 'w') as f:
+        f.write(value)
+    return value

@@ -1,0 +1,319 @@
+"""People, their roles and categories, sign-in and sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from . import clock, settings
+from .errors import Conflict, Invalid, NotFound, require
+
+_hasher = PasswordHasher()
+_EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+MIN_PASSWORD = 8
+SLOW_DOWN_AFTER = 3  # failures in a row before each next try has to wait
+
+
+class Role(StrEnum):
+    REQUESTER = 'requester'
+    TECHNICIAN = 'technician'
+    MANAGER = 'manager'
+
+
+ROLE_WORDS = {Role.REQUESTER: 'Requester', Role.TECHNICIAN: 'Technician', Role.MANAGER: 'Manager'}
+
+
+class Category(Model):
+    """A kind of requester (Staff, Field sites, Contractors, ...): decides which services they see."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=80, unique=True)
+
+    class Meta:
+        table = 'category'
+        ordering = ['name']
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=120)
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.REQUESTER)
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        'models.Category', related_name='users', null=True, on_delete=fields.SET_NULL
+    )
+    category_id: int | None
+    is_active = fields.BooleanField(default=True)
+    timezone = fields.CharField(max_length=64, default='UTC')  # the viewer's, as their browser reports it
+    failed_logins = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    locked_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'user'
+        ordering = ['name']
+
+    @property
+    def can_work_tickets(self) -> bool:
+        return self.role in (Role.TECHNICIAN, Role.MANAGER)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.email
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(Model):
+    """A signed-in browser. Only a hash of the token is stored: a leaked database signs nobody in."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        'models.User', related_name='sessions', on_delete=fields.CASCADE
+    )
+    user_id: int
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'session'
+
+
+# ---- accounts -------------------------------------------------------------------------------
+
+
+async def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.REQUESTER,
+    category_id: int | None = None,
+    actor: User | None,
+    now: datetime | None = None,
+) -> User:
+    """Create an account. `actor=None` means the shell (`tapdesk createuser`); otherwise a manager."""
+    if actor is not None:
+        require(actor.is_manager, 'Only managers can add people.')
+    email = _clean_email(email)
+    name = name.strip()
+    if not name:
+        raise Invalid('Please enter a name.', field='name')
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f'The password needs at least {MIN_PASSWORD} characters.', field='password')
+    role = Role(role)
+    if category_id is not None and not await Category.exists(id=category_id):
+        raise Invalid('That category does not exist.', field='category')
+    if await User.exists(email=email):
+        raise Conflict('Someone with this email already has an account.', field='email')
+    password_hash = await hash_password(password)
+    return await User.create(
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        role=role,
+        category_id=category_id,
+        created_at=now or clock.now(),
+    )
+
+
+async def update_user(
+    user_id: int,
+    *,
+    actor: User,
+    role: Role | None = None,
+    category_id: int | None = None,
+    clear_category: bool = False,
+    is_active: bool | None = None,
+    name: str | None = None,
+) -> User:
+    require(actor.is_manager, 'Only managers can change people.')
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound('That person does not exist.')
+    if user.id == actor.id and (role not in (None, Role.MANAGER) or is_active is False):
+        raise Invalid('You cannot remove your own manager access.', field='role')
+    if role is not None:
+        user.role = Role(role)
+    if clear_category:
+        user.category_id = None
+    elif category_id is not None:
+        if not await Category.exists(id=category_id):
+            raise Invalid('That category does not exist.', field='category')
+        user.category_id = category_id
+    if is_active is not None:
+        user.is_active = is_active
+        if not is_active:
+            await Session.filter(user_id=user.id).delete()
+    if name is not None:
+        if not name.strip():
+            raise Invalid('Please enter a name.', field='name')
+        user.name = name.strip()
+    await user.save()
+    return user
+
+
+async def unlock(user_id: int, *, actor: User) -> None:
+    require(actor.is_manager, 'Only managers can unlock accounts.')
+    await User.filter(id=user_id).update(failed_logins=0, locked_until=None, next_attempt_at=None)
+
+
+async def list_users(*, actor: User) -> list[User]:
+    require(actor.is_manager, 'Only managers can see everyone.')
+    return await User.all().prefetch_related('category')
+
+
+async def technicians() -> list[User]:
+    return await User.filter(role__in=[Role.TECHNICIAN, Role.MANAGER], is_active=True)
+
+
+async def create_category(name: str, *, actor: User | None) -> Category:
+    if actor is not None:
+        require(actor.is_manager, 'Only managers can add categories.')
+    name = name.strip()
+    if not name:
+        raise Invalid('Please enter a name.', field='name')
+    if await Category.exists(name=name):
+        raise Conflict('That category exists already.', field='name')
+    return await Category.create(name=name)
+
+
+async def categories() -> list[Category]:
+    return await Category.all()
+
+
+# ---- sign-in ----------------------------------------------------------------------------------
+
+
+async def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
+    """Check a password; repeated failures first slow down, then lock the account for a while."""
+    now = now or clock.now()
+    user = await User.get_or_none(email=email.strip().lower())
+    if user is None or not user.is_active:
+        await _verify(_DUMMY_HASH, password)  # the same work as for a real account: no timing oracle
+        raise Invalid('Wrong email or password.', field='password')
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
+        raise Invalid(
+            f'This account is locked after too many wrong passwords. Try again in {minutes} minutes '
+            'or ask a manager to unlock it.',
+            field='password',
+        )
+    if user.next_attempt_at and user.next_attempt_at > now:
+        seconds = max(1, int((user.next_attempt_at - now).total_seconds() + 0.999))
+        raise Invalid(f'Too many wrong passwords. Wait {seconds} seconds, then try again.', field='password')
+    if not await _verify(user.password_hash, password):
+        await _record_failure(user, now)
+        raise Invalid('Wrong email or password.', field='password')
+    if user.failed_logins or user.locked_until or user.next_attempt_at:
+        await User.filter(id=user.id).update(failed_logins=0, locked_until=None, next_attempt_at=None)
+    return user
+
+
+async def _record_failure(user: User, now: datetime) -> None:
+    s = settings.settings
+    # Counted in the database so that parallel attempts (or several instances) cannot reset it.
+    await User.filter(id=user.id).update(failed_logins=user.failed_logins + 1)
+    failures = user.failed_logins + 1
+    if failures >= s.lockout_after:
+        await User.filter(id=user.id).update(
+            locked_until=now + timedelta(minutes=s.lockout_minutes), failed_logins=0, next_attempt_at=None
+        )
+    elif failures >= SLOW_DOWN_AFTER:
+        await User.filter(id=user.id).update(next_attempt_at=now + timedelta(seconds=2 ** (failures - 1)))
+
+
+async def start_session(user: User, *, now: datetime | None = None) -> str:
+    now = now or clock.now()
+    token = secrets.token_urlsafe(32)
+    await Session.create(
+        token_hash=_digest(token),
+        user=user,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.settings.session_days),
+    )
+    return token
+
+
+async def user_for_session(token: str | None, *, now: datetime | None = None) -> User | None:
+    if not token:
+        return None
+    session = await Session.get_or_none(token_hash=_digest(token)).select_related('user')
+    if session is None or session.expires_at <= (now or clock.now()) or not session.user.is_active:
+        return None
+    return session.user
+
+
+async def end_session(token: str | None) -> None:
+    if token:
+        await Session.filter(token_hash=_digest(token)).delete()
+
+
+async def change_password(user: User, *, current: str, new: str) -> None:
+    if not await _verify(user.password_hash, current):
+        raise Invalid('Your current password is not right.', field='current')
+    if len(new) < MIN_PASSWORD:
+        raise Invalid(f'The password needs at least {MIN_PASSWORD} characters.', field='new')
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=await hash_password(new))
+
+
+async def set_timezone(user: User, name: str) -> None:
+    """Remember the zone the browser reports, so times are shown as the viewer reads a clock."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return  # a browser with an odd zone keeps UTC rather than failing the page
+    if name != user.timezone:
+        user.timezone = name
+        await User.filter(id=user.id).update(timezone=name)
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)  # ~50 ms of CPU: keep it off the event loop
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    def check() -> bool:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(check)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise Invalid('Please enter a valid email address.', field='email')
+    return email
+
+
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))

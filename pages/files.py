@@ -1,0 +1,32 @@
+"""Photos are served only to people who may see their ticket."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
+from nicegui import app
+
+from models import errors, photos, tickets, users
+
+_TYPES = {'jpg': 'image/jpeg', 'png': 'image/png', 'webp': 'image/webp', 'gif': 'image/gif'}
+
+
+def setup(api: FastAPI) -> None:
+    @api.get('/files/{attachment_id}/{variant}', include_in_schema=False)
+    async def photo(attachment_id: int, variant: str) -> FileResponse:
+        viewer = await users.user_for_session(app.storage.user.get('session'))
+        if viewer is None or variant not in ('preview', 'full'):
+            raise HTTPException(404)
+        try:
+            att = await tickets.attachment_for(viewer, attachment_id)
+        except errors.NotFound as e:
+            raise HTTPException(404) from e
+        name = att.preview_name if variant == 'preview' else att.stored_name
+        path = photos.path_of(name)
+        if not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(
+            path,
+            media_type=_TYPES.get(name.rsplit('.', 1)[-1], 'application/octet-stream'),
+            headers={'Cache-Control': 'private, max-age=86400', 'X-Content-Type-Options': 'nosniff'},
+        )

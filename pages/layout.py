@@ -1,0 +1,149 @@
+"""The shared page frame, sign-in guard, live subscriptions and small display helpers."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, background_tasks, ui
+from nicegui.elements.mixins.validation_element import ValidationElement
+
+from models import events, tickets, users
+from models.tickets import Status
+from models.users import Role, User
+
+STATUS_COLOURS = {
+    Status.NEW: 'blue-7',
+    Status.ASSIGNED: 'indigo-6',
+    Status.IN_PROGRESS: 'deep-purple-6',
+    Status.WAITING: 'orange-9',
+    Status.VISIT_PLANNED: 'teal-7',
+    Status.ON_THE_WAY: 'cyan-8',
+    Status.RESOLVED: 'green-8',
+    Status.CLOSED: 'grey-7',
+    Status.REOPENED: 'red-7',
+}
+
+
+async def current_user(request: Request | None = None) -> User | None:
+    """The signed-in person, or None. Also remembers the time zone the browser reported."""
+    user = await users.user_for_session(app.storage.user.get('session'))
+    if user is not None and request is not None:
+        tz = request.cookies.get('tz')
+        if tz and tz != user.timezone:
+            await users.set_timezone(user, tz)
+    return user
+
+
+def to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f'?{request.url.query}' if request.url.query else '')
+    return RedirectResponse(f'/login?next={quote(target, safe="")}', status_code=303)
+
+
+@contextmanager
+def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.column]:
+    """Header, one centred column and a bottom navigation sized for a thumb."""
+    ui.page_title(f'{title} · Tapdesk')
+    brand()
+    with ui.header().classes('td-header q-pa-none'), ui.row().classes('items-center no-wrap full-width q-px-sm'):
+        if back:
+            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(back)).props(
+                'flat round color=white aria-label=Back'
+            )
+        ui.label(title).classes('td-title ellipsis')
+        ui.space()
+        with ui.button(icon='account_circle').props(f'flat round color=white aria-label="{viewer.name}"'):
+            with ui.menu():
+                ui.item(f'{viewer.name} · {users.ROLE_WORDS[viewer.role]}').props('disable')
+                ui.item('Sign out', on_click=sign_out).mark('sign-out')
+    with ui.column().classes('td-main') as main:
+        yield main
+    with ui.footer().classes('td-footer q-pa-none'):
+        with ui.row().classes('td-nav no-wrap full-width'):
+            for label, icon, target in _nav(viewer):
+                ui.button(label, icon=icon, on_click=lambda t=target: ui.navigate.to(t)).props(
+                    'flat stack no-caps color=white'
+                ).classes('col td-nav-btn')
+
+
+def brand() -> None:
+    ui.colors(primary='#1565c0', secondary='#0d47a1', accent='#ff6f00', positive='#2e7d32')
+
+
+def _nav(viewer: User) -> list[tuple[str, str, str]]:
+    if viewer.role == Role.REQUESTER:
+        return [('New request', 'add_circle', '/new'), ('My requests', 'list_alt', '/requests')]
+    items = [('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
+    if viewer.is_manager:
+        items.append(('Manage', 'tune', '/manage'))
+    return items
+
+
+async def sign_out() -> None:
+    await users.end_session(app.storage.user.get('session'))
+    app.storage.user.clear()
+    ui.navigate.to('/login')
+
+
+def live(topic: str, handler: Callable[[Any], Awaitable[None] | None]) -> None:
+    """Subscribe this page to a bus topic for as long as this client exists."""
+    client = ui.context.client
+
+    async def run(event: Any) -> None:
+        if client.id not in client.instances:  # the page is gone; its unsubscribe is on its way
+            return
+        with client:
+            result = handler(event)
+            if inspect.isawaitable(result):
+                await result
+
+    unsubscribe = events.bus.subscribe(topic, lambda event: background_tasks.create(run(event)))
+    client.on_delete(unsubscribe)
+
+
+def status_chip(ticket: tickets.Ticket, viewer: User) -> ui.label:
+    return ui.label(tickets.status_words(ticket, viewer=viewer)).classes(
+        f'td-chip bg-{STATUS_COLOURS[ticket.status]} text-white'
+    ).mark('status')
+
+
+def when(moment: datetime | None, viewer: User) -> str:
+    """A time as the viewer reads a clock: "14:05" today, "Mon 23 Nov, 14:05" otherwise."""
+    if moment is None:
+        return ''
+    tz = ZoneInfo(viewer.timezone or 'UTC')
+    local = moment.astimezone(tz)
+    today = datetime.now(tz).date()
+    return f'{local:%H:%M}' if local.date() == today else f'{local:%a %d %b, %H:%M}'
+
+
+def field_error(inputs: dict[str, ui.element], error: Exception) -> None:
+    """Show a domain error next to its field (or as a message), keeping what was typed."""
+    field = getattr(error, 'field', None)
+    target = inputs.get(field or '')
+    if isinstance(target, ValidationElement):
+        target.error = str(error)
+    elif isinstance(target, ui.label):  # an error line under a control that has no error slot of its own
+        target.set_text(str(error))
+    elif target is not None:
+        target.props['error-message'] = str(error)  # a prop value, never parsed as HTML or props syntax
+        target.props['error'] = True
+    else:
+        ui.notify(str(error), type='negative', position='top')
+
+
+def clear_errors(inputs: dict[str, ui.element]) -> None:
+    for element in inputs.values():
+        if isinstance(element, ValidationElement):
+            element.error = None
+        elif isinstance(element, ui.label):
+            element.set_text('')
+        else:
+            element.props.pop('error', None)

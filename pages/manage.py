@@ -1,0 +1,186 @@
+"""Managers: people (roles, categories) and the service catalog."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from models import catalog, errors, users
+from models.catalog import Priority
+from models.users import Role, User
+
+from .layout import clear_errors, current_user, field_error, frame, to_login
+
+
+@ui.page('/manage')
+async def manage(request: Request) -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.is_manager:
+        return RedirectResponse('/', status_code=303)
+    with frame('Manage', viewer):
+        with ui.tabs().classes('full-width') as tabs:
+            people_tab = ui.tab('People', icon='group')
+            services_tab = ui.tab('Services', icon='apps')
+        with ui.tab_panels(tabs, value=people_tab).classes('full-width'):
+            with ui.tab_panel(people_tab).classes('q-pa-none'):
+                await People(viewer).build()
+            with ui.tab_panel(services_tab).classes('q-pa-none'):
+                await Services(viewer).build()
+    return None
+
+
+class People:
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+
+    async def build(self) -> None:
+        self.categories = {c.id: c.name for c in await users.categories()}
+        ui.button('Add a person', icon='person_add', on_click=self.add_dialog).props('unelevated no-caps').classes(
+            'full-width').mark('add-person')
+        self.list = ui.list().props('separator').classes('full-width')
+        await self.show()
+
+    async def show(self) -> None:
+        self.list.clear()
+        with self.list:
+            for person in await users.list_users(actor=self.viewer):
+                with ui.item(on_click=lambda p=person: self.edit_dialog(p)).props('clickable').mark(
+                    f'person-{person.id}'):
+                    with ui.item_section():
+                        ui.label(person.name).classes('text-weight-medium')
+                        category = f' · {person.category.name}' if person.category else ''
+                        state = '' if person.is_active else ' · switched off'
+                        ui.label(f'{person.email} · {users.ROLE_WORDS[person.role]}{category}{state}').classes(
+                            'text-caption')
+
+    def _fields(self, person: User | None) -> dict[str, ui.element]:
+        roles = {r.value: users.ROLE_WORDS[r] for r in Role}
+        f: dict[str, ui.element] = {}
+        if person is None:
+            f['name'] = ui.input('Name').props('outlined').classes('full-width').mark('new-name')
+            f['email'] = ui.input('Email').props('outlined type=email').classes('full-width').mark('new-email')
+            f['password'] = ui.input('First password (8+ characters)', password=True).props('outlined').classes(
+                'full-width').mark('new-password')
+        f['role'] = ui.select(roles, value=(person.role.value if person else Role.REQUESTER.value),
+                              label='Role').props('outlined').classes('full-width').mark('role')
+        f['category'] = ui.select({0: 'None', **self.categories}, value=(person.category_id or 0) if person else 0,
+                                  label='Requester category').props('outlined').classes('full-width').mark('category')
+        return f
+
+    def add_dialog(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('Add a person').classes('text-h6')
+            f = self._fields(None)
+
+            async def save() -> None:
+                clear_errors(f)
+                try:
+                    await users.create_user(
+                        email=f['email'].value or '', name=f['name'].value or '', password=f['password'].value or '',
+                        role=Role(f['role'].value), category_id=f['category'].value or None, actor=self.viewer)
+                except errors.DomainError as e:
+                    field_error(f, e)
+                    return
+                dialog.close()
+                ui.notify(f'{f["name"].value} can sign in now.', type='positive')
+                await self.show()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Add', on_click=save).props('unelevated no-caps').mark('save-person')
+        dialog.open()
+
+    def edit_dialog(self, person: User) -> None:
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label(person.name).classes('text-h6')
+            f = self._fields(person)
+            active = ui.switch('Can sign in', value=person.is_active).mark('active')
+
+            async def save() -> None:
+                category = f['category'].value
+                try:
+                    await users.update_user(person.id, actor=self.viewer, role=Role(f['role'].value),
+                                            category_id=category or None, clear_category=not category,
+                                            is_active=bool(active.value))
+                except errors.DomainError as e:
+                    field_error(f, e)
+                    return
+                dialog.close()
+                await self.show()
+
+            async def unlock() -> None:
+                await users.unlock(person.id, actor=self.viewer)
+                ui.notify(f'{person.name} can try to sign in again.')
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps')
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Save', on_click=save).props('unelevated no-caps').mark('save-person')
+        dialog.open()
+
+
+class Services:
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+
+    async def build(self) -> None:
+        self.categories = {c.id: c.name for c in await users.categories()}
+        ui.button('Add a service', icon='add', on_click=lambda: self.dialog(None)).props('unelevated no-caps').classes(
+            'full-width').mark('add-service')
+        self.list = ui.list().props('separator').classes('full-width')
+        await self.show()
+
+    async def show(self) -> None:
+        self.list.clear()
+        with self.list:
+            for service in await catalog.all_services(actor=self.viewer):
+                with ui.item(on_click=lambda s=service: self.dialog(s)).props('clickable').mark(
+                    f'service-{service.id}'):
+                    with ui.item_section().props('avatar'):
+                        ui.icon(service.icon)
+                    with ui.item_section():
+                        ui.label(service.name + ('' if service.active else ' (hidden)')).classes('text-weight-medium')
+                        seen_by = ', '.join(c.name for c in service.categories) or 'nobody yet'
+                        ui.label(f'{service.default_priority.words} priority · seen by {seen_by}').classes(
+                            'text-caption')
+
+    def dialog(self, service: catalog.Service | None) -> None:
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('Service' if service else 'New service').classes('text-h6')
+            f: dict[str, ui.element] = {
+                'name': ui.input('Name', value=service.name if service else '').props('outlined').classes(
+                    'full-width').mark('service-name'),
+                'description': ui.input('Short description', value=service.description if service else '').props(
+                    'outlined').classes('full-width').mark('service-description'),
+                'icon': ui.input('Icon (Material name)', value=service.icon if service else 'support_agent').props(
+                    'outlined').classes('full-width').mark('service-icon'),
+                'priority': ui.select({p.value: p.words for p in Priority},
+                                      value=(service.default_priority.value if service else Priority.NORMAL.value),
+                                      label='Default priority').props('outlined').classes('full-width'),
+                'categories': ui.select(self.categories, multiple=True, label='Who sees it',
+                                        value=[c.id for c in service.categories] if service else []).props(
+                    'outlined use-chips').classes('full-width').mark('service-categories'),
+            }
+            active = ui.switch('Shown in the catalog', value=service.active if service else True)
+
+            async def save() -> None:
+                clear_errors(f)
+                try:
+                    await catalog.save_service(
+                        actor=self.viewer, service_id=service.id if service else None, name=f['name'].value or '',
+                        description=f['description'].value or '', icon=f['icon'].value or '',
+                        default_priority=Priority(f['priority'].value), category_ids=list(f['categories'].value or []),
+                        active=bool(active.value))
+                except errors.DomainError as e:
+                    field_error(f, e)
+                    return
+                dialog.close()
+                await self.show()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Save', on_click=save).props('unelevated no-caps').mark('save-service')
+        dialog.open()

@@ -1,0 +1,36 @@
+"""A requester's own requests, newest activity first, live."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from models import errors, events, tickets
+from models.tickets import Ticket
+
+from .components import LiveList
+from .layout import current_user, frame, live, to_login
+
+
+@ui.page('/requests')
+async def my_requests(request: Request) -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+
+    async def load_one(ticket_id: int) -> Ticket | None:
+        try:
+            return await tickets.get_for(viewer, ticket_id)
+        except errors.NotFound:
+            return None
+
+    with frame('My requests', viewer):
+        ui.button('Report an issue', icon='add', on_click=lambda: ui.navigate.to('/new')).props(
+            'unelevated no-caps size=lg'
+        ).classes('full-width').mark('report')
+        requests = LiveList(viewer, load_one, lambda t: (-t.updated_at.timestamp(), -t.id),
+                            empty_text='No requests yet. Tap "Report an issue" when something is wrong.')
+        requests.show(await tickets.my_requests(viewer))
+    live(events.user_list(viewer.id), lambda e: requests.changed(e.ticket_id))
+    return None

@@ -1,0 +1,137 @@
+"""Report an issue from a phone: pick a service, say what is wrong, add photos, send."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import events, ui
+
+from models import catalog, errors, photos, settings, tickets
+from models.users import User
+
+from .layout import clear_errors, current_user, field_error, frame, to_login
+
+
+@ui.page('/new')
+async def new_request(request: Request) -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+    services = await catalog.services_for(viewer)
+    with frame('New request', viewer, back='/requests'):
+        if not services:
+            ui.label('There are no services for you yet. Ask your IT team to add you to a category.').classes(
+                'text-body1'
+            )
+            return None
+        RequestForm(viewer, services)
+    return None
+
+
+class RequestForm:
+    """Step 1: big service tiles. Step 2: the form. What was typed survives any error."""
+
+    def __init__(self, viewer: User, services: list[catalog.Service]) -> None:
+        self.viewer = viewer
+        self.service: catalog.Service | None = None
+        self.pending: list[photos.PhotoIn] = []
+        self.tiles = ui.column().classes('full-width q-gutter-y-sm')
+        with self.tiles:
+            ui.label('What do you need help with?').classes('text-h6')
+            with ui.element('div').classes('td-tiles'):
+                for service in services:
+                    self._tile(service)
+        self.form = ui.column().classes('full-width q-gutter-y-md')
+        self.form.visible = False
+        with self.form:
+            self._build_form()
+
+    def _tile(self, service: catalog.Service) -> None:
+        with ui.button(on_click=lambda s=service: self.pick(s)).props('outline no-caps align=left').classes(
+            'td-tile'
+        ).mark(f'service-{service.id}'):
+            ui.icon(service.icon).classes('td-tile-icon')
+            with ui.column().classes('q-gutter-none items-start'):
+                ui.label(service.name).classes('td-tile-name')
+                ui.label(service.description).classes('td-tile-desc')
+
+    def _build_form(self) -> None:
+        with ui.row().classes('items-center no-wrap full-width'):
+            self.service_label = ui.label().classes('text-subtitle1 text-weight-medium col')
+            ui.button('Change', on_click=self.back).props('flat no-caps').mark('change-service')
+        self.title = ui.input('Short title', placeholder='e.g. Printer on floor 2 jams').props(
+            'outlined counter maxlength=120'
+        ).classes('full-width').mark('title')
+        self.details = ui.textarea('What is happening?', placeholder='What did you try? Any error message?').props(
+            'outlined autogrow'
+        ).classes('full-width').mark('details')
+        self.location = ui.input('Where? (optional)', placeholder='Building, floor, room').props(
+            'outlined'
+        ).classes('full-width').mark('location')
+        limit = settings.settings.max_upload_bytes
+        self.upload = ui.upload(
+            label='Add photos (optional)', multiple=True, auto_upload=True, max_file_size=limit,
+            on_upload=self.received, on_rejected=self.rejected,
+        ).props('accept=image/* flat bordered').classes('full-width').mark('photos')
+        self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
+        self.photo_list = ui.row().classes('q-gutter-xs')
+        self.keep_gps = ui.checkbox("Share the photos' GPS location with the technician").mark('keep-gps')
+        self.inputs = {'title': self.title, 'details': self.details, 'location': self.location,
+                       'photos': self.photo_error}
+        self.send_button = ui.button('Send request', icon='send', on_click=self.send).props(
+            'unelevated size=lg no-caps'
+        ).classes('full-width').mark('send')
+
+    def pick(self, service: catalog.Service) -> None:
+        self.service = service
+        self.service_label.set_text(service.name)
+        self.tiles.visible = False
+        self.form.visible = True
+
+    def back(self) -> None:
+        self.form.visible = False
+        self.tiles.visible = True
+
+    async def received(self, e: events.UploadEventArguments) -> None:
+        photo = photos.PhotoIn(await e.file.read(), e.file.name)
+        try:
+            photos.check(photo)
+        except errors.Invalid as error:
+            field_error(self.inputs, error)
+            return
+        self.photo_error.set_text('')
+        self.pending.append(photo)
+        self._show_photos()
+
+    def rejected(self) -> None:
+        mb = settings.settings.max_upload_mb
+        field_error(self.inputs, errors.Invalid(f'That photo is too big; the limit is {mb:.0f} MB.', field='photos'))
+
+    def _show_photos(self) -> None:
+        self.photo_list.clear()
+        with self.photo_list:
+            for photo in self.pending:
+                ui.chip(photo.filename, icon='photo', removable=True,
+                        on_value_change=lambda _, p=photo: self._remove(p)).props('dense')
+
+    def _remove(self, photo: photos.PhotoIn) -> None:
+        self.pending.remove(photo)
+        self._show_photos()
+
+    async def send(self) -> None:
+        clear_errors(self.inputs)
+        if self.service is None:
+            return
+        self.send_button.disable()
+        try:
+            ticket = await tickets.create_ticket(
+                requester=self.viewer, service_id=self.service.id, title=self.title.value or '',
+                details=self.details.value or '', location=self.location.value or '', photos_in=self.pending,
+                share_location=bool(self.keep_gps.value),
+            )
+        except errors.DomainError as e:
+            field_error(self.inputs, e)
+            return
+        finally:
+            self.send_button.enable()
+        ui.navigate.to(f'/t/{ticket.id}?sent=1')

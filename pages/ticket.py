@@ -1,0 +1,361 @@
+"""One request, shared live by everyone who has it open: summary, actions, timeline, reply box."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import events as ui_events
+from nicegui import ui
+
+from models import clock, errors, events, photos, presence, tickets, users
+from models.tickets import EventKind, Status, Ticket, TicketEvent
+from models.users import User
+
+from .layout import STATUS_COLOURS, clear_errors, current_user, field_error, frame, live, to_login, when
+
+
+@ui.page('/t/{ticket_id}')
+async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+    try:
+        ticket = await tickets.get_for(viewer, ticket_id)
+    except errors.NotFound as e:
+        with frame('Not found', viewer, back='/'):
+            ui.label(str(e)).classes('text-body1')
+        return None
+    view = TicketView(viewer, ticket)
+    with frame(ticket.number, viewer, back='/queue' if viewer.can_work_tickets else '/requests'):
+        if sent:
+            with ui.card().classes('td-sent full-width bg-green-1 text-green-10').mark('sent'):
+                ui.label(f'Thanks! Your request {ticket.number} is in. Updates will show here.')
+        view.build()
+        await view.load_timeline()
+    view.go_live()
+    return None
+
+
+class TicketView:
+    def __init__(self, viewer: User, ticket: Ticket) -> None:
+        self.viewer = viewer
+        self.ticket = ticket
+        self.staff = viewer.can_work_tickets
+        self.last_event_id = 0
+        self.client = ui.context.client
+
+    # ---- building ---------------------------------------------------------------------------------
+
+    def build(self) -> None:
+        with ui.card().classes('full-width td-summary').mark('summary'):
+            self.summary()
+            self.presence_label = ui.label().classes('td-presence text-caption').mark('presence')
+            self.presence_label.visible = False
+        self.actions()
+        self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
+        self.reply_box()
+
+    @ui.refreshable_method
+    def summary(self) -> None:
+        t = self.ticket
+        ui.label(t.title).classes('text-h6 td-break').mark('title')
+        with ui.row().classes('items-center q-gutter-sm'):
+            ui.label(tickets.status_words(t, viewer=self.viewer)).classes(
+                f'td-chip bg-{STATUS_COLOURS[t.status]} text-white').mark('status')
+            ui.label(f'{t.service.name} · {t.priority.words} priority' if self.staff else t.service.name).classes(
+                'text-caption')
+        facts = [f'From {t.requester.name}' if self.staff else '', f'Where: {t.location}' if t.location else '',
+                 f'With {t.assignee.name}' if t.assignee_id and t.assignee else 'Not assigned yet',
+                 f'Sent {when(t.created_at, self.viewer)}']
+        if t.status == Status.RESOLVED and t.resolution:
+            facts.append(f'Fix: {t.resolution}')
+        ui.label(' · '.join(f for f in facts if f)).classes('text-body2 text-grey-8 td-break').mark('facts')
+
+    @ui.refreshable_method
+    def actions(self) -> None:
+        """Only the moves the status rules allow right now, as big buttons."""
+        t = self.ticket
+        with ui.row().classes('full-width q-gutter-sm td-actions').mark('actions'):
+            if self.staff:
+                self._staff_actions(t)
+            elif t.status == Status.RESOLVED:
+                ui.button("Yes, it's fixed", icon='check',
+                          on_click=lambda: self.act(tickets.close(t.id, actor=self.viewer))).props(
+                    'unelevated no-caps').mark('confirm-fixed')
+                ui.button('Still a problem? Reopen', icon='replay', on_click=self.reopen_dialog).props(
+                    'outline no-caps').mark('reopen')
+            elif t.status == Status.CLOSED:
+                ui.button('It came back: reopen', icon='replay', on_click=self.reopen_dialog).props(
+                    'outline no-caps').mark('reopen')
+
+    def _staff_actions(self, t: Ticket) -> None:
+        v = self.viewer
+        if t.is_open and t.assignee_id is None:
+            ui.button('Assign to me', icon='pan_tool',
+                      on_click=lambda: self.act(tickets.take(t.id, technician=v))).props('unelevated no-caps').mark(
+                'take')
+        mine = t.assignee_id == v.id or (v.is_manager and t.assignee_id is not None)
+        allowed = tickets.TRANSITIONS[t.status] if mine else set()
+        if Status.IN_PROGRESS in allowed:
+            label = 'Arrived' if t.status == Status.ON_THE_WAY else 'Start work'
+            ui.button(label, icon='build', on_click=lambda: self.move(Status.IN_PROGRESS)).props(
+                'unelevated no-caps').mark('start')
+        if Status.ON_THE_WAY in allowed:
+            ui.button('On my way', icon='directions_car', on_click=self.on_the_way_dialog).props(
+                'outline no-caps').mark('on-the-way')
+        if Status.WAITING in allowed:
+            ui.button('Ask requester', icon='help_outline', on_click=lambda: self.move(Status.WAITING)).props(
+                'outline no-caps').mark('waiting')
+        if Status.RESOLVED in allowed:
+            ui.button('Resolve', icon='task_alt', on_click=self.resolve_dialog).props(
+                'unelevated no-caps color=positive').mark('resolve')
+        if t.is_open:
+            ui.button('Assign…', icon='person_add', on_click=self.assign_dialog).props('flat no-caps').mark('assign')
+        if t.status in (Status.RESOLVED, Status.CLOSED):
+            ui.button('Reopen', icon='replay', on_click=self.reopen_dialog).props('flat no-caps').mark('reopen')
+
+    def reply_box(self) -> None:
+        self.pending: list[photos.PhotoIn] = []
+        with ui.card().classes('full-width td-reply').mark('reply-box'):
+            self.reply_input = ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes(
+                'full-width').mark('reply')
+            self.photo_error = ui.label().classes('text-negative text-body2')
+            with ui.row().classes('full-width items-center no-wrap'):
+                self.upload = ui.upload(multiple=True, auto_upload=True, on_upload=self.received,
+                                        max_file_size=photos.settings.settings.max_upload_bytes).props(
+                    'accept=image/* flat').classes('hidden')
+                ui.button(icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
+                    'flat round aria-label="Add photo"')
+                self.photo_count = ui.label().classes('text-caption')
+                self.internal = ui.checkbox('Internal note').mark('internal') if self.staff else None
+                ui.space()
+                ui.button('Send', icon='send', on_click=self.send).props('unelevated no-caps').mark('send-reply')
+        self.inputs = {'reply': self.reply_input, 'photos': self.photo_error}
+
+    # ---- timeline ---------------------------------------------------------------------------------
+
+    async def load_timeline(self) -> None:
+        """Append only what is new since the last entry shown (an update never redraws the rest)."""
+        entries = await tickets.timeline_for(self.viewer, self.ticket.id, after_id=self.last_event_id)
+        with self.timeline:
+            for entry in entries:
+                self.entry(entry)
+                self.last_event_id = entry.id
+
+    def entry(self, e: TicketEvent) -> None:
+        who = e.actor.name if e.actor else 'Tapdesk'
+        stamp = when(e.created_at, self.viewer)
+        css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
+        with ui.element('div').classes(css).mark(f'event-{e.kind.value}'):
+            ui.label(f'{who} · {_headline(e, self.viewer)} · {stamp}').classes('td-entry-head')
+            if e.body:
+                ui.label(e.body).classes('td-entry-body td-break')  # a label: user text is never HTML
+            for att in e.attachments:  # type: ignore[attr-defined]
+                with ui.link(target=f'/files/{att.id}/full', new_tab=True):
+                    ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
+                        f'alt="{_alt(att.original_name)}" loading=lazy')
+
+    # ---- live -----------------------------------------------------------------------------------------
+
+    def go_live(self) -> None:
+        live(events.ticket(self.ticket.id), self.changed)
+        if self.staff:
+            presence.enter(self.ticket.id, self.client.id, self.viewer.id, self.viewer.first_name)
+            live(events.presence(self.ticket.id), lambda _: self.show_presence())
+            self.client.on_delete(lambda: presence.leave(self.ticket.id, self.client.id))
+            self.show_presence()
+
+    async def changed(self, event: events.TicketChanged) -> None:
+        fresh = await tickets.get_for(self.viewer, self.ticket.id)
+        if _summary_key(fresh) != _summary_key(self.ticket):
+            self.ticket = fresh
+            self.summary.refresh()
+            self.actions.refresh()
+        self.ticket = fresh
+        await self.load_timeline()
+
+    def show_presence(self) -> None:
+        names = presence.others(self.ticket.id, self.viewer.id)
+        self.presence_label.set_text(_viewing(names))
+        self.presence_label.visible = bool(names)
+
+    # ---- doing --------------------------------------------------------------------------------------
+
+    async def act(self, operation: object) -> bool:
+        """Run one domain verb; a refusal becomes a message, never a crash. The bus redraws the page."""
+        try:
+            await operation  # type: ignore[misc]
+        except errors.DomainError as e:
+            ui.notify(str(e), type='negative', position='top')
+            return False
+        return True
+
+    async def move(self, to: Status, **kwargs: object) -> bool:
+        return await self.act(tickets.set_status(self.ticket.id, to, actor=self.viewer, **kwargs))
+
+    async def send(self) -> None:
+        clear_errors(self.inputs)
+        internal = bool(self.internal and self.internal.value)
+        try:
+            await tickets.reply(self.ticket.id, self.reply_input.value or '', author=self.viewer, internal=internal,
+                                photos_in=self.pending)
+        except errors.DomainError as e:
+            field_error(self.inputs, e)
+            return
+        self.reply_input.set_value('')
+        self.pending.clear()
+        self.photo_count.set_text('')
+        if self.internal:
+            self.internal.set_value(False)
+
+    async def received(self, e: ui_events.UploadEventArguments) -> None:
+        photo = photos.PhotoIn(await e.file.read(), e.file.name)
+        try:
+            photos.check(photo)
+        except errors.Invalid as error:
+            field_error(self.inputs, error)
+            return
+        self.pending.append(photo)
+        self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
+        self.upload.reset()
+
+    def resolve_dialog(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('What fixed it?').classes('text-h6')
+            summary = ui.textarea(placeholder='A short summary the requester will read').props(
+                'outlined autogrow autofocus').classes('full-width').mark('resolution')
+
+            async def done() -> None:
+                try:
+                    await tickets.resolve(self.ticket.id, summary.value or '', actor=self.viewer)
+                except errors.DomainError as e:
+                    summary.error = str(e)
+                    return
+                dialog.close()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Resolve', on_click=done).props('unelevated no-caps color=positive').mark('resolve-confirm')
+        dialog.open()
+
+    def on_the_way_dialog(self) -> None:
+        tz = ZoneInfo(self.viewer.timezone or 'UTC')
+        suggestion = (clock.now().astimezone(tz) + timedelta(minutes=20)).strftime('%H:%M')
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('When will you be there?').classes('text-h6')
+            eta = ui.input('Arrival time', value=suggestion).props('outlined type=time').classes('full-width').mark(
+                'eta')
+
+            async def go() -> None:
+                arrival = _next_time(eta.value or '', tz)
+                if arrival is None:
+                    eta.error = 'Give a time like 10:25.'
+                    return
+                if await self.move(Status.ON_THE_WAY, eta=arrival):
+                    dialog.close()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button("I'm on my way", on_click=go).props('unelevated no-caps').mark('on-the-way-confirm')
+        dialog.open()
+
+    async def assign_dialog(self) -> None:
+        people = await users.technicians()
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('Give this ticket to').classes('text-h6')
+            choice = ui.select({p.id: p.name for p in people}, value=self.ticket.assignee_id).props(
+                'outlined').classes('full-width').mark('assignee')
+
+            async def give() -> None:
+                if choice.value and await self.act(
+                    tickets.assign(self.ticket.id, assignee_id=choice.value, actor=self.viewer)
+                ):
+                    dialog.close()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Assign', on_click=give).props('unelevated no-caps').mark('assign-confirm')
+        dialog.open()
+
+    def reopen_dialog(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('What is still wrong?').classes('text-h6')
+            reason = ui.textarea().props('outlined autogrow autofocus').classes('full-width').mark('reason')
+
+            async def go() -> None:
+                try:
+                    await tickets.reopen(self.ticket.id, reason.value or '', actor=self.viewer)
+                except errors.DomainError as e:
+                    reason.error = str(e)
+                    return
+                dialog.close()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Reopen', on_click=go).props('unelevated no-caps').mark('reopen-confirm')
+        dialog.open()
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _summary_key(t: Ticket) -> tuple:
+    return (t.status, t.assignee_id, t.eta, t.visit_start, t.visit_end, t.resolution, t.priority, t.title)
+
+
+def _headline(e: TicketEvent, viewer: User) -> str:
+    words = tickets.STAFF_WORDS
+    if e.kind == EventKind.CREATED:
+        return 'reported this'
+    if e.kind == EventKind.REPLY:
+        return 'replied'
+    if e.kind == EventKind.NOTE:
+        return 'internal note'
+    if e.kind == EventKind.ASSIGNED:
+        return f'assigned to {e.data.get("assignee", "someone")}'
+    if e.kind == EventKind.PHOTO:
+        return 'added photos'
+    if e.kind == EventKind.RESOLVED:
+        return 'marked this fixed'
+    if e.kind == EventKind.REOPENED:
+        return 'reopened this'
+    to = Status(e.data.get('to', Status.IN_PROGRESS))
+    if to == Status.ON_THE_WAY and e.data.get('eta'):
+        eta = datetime.fromisoformat(e.data['eta']).astimezone(ZoneInfo(viewer.timezone or 'UTC'))
+        return f'is on the way, arrives ~{eta:%H:%M}'
+    if to == Status.WAITING:
+        return 'is waiting for a reply' if viewer.can_work_tickets else 'needs your reply'
+    if to == Status.IN_PROGRESS and e.data.get('from') == Status.ON_THE_WAY.value:
+        return 'arrived'
+    if e.data.get('auto'):
+        return 'answered, back to the technician'
+    return f'status: {words[to]}'
+
+
+def _viewing(names: list[str]) -> str:
+    if not names:
+        return ''
+    if len(names) == 1:
+        return f'{names[0]} is viewing'
+    return f'{", ".join(names[:-1])} and {names[-1]} are viewing'
+
+
+def _next_time(text: str, tz: ZoneInfo) -> datetime | None:
+    """'10:25' as the next such moment in the viewer's zone (today, or tomorrow if it has passed)."""
+    try:
+        hours, minutes = (int(x) for x in text.strip().split(':')[:2])
+        at = time(hours, minutes)
+    except ValueError:
+        return None
+    now = clock.now().astimezone(tz)
+    moment = datetime.combine(now.date(), at, tzinfo=tz)
+    if moment < now - timedelta(minutes=5):
+        moment += timedelta(days=1)
+    return moment
+
+
+def _alt(name: str) -> str:
+    return ''.join(c for c in name if c.isalnum() or c in ' ._-')[:60]
