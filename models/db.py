@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tortoise.context import TortoiseContext
@@ -50,6 +51,16 @@ async def start(url: str | None = None) -> None:
     # The global fallback lets every request task see the context set up in the start-up task.
     await ctx.init(config=config(url), _enable_global_fallback=True)
     _app_context = ctx
+
+
+async def ready() -> None:
+    """Wait until start-up has connected: NiceGUI runs start-up handlers as tasks, so a first request
+    (or a test) can arrive before the database is ready."""
+    for _ in range(6000):  # a plain poll: an asyncio.Event would be tied to one event loop
+        if _app_context is not None:
+            return
+        await asyncio.sleep(0.01)
+    raise RuntimeError('The database did not start within 60 s.')
 
 
 async def stop() -> None:

@@ -6,7 +6,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 from nicegui import app
 
-from models import errors, photos, tickets, users
+from models import db, errors, photos, tickets, users
 
 _TYPES = {'jpg': 'image/jpeg', 'png': 'image/png', 'webp': 'image/webp', 'gif': 'image/gif'}
 
@@ -14,6 +14,7 @@ _TYPES = {'jpg': 'image/jpeg', 'png': 'image/png', 'webp': 'image/webp', 'gif': 
 def setup(api: FastAPI) -> None:
     @api.get('/files/{attachment_id}/{variant}', include_in_schema=False)
     async def photo(attachment_id: int, variant: str) -> FileResponse:
+        await db.ready()
         viewer = await users.user_for_session(app.storage.user.get('session'))
         if viewer is None or variant not in ('preview', 'full'):
             raise HTTPException(404)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
-from models import events, tickets, users
+from models import db, events, tickets, users
 from models.tickets import Status
 from models.users import Role, User
 
@@ -34,6 +34,7 @@ STATUS_COLOURS = {
 
 async def current_user(request: Request | None = None) -> User | None:
     """The signed-in person, or None. Also remembers the time zone the browser reported."""
+    await db.ready()
     user = await users.user_for_session(app.storage.user.get('session'))
     if user is not None and request is not None:
         tz = request.cookies.get('tz')

@@ -1,0 +1,122 @@
+"""Requester screens: report, follow, reply; and what they may not see."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
+from nicegui.testing import User
+from PIL import Image
+
+from models import tickets
+from models.tickets import Status, Ticket
+
+from .conftest import sign_in
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new('RGB', (800, 600), 'orange').save(buffer, 'JPEG')
+    return buffer.getvalue()
+
+
+async def test_signing_in_with_a_wrong_password_says_so(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'alex@example.com', 'not the password')
+    await user.should_see('Wrong email or password.')
+
+
+async def test_a_stranger_is_sent_to_sign_in(user: User, people: SimpleNamespace) -> None:
+    await user.open('/requests')
+    await user.should_see(marker='sign-in')
+
+
+async def test_requester_reports_an_issue_and_sees_its_number_at_once(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'alex@example.com')
+    await user.open('/new')
+    await user.should_not_see('Printer & scanner')
+    user.find(marker=f'service-{people.wifi.id}').click()
+    user.find(marker='title').type('Wi-Fi drops in room 3')
+    user.find(marker='details').type('Every ten minutes or so')
+    upload = user.find(ui.upload).elements.pop()
+    await upload.handle_uploads([SmallFileUpload('door.jpg', 'image/jpeg', jpeg())])
+    user.find(marker='send').click()
+    await user.should_see(marker='sent')
+    ticket = await Ticket.get(title='Wi-Fi drops in room 3')
+    await user.should_see(f'Your request #{ticket.id} is in')
+    await user.should_see('Received')
+    assert await ticket.attachments.all().count() == 1
+
+
+async def test_an_empty_title_gets_a_message_and_keeps_what_was_typed(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'alex@example.com')
+    await user.open('/new')
+    user.find(marker=f'service-{people.wifi.id}').click()
+    user.find(marker='details').type('Keeps dropping')
+    user.find(marker='send').click()
+    await user.should_see('Please give your request a short title.')
+    await user.should_see('Keeps dropping')
+    assert await Ticket.all().count() == 0
+
+
+async def test_a_file_that_is_not_a_photo_is_refused_next_to_the_field(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'alex@example.com')
+    await user.open('/new')
+    user.find(marker=f'service-{people.wifi.id}').click()
+    upload = user.find(ui.upload).elements.pop()
+    await upload.handle_uploads([SmallFileUpload('notes.jpg', 'image/jpeg', b'this is text, not a photo')])
+    await user.should_see('is not a photo we can read')
+
+
+async def test_requester_list_updates_live_when_a_technician_replies(user: User, people: SimpleNamespace) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await sign_in(user, 'alex@example.com')
+    await user.open('/requests')
+    await user.should_see('Received')
+    await tickets.take(ticket.id, technician=people.technician)
+    await user.should_see('Assigned to Sam')
+
+
+async def test_ticket_page_shows_a_reply_live_without_wiping_what_i_type(user: User, people: SimpleNamespace) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='reply').type('half a thought')
+    await tickets.take(ticket.id, technician=people.technician)
+    await tickets.reply(ticket.id, 'Have you tried the other network?', author=people.technician)
+    await user.should_see('Have you tried the other network?')
+    await user.should_see('half a thought')
+
+
+async def test_requester_never_sees_internal_notes(user: User, people: SimpleNamespace) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await tickets.take(ticket.id, technician=people.technician)
+    await tickets.reply(ticket.id, 'requester seems confused', author=people.technician, internal=True)
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see('No Wi-Fi')
+    await user.should_not_see('requester seems confused')
+
+
+async def test_someone_elses_ticket_is_not_found(user: User, people: SimpleNamespace) -> None:
+    ticket = await tickets.create_ticket(requester=people.colleague, service_id=people.wifi.id, title='Secret thing')
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see(f'There is no request #{ticket.id} for you.')
+    await user.should_not_see('Secret thing')
+
+
+async def test_requester_replies_to_a_question_and_it_goes_back_to_the_technician(
+    user: User, people: SimpleNamespace
+) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await tickets.take(ticket.id, technician=people.technician)
+    await tickets.set_status(ticket.id, Status.WAITING, actor=people.technician)
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see('Waiting for your reply')
+    user.find(marker='reply').type('It is the guest network')
+    user.find(marker='send-reply').click()
+    await user.should_see('Being worked on')
+    assert (await Ticket.get(id=ticket.id)).status == Status.IN_PROGRESS

@@ -1,0 +1,138 @@
+"""Technician and manager screens: queue, working a ticket, presence, catalog and people."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from nicegui.testing import User
+
+from models import tickets
+from models.catalog import Service
+from models.tickets import Status, Ticket
+from models.users import User as Person
+
+from .conftest import sign_in
+
+
+async def report(people: SimpleNamespace, title: str = 'Printer jams') -> Ticket:
+    return await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title=title)
+
+
+async def test_a_new_ticket_appears_in_an_open_queue_without_reload(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'sam@example.com')
+    await user.open('/queue')
+    await user.should_see('Nothing waiting here')
+    ticket = await report(people, 'Toner everywhere')
+    await user.should_see(f'#{ticket.id} Toner everywhere')
+
+
+async def test_technician_takes_a_ticket_and_it_leaves_the_unassigned_view(user: User, people: SimpleNamespace) -> None:
+    ticket = await report(people)
+    await sign_in(user, 'sam@example.com')
+    await user.open('/queue')
+    await user.should_see(f'#{ticket.id} Printer jams')
+    await tickets.take(ticket.id, technician=people.technician2)
+    await user.should_not_see(f'#{ticket.id} Printer jams')
+
+
+async def test_queue_search_finds_by_number_and_words(user: User, people: SimpleNamespace) -> None:
+    first = await report(people, 'Printer jams')
+    second = await report(people, 'Scanner sends blank pages')
+    await sign_in(user, 'sam@example.com')
+    await user.open('/queue')
+    user.find(marker='search').type('blank')
+    await user.should_see(f'#{second.id} Scanner')
+    await user.should_not_see(f'#{first.id} Printer')
+
+
+async def test_technician_works_a_ticket_from_take_to_resolve(user: User, people: SimpleNamespace) -> None:
+    ticket = await report(people)
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='take').click()
+    await user.should_see('Assigned to Sam')
+    user.find(marker='start').click()
+    await user.should_see('Being worked on')
+    user.find(marker='reply').type('Cleared the paper path')
+    user.find(marker='send-reply').click()
+    await user.should_see('Cleared the paper path')
+    user.find(marker='resolve').click()
+    user.find(marker='resolution').type('Removed a stuck label from the roller')
+    user.find(marker='resolve-confirm').click()
+    await user.should_see('Fix: Removed a stuck label from the roller')
+    fresh = await Ticket.get(id=ticket.id)
+    assert fresh.status == Status.RESOLVED and fresh.first_response_at is not None
+
+
+async def test_an_internal_note_is_marked_for_staff_only(user: User, people: SimpleNamespace) -> None:
+    ticket = await report(people)
+    await tickets.take(ticket.id, technician=people.technician)
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='reply').type('Needs a new fuser')
+    user.find(marker='internal').click()
+    user.find(marker='send-reply').click()
+    await user.should_see(marker='event-note')
+    event = await tickets.TicketEvent.get(body='Needs a new fuser')
+    assert event.internal
+
+
+async def test_resolving_without_a_summary_is_refused_with_a_message(user: User, people: SimpleNamespace) -> None:
+    ticket = await report(people)
+    await tickets.take(ticket.id, technician=people.technician)
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='resolve').click()
+    user.find(marker='resolve-confirm').click()
+    await user.should_see('Write a short summary of the fix.')
+    assert (await Ticket.get(id=ticket.id)).status == Status.ASSIGNED
+
+
+async def test_two_technicians_see_each_other_on_the_same_ticket(
+    user: User, create_user: object, people: SimpleNamespace
+) -> None:
+    ticket = await report(people)
+    priya = create_user()  # type: ignore[operator]
+    await sign_in(priya, 'priya@example.com')
+    await priya.open(f'/t/{ticket.id}')
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see('Priya is viewing')
+    await priya.should_see('Sam is viewing')
+
+
+async def test_a_requester_cannot_open_the_queue(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'alex@example.com')
+    await user.open('/queue')
+    await user.should_see('My requests')
+    await user.should_not_see(marker='search')
+
+
+async def test_manager_adds_a_person_with_a_role_and_category(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'maria@example.com')
+    await user.open('/manage')
+    user.find(marker='add-person').click()
+    user.find(marker='new-name').type('Nina New')
+    user.find(marker='new-email').type('nina@example.com')
+    user.find(marker='new-password').type('a long password')
+    user.find(marker='save-person').click()
+    await user.should_see('Nina New can sign in now.')
+    assert (await Person.get(email='nina@example.com')).role == 'requester'
+
+
+async def test_manager_adds_a_service(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'maria@example.com')
+    await user.open('/manage')
+    user.find(marker='add-service').click()
+    user.find(marker='service-name').type('Badge access')
+    user.find(marker='service-icon').clear().type('badge')
+    user.find(marker='save-service').click()
+    await user.should_not_see(marker='save-service')
+    await user.should_see('Badge access')
+    assert await Service.exists(name='Badge access')
+
+
+async def test_a_technician_cannot_open_manage(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'sam@example.com')
+    await user.open('/manage')
+    await user.should_not_see(marker='add-person')

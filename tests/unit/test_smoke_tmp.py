@@ -1,0 +1,2 @@
+async def test_people_exist(people):
+    assert people.requester.id
