@@ -39,31 +39,49 @@ async def migrate(url: str | None = None) -> None:
 
 
 _app_context: TortoiseContext | None = None
+_starting: asyncio.Future[None] | None = None
+_app_url = ''
 
 
 async def start(url: str | None = None) -> None:
     """Migrate, then connect for the app (idempotent: NiceGUI's test fixture re-runs start-up)."""
-    global _app_context
-    if _app_context is not None:
+    global _starting
+    if _starting is None or _starting.get_loop() is not asyncio.get_running_loop():
+        _starting = asyncio.ensure_future(_start(url))  # one start at a time, even if asked twice at once
+    await asyncio.shield(_starting)
+
+
+async def _start(url: str | None) -> None:
+    global _app_context, _app_url
+    url = url or settings.settings.database_url
+    if _app_context is not None and _app_url == url:
         return
+    if _app_context is not None:  # a database left from an earlier run in this process (tests)
+        await _close()
     await migrate(url)
     ctx = TortoiseContext().__enter__()
     # The global fallback lets every request task see the context set up in the start-up task.
     await ctx.init(config=config(url), _enable_global_fallback=True)
-    _app_context = ctx
+    _app_context, _app_url = ctx, url
 
 
 async def ready() -> None:
     """Wait until start-up has connected: NiceGUI runs start-up handlers as tasks, so a first request
     (or a test) can arrive before the database is ready."""
     for _ in range(6000):  # a plain poll: an asyncio.Event would be tied to one event loop
-        if _app_context is not None:
+        if _app_context is not None and _app_url == settings.settings.database_url:
             return
         await asyncio.sleep(0.01)
     raise RuntimeError('The database did not start within 60 s.')
 
 
 async def stop() -> None:
+    global _starting
+    _starting = None
+    await _close()
+
+
+async def _close() -> None:
     global _app_context
     if _app_context is not None:
         ctx, _app_context = _app_context, None

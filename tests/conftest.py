@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import asyncpg
 import pytest
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import tortoise_test_context
 
 from models import MODEL_MODULES, events, presence, settings
@@ -29,6 +30,9 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     """Uploads go to this test's directory; nothing a test changes outlives it."""
     monkeypatch.setenv('TAPDESK_DATA_DIR', str(tmp_path))
     settings.reload()
+    # Tortoise caches INSERT/UPDATE SQL by connection name, not by dialect: a PostgreSQL test after a
+    # SQLite one (both "default") would reuse SQLite's `?` placeholders.
+    EXECUTOR_CACHE.clear()
     yield
     domain_clock.set_source(None)
     events.bus.clear()

@@ -46,6 +46,17 @@ def app_environment(app_database: str, tmp_path: Path, monkeypatch: pytest.Monke
     settings.reload()
 
 
+@pytest.fixture(autouse=True)
+def patient_should_see(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wait up to 5 s for things to appear (not 0.3 s): a loaded 2-core CI box hashes passwords slowly."""
+    original = User.should_see
+
+    async def should_see(self: User, *args: object, retries: int = 50, **kwargs: object) -> None:
+        await original(self, *args, retries=retries, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(User, 'should_see', should_see)
+
+
 @pytest.fixture
 async def people(user: User) -> SimpleNamespace:
     """Personas, created once the app (and so the database) has started."""

@@ -1,0 +1,440 @@
+"""Live-update latency and per-client memory of Tapdesk's ticket page, against a bare NiceGUI page.
+
+For each N (default 50, 300, 500) and each app (Tapdesk, bare baseline), a fresh server subprocess is started and
+N simulated browsers hold the page open: each GETs the page over HTTP with a signed-in session cookie (so the server
+builds a real NiceGUI Client), takes the socket.io query from the HTML and connects to /_nicegui_ws/socket.io with
+the same query nicegui.js sends (implicit handshake; explicit 'handshake' emit when the page asks for it), then acks
+received messages every 3 s like nicegui.js. Then a domain change is made several times (Tapdesk: a technician's
+reply through models.tickets.reply inside the server; bare: set_text on one label of every open page) and for every
+client the time from just before the POST to the arrival of the socket.io 'update' carrying the new text is recorded.
+
+Memory: server RSS after all N connected minus RSS before (both after gc), divided by N.
+
+Run:  /tmp/venv/bin/python bench/live_latency.py [--clients 50,300,500] [--changes 10] [--quick]
+The last line printed is one JSON object with all figures (top level: the N=300 run, or the largest run below it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import contextlib
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import psutil
+import socketio
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PYTHON = sys.executable
+
+CONNECT_CONCURRENCY = 20  # page loads + socket connects in flight at once
+TOP_LEVEL_CLIENTS = 300
+
+
+def _reconnect_timeout() -> float:
+    sys.path.insert(0, str(ROOT))
+    from models import settings  # the product's own default (TAPDESK_RECONNECT_TIMEOUT or 60 s)
+
+    return settings.load().reconnect_timeout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+# ---- servers ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class App:
+    name: str
+    script: str
+    page_path: str = ''  # filled in from /__bench/ready
+    sessions: tuple[str, ...] = ('requester',)
+
+
+class Server:
+    """One app server as a subprocess on a free port, with its own temporary data directory."""
+
+    def __init__(self, app: App, reconnect_timeout: float) -> None:
+        self.app = app
+        self.port = _free_port()
+        self.base = f'http://127.0.0.1:{self.port}'
+        self.tmp = Path(tempfile.mkdtemp(prefix=f'tapdesk-bench-{app.name}-'))
+        self.log_path = self.tmp / 'server.log'
+        env = dict(os.environ, TAPDESK_DATA_DIR=str(self.tmp / 'data'), NICEGUI_STORAGE_PATH=str(self.tmp / '.nicegui'),
+                   PYTHONUNBUFFERED='1')
+        env.pop('TAPDESK_DEMO', None)
+        args = [PYTHON, str(BENCH / app.script), str(self.port)]
+        if app.name == 'bare':
+            args.append(str(reconnect_timeout))
+        self._log = open(self.log_path, 'wb')  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(args, cwd=self.tmp, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.ps = psutil.Process(self.proc.pid)
+
+    def rss(self) -> int:
+        return self.ps.memory_info().rss
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return '\n'.join(self.log_path.read_text(errors='replace').splitlines()[-lines:])
+        except OSError:
+            return ''
+
+    async def wait_ready(self, http: aiohttp.ClientSession, timeout: float = 90) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f'{self.app.name} server exited early:\n{self.log_tail()}')
+            try:
+                async with http.get(f'{self.base}/__bench/ready', timeout=aiohttp.ClientTimeout(total=5)) as r:
+                    if r.status == 200:
+                        return await r.json()
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            await asyncio.sleep(0.25)
+        raise TimeoutError(f'{self.app.name} server not ready after {timeout:.0f} s:\n{self.log_tail()}')
+
+    async def get(self, http: aiohttp.ClientSession, path: str) -> dict:
+        async with http.get(self.base + path, timeout=aiohttp.ClientTimeout(total=60)) as r:
+            r.raise_for_status()
+            return await r.json()
+
+    async def post(self, http: aiohttp.ClientSession, path: str, body: dict | None = None,
+                   cookie: str | None = None) -> tuple[dict, aiohttp.ClientResponse]:
+        headers = {'Cookie': cookie} if cookie else {}
+        async with http.post(self.base + path, json=body or {}, headers=headers,
+                             timeout=aiohttp.ClientTimeout(total=60)) as r:
+            r.raise_for_status()
+            return await r.json(), r
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# ---- simulated browsers ----------------------------------------------------------------------------------------
+
+QUERY = re.compile(r'query:\s*(\{.*?\}),\s*\n')
+
+
+@dataclass
+class Browser:
+    """One browser tab: the page's HTML over HTTP, then a socket.io connection handshaken like nicegui.js."""
+
+    base: str
+    cookie: str
+    sio: socketio.AsyncClient | None = None
+    client_id: str = ''
+    next_message_id: int = 0
+    acked_message_id: int = -1
+    marker: str | None = None
+    marker_t0: float = 0.0
+    received: dict[str, float] = field(default_factory=dict)  # marker -> latency in seconds
+    updates: int = 0
+    update_bytes: int = 0
+    _ack_task: asyncio.Task | None = None
+
+    async def open(self, http: aiohttp.ClientSession, ws_http: aiohttp.ClientSession, path: str) -> None:
+        async with http.get(self.base + path, headers={'Cookie': self.cookie}, allow_redirects=False,
+                            timeout=aiohttp.ClientTimeout(total=120)) as r:
+            html = await r.text()
+            if r.status != 200:
+                raise RuntimeError(f'GET {path} -> {r.status} {r.headers.get("location", "")}')
+        match = QUERY.search(html)
+        if match is None:
+            raise RuntimeError('no socket.io query in the page')
+        options = ast.literal_eval(match.group(1))  # a Python dict repr; nicegui.js defines True/False/None
+        self.client_id = options['client_id']
+        self.next_message_id = int(options['next_message_id'])
+        # nicegui.js: options.query.document_id / tab_id / old_tab_id are added in mounted()
+        query = {**options, 'document_id': str(uuid.uuid4()), 'tab_id': str(uuid.uuid4()), 'old_tab_id': None}
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=ws_http)
+        self.sio.on('*', self._on_message)
+        # socket.io-client serialises the query with encodeURIComponent(String(value)): true -> "true", null -> "null"
+        qs = urlencode({k: _js_string(v) for k, v in query.items()})
+        await self.sio.connect(f'{self.base}/?{qs}', socketio_path='/_nicegui_ws/socket.io', transports=['websocket'],
+                               headers={'Cookie': self.cookie}, wait_timeout=60)
+        if not query.get('implicit_handshake'):
+            ok = await self.sio.call('handshake', query, timeout=60)
+            if not ok:
+                raise RuntimeError('handshake refused')
+        self._ack_task = asyncio.create_task(self._ack_loop())
+
+    async def _on_message(self, event: str, data: object = None) -> None:
+        now = time.perf_counter()
+        if isinstance(data, dict) and '_id' in data:
+            message_id = data.pop('_id')
+            if message_id < self.next_message_id:
+                return
+            self.next_message_id = message_id + 1
+        if event != 'update':
+            return
+        text = json.dumps(data)
+        self.updates += 1
+        self.update_bytes += len(text)
+        marker = self.marker
+        if marker is not None and marker not in self.received and marker in text:
+            self.received[marker] = now - self.marker_t0
+
+    async def _ack_loop(self) -> None:
+        """nicegui.js acks every 3 s (setInterval(ack, 3000)); each tab has its own phase."""
+        await asyncio.sleep(random.uniform(0, 3))
+        while self.sio is not None and self.sio.connected:
+            if self.acked_message_id < self.next_message_id:
+                with contextlib.suppress(Exception):
+                    await self.sio.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+                self.acked_message_id = self.next_message_id
+            await asyncio.sleep(3)
+
+    async def close(self) -> None:
+        if self._ack_task:
+            self._ack_task.cancel()
+        if self.sio is not None and self.sio.connected:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.sio.disconnect(), timeout=5)
+
+
+def _js_string(value: object) -> str:
+    if value is True:
+        return 'true'
+    if value is False:
+        return 'false'
+    if value is None:
+        return 'null'
+    return str(value)
+
+
+# ---- one measurement -------------------------------------------------------------------------------------------
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method='inclusive')[round(q) - 1]
+
+
+async def _session_cookie(server: Server, http: aiohttp.ClientSession, role: str) -> str:
+    _, response = await server.post(http, f'/__bench/session?role={role}')
+    morsel = response.cookies.get('session')
+    if morsel is None:
+        raise RuntimeError('no session cookie from /__bench/session')
+    return f'session={morsel.value}; tz=UTC'  # tz: what Tapdesk's head script sets in a real browser
+
+
+async def _open_all(browsers: list[Browser], http: aiohttp.ClientSession, ws_http: aiohttp.ClientSession,
+                    path: str, timeout: float) -> int:
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    failures: list[BaseException] = []
+
+    async def one(b: Browser) -> None:
+        async with gate:
+            try:
+                await b.open(http, ws_http, path)
+            except Exception as e:  # counted and reported, never fatal for the run
+                failures.append(e)
+
+    tasks = [asyncio.create_task(one(b)) for b in browsers]
+    done, pending = await asyncio.wait(tasks, timeout=timeout)
+    for task in pending:
+        task.cancel()
+    if failures:
+        print(f'    {len(failures)} clients failed to open, e.g. {failures[0]!r}', flush=True)
+    return len(failures) + len(pending)
+
+
+async def _wait_connected(server: Server, http: aiohttp.ClientSession, n: int, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    connected = 0
+    while time.monotonic() < deadline:
+        connected = (await server.get(http, '/__bench/stats'))['connected']
+        if connected >= n:
+            break
+        await asyncio.sleep(0.5)
+    return connected
+
+
+async def _gc_rss(server: Server, http: aiohttp.ClientSession, settle: float) -> int:
+    await asyncio.sleep(settle)
+    await server.post(http, '/__bench/gc')
+    await asyncio.sleep(0.5)
+    return server.rss()
+
+
+async def _change(server: Server, http: aiohttp.ClientSession, browsers: list[Browser], text: str,
+                  timeout: float) -> tuple[float, int]:
+    """Make one change and wait (bounded) until every open browser has it. Returns POST time and missing count."""
+    for b in browsers:
+        b.marker = None
+    t0 = time.perf_counter()
+    for b in browsers:
+        b.marker, b.marker_t0 = text, t0
+    await server.post(http, '/__bench/change', {'text': text})
+    post_s = time.perf_counter() - t0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(text in b.received for b in browsers):
+            break
+        await asyncio.sleep(0.01)
+    missing = sum(1 for b in browsers if text not in b.received)
+    for b in browsers:
+        b.marker = None
+    return post_s, missing
+
+
+async def measure(app: App, n: int, changes: int, reconnect_timeout: float, interval: float) -> dict:
+    server = Server(app, reconnect_timeout)
+    browsers: list[Browser] = []
+    warm: list[Browser] = []
+    connector = aiohttp.TCPConnector(limit=CONNECT_CONCURRENCY + 5)
+    ws_connector = aiohttp.TCPConnector(limit=0)
+    jar = aiohttp.DummyCookieJar()  # cookies are sent explicitly, per browser
+    async with aiohttp.ClientSession(connector=connector, cookie_jar=jar) as http, \
+            aiohttp.ClientSession(connector=ws_connector, cookie_jar=aiohttp.DummyCookieJar()) as ws_http:
+        try:
+            ready = await server.wait_ready(http)
+            path = f'/t/{ready["ticket_id"]}' if 'ticket_id' in ready else ready['page']
+            cookies = [await _session_cookie(server, http, role) for role in app.sessions]
+
+            # warm-up: two tabs and one change compile what the first page and update need, then go away
+            warm = [Browser(server.base, cookies[0]) for _ in range(2)]
+            await _open_all(warm, http, ws_http, path, timeout=60)
+            warm = [b for b in warm if b.sio is not None and b.sio.connected]
+            if not warm:
+                raise RuntimeError(f'{app.name}: no warm-up client could connect')
+            await _change(server, http, warm, f'warm-up {uuid.uuid4().hex[:8]}', timeout=20)
+            for b in warm:
+                await b.close()
+            await asyncio.sleep(0.5)
+            await server.post(http, '/__bench/prune')
+            rss_before = await _gc_rss(server, http, settle=1.0)
+
+            # N browsers; with two sessions the first ~5 % (at least 1) are technicians, the rest the requester
+            technicians = max(1, n // 20) if len(cookies) > 1 else 0
+            browsers = [Browser(server.base, cookies[1] if i < technicians else cookies[0]) for i in range(n)]
+            t_open = time.perf_counter()
+            failed = await _open_all(browsers, http, ws_http, path, timeout=max(60.0, n * 0.5))
+            open_s = time.perf_counter() - t_open
+            live = [b for b in browsers if b.sio is not None and b.sio.connected]
+            connected = await _wait_connected(server, http, len(live), timeout=30)
+            rss_after = await _gc_rss(server, http, settle=2.0)
+            stats = await server.get(http, '/__bench/stats?detail=1')
+
+            latencies: list[float] = []
+            post_times: list[float] = []
+            missing = 0
+            for i in range(changes):
+                started = time.monotonic()
+                text = f'Bench reply {i + 1}: please try again now ({uuid.uuid4().hex[:8]})'
+                post_s, miss = await _change(server, http, live, text, timeout=30)
+                post_times.append(post_s)
+                missing += miss
+                latencies += [b.received[text] * 1000 for b in live if text in b.received]
+                await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+            rss_end = await _gc_rss(server, http, settle=0.5)
+            kb = (rss_after - rss_before) / 1024 / connected if connected else None
+            return {
+                'app': app.name, 'clients': n, 'connected': connected, 'open_failures': failed,
+                'open_s': round(open_s, 2), 'changes': changes, 'samples': len(latencies), 'missing': missing,
+                'p50_ms': _round(_pct(latencies, 50)), 'p95_ms': _round(_pct(latencies, 95)),
+                'max_ms': _round(max(latencies) if latencies else None),
+                'post_ms_median': _round(statistics.median(post_times) * 1000 if post_times else None),
+                'rss_before_mb': round(rss_before / 2**20, 1), 'rss_after_mb': round(rss_after / 2**20, 1),
+                'rss_end_mb': round(rss_end / 2**20, 1), 'kb_per_client': _round(kb),
+                'elements_per_client': stats.get('elements_per_client'),
+                'update_bytes_per_change': round(sum(b.update_bytes for b in live) / max(1, len(live)) / changes)
+                if changes else None,
+                'element_types': stats.get('element_types'),
+            }
+        finally:
+            await asyncio.wait_for(asyncio.gather(*(b.close() for b in browsers + warm), return_exceptions=True),
+                                   timeout=60)
+            server.stop()
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+# ---- main ------------------------------------------------------------------------------------------------------
+
+TAPDESK = App('tapdesk', '_tapdesk_server.py', sessions=('requester', 'technician'))
+BARE = App('bare', '_bare_server.py')
+
+
+async def run(clients: list[int], changes: int, interval: float) -> dict:
+    reconnect_timeout = _reconnect_timeout()
+    print(f'reconnect_timeout={reconnect_timeout:g} s, {changes} changes per run, clients {clients}', flush=True)
+    runs = []
+    for n in clients:
+        row: dict = {'clients': n}
+        for app in (TAPDESK, BARE):
+            t = time.perf_counter()
+            r = await measure(app, n, changes, reconnect_timeout, interval)
+            print(f'  {app.name:<7} N={n:<4} connected={r["connected"]:<4} p50={r["p50_ms"]} ms '
+                  f'p95={r["p95_ms"]} ms max={r["max_ms"]} ms missing={r["missing"]}  '
+                  f'RSS {r["rss_before_mb"]}->{r["rss_after_mb"]} MB = {r["kb_per_client"]} KB/client  '
+                  f'elements={r["elements_per_client"]} open={r["open_s"]} s post={r["post_ms_median"]} ms '
+                  f'({time.perf_counter() - t:.0f} s)', flush=True)
+            prefix = '' if app is TAPDESK else 'bare_'
+            row.update({f'{prefix}{k}': v for k, v in r.items() if k not in ('app', 'clients', 'element_types')})
+            row[f'{prefix}element_types'] = dict(r['element_types'] or [])
+        row['p95_ratio_to_bare'] = _ratio(row['p95_ms'], row['bare_p95_ms'])
+        row['p50_ratio_to_bare'] = _ratio(row['p50_ms'], row['bare_p50_ms'])
+        row['kb_ratio_to_bare'] = _ratio(row['kb_per_client'], row['bare_kb_per_client'])
+        print(f'N={n}: Tapdesk/bare p95 x{row["p95_ratio_to_bare"]}, p50 x{row["p50_ratio_to_bare"]}, '
+              f'KB/client x{row["kb_ratio_to_bare"]}', flush=True)
+        runs.append(row)
+    top = next((r for r in runs if r['clients'] == TOP_LEVEL_CLIENTS), None) or max(runs, key=lambda r: r['clients'])
+    keys = ['clients', 'p50_ms', 'p95_ms', 'kb_per_client', 'bare_p50_ms', 'bare_p95_ms', 'bare_kb_per_client',
+            'p95_ratio_to_bare', 'kb_ratio_to_bare']
+    return {'runs': runs, **{k: top[k] for k in keys}}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--clients', default='50,300,500', help='comma-separated client counts (default 50,300,500)')
+    parser.add_argument('--changes', type=int, default=10, help='changes (replies) per run (default 10)')
+    parser.add_argument('--interval', type=float, default=1.0, help='seconds from one change to the next (default 1)')
+    parser.add_argument('--quick', action='store_true', help='smoke run: N=20, 3 changes')
+    args = parser.parse_args(argv)
+    clients = [20] if args.quick else [int(x) for x in args.clients.split(',') if x.strip()]
+    changes = 3 if args.quick else args.changes
+    result = asyncio.run(run(clients, changes, args.interval))
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == '__main__':
+    main()

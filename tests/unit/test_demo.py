@@ -1,0 +1,159 @@
+"""The demo data set: seeded once, through the real verbs, believable at any moment it is started."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from models import demo, settings, users
+from models.catalog import Service, services_for
+from models.tickets import Attachment, EventKind, Status, Ticket, TicketEvent
+from models.users import Category, Role, User
+
+NOW = datetime(2026, 11, 25, 13, 40, tzinfo=UTC)  # a Wednesday afternoon in London
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Photos are stored under the data directory: this test's own."""
+    monkeypatch.setenv('TAPDESK_DATA_DIR', str(tmp_path))
+    settings.reload()
+    return tmp_path
+
+
+async def _counts() -> dict[str, int]:
+    return {
+        model.__name__: await model.all().count()
+        for model in (User, Category, Service, Ticket, TicketEvent, Attachment)
+    }
+
+
+async def test_seeding_twice_changes_nothing(db: None, data_dir: Path) -> None:
+    started = time.perf_counter()
+    first = await demo.seed(now=NOW)
+    took = time.perf_counter() - started
+    counts = await _counts()
+    assert await demo.seed(now=NOW + timedelta(days=3)) == first
+    assert await _counts() == counts
+    assert took < 5, f'seeding took {took:.1f} s'
+
+
+async def test_sign_ins_cover_every_role_and_the_demo_password_works(db: None, data_dir: Path) -> None:
+    sign_ins = await demo.seed(now=NOW)
+    assert ('Manager', 'Maria Manager', 'manager@demo.tapdesk') in sign_ins
+    assert ('Technician', 'Sam Rivera', 'sam@demo.tapdesk') in sign_ins
+    assert ('Requester', 'Alex Kim', 'alex@demo.tapdesk') in sign_ins
+    assert len(sign_ins) == 10
+    for _, _, email in sign_ins[:1] + sign_ins[1:2] + sign_ins[4:5]:  # one of each kind: hashing is slow
+        assert (await users.authenticate(email, demo.DEMO_PASSWORD)).email == email
+
+
+async def test_people_have_the_right_roles_categories_and_zones(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    people = await User.all().prefetch_related('category')
+    assert len(people) == 10
+    assert Counter(p.role for p in people) == {Role.MANAGER: 1, Role.TECHNICIAN: 3, Role.REQUESTER: 6}
+    requesters = [p for p in people if p.role == Role.REQUESTER]
+    assert all(p.category is not None for p in requesters)
+    assert {p.category.name for p in requesters} == {'Staff', 'Field sites', 'Contractors', 'External customers'}
+    assert all(p.category_id is None for p in people if p.role != Role.REQUESTER)
+    for p in people:
+        ZoneInfo(p.timezone)  # a real zone
+    assert {p.timezone for p in people} >= {'Europe/London'}
+
+
+async def test_catalog_has_icons_descriptions_and_category_visibility(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    services = await Service.all().prefetch_related('categories')
+    assert len(services) == 10
+    assert all(s.icon and s.description and s.categories for s in services)
+    site_repair = next(s for s in services if s.name == 'Site equipment repair')
+    assert [c.name for c in site_repair.categories] == ['Field sites']
+
+
+async def test_about_sixty_tickets_in_every_status_over_the_last_month(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    all_tickets = await Ticket.all()
+    assert 50 <= len(all_tickets) <= 70
+    assert {t.status for t in all_tickets} == set(Status)
+    oldest = min(t.created_at for t in all_tickets)
+    assert NOW - timedelta(days=35) <= oldest <= NOW - timedelta(days=20)
+    assert len({t.title for t in all_tickets}) == len(all_tickets)  # no copy-paste
+
+
+async def test_requesters_only_report_on_services_their_category_sees(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    for requester in await User.filter(role=Role.REQUESTER):
+        visible = {s.id for s in await services_for(requester)}
+        used = {t.service_id for t in await Ticket.filter(requester_id=requester.id)}
+        assert used, f'{requester.name} has no tickets'
+        assert used <= visible, requester.name
+
+
+@pytest.mark.parametrize(
+    'now',
+    [
+        NOW,
+        datetime(2026, 11, 29, 2, 0, tzinfo=UTC),  # Sunday night: nobody at work
+        datetime(2026, 11, 30, 7, 10, tzinfo=UTC),  # Monday before the desk opens
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),  # the night the clocks go forward
+    ],
+    ids=['wednesday', 'sunday-night', 'monday-early', 'dst'],
+)
+async def test_timelines_are_real_and_consistent_with_the_ticket(db: None, data_dir: Path, now: datetime) -> None:
+    await demo.seed(now=now)
+    kinds: Counter[EventKind] = Counter()
+    for ticket in await Ticket.all():
+        timeline = await TicketEvent.filter(ticket_id=ticket.id).order_by('id')
+        kinds.update(e.kind for e in timeline)
+        assert timeline[0].kind == EventKind.CREATED
+        assert timeline[0].created_at == ticket.created_at
+        if ticket.status != Status.NEW:
+            assert len(timeline) > 1, ticket.title
+            assert ticket.assignee_id is not None
+        times = [e.created_at for e in timeline]
+        assert times == sorted(times), ticket.title
+        assert ticket.created_at <= ticket.updated_at == times[-1] <= now
+        if ticket.first_response_at is not None:
+            assert ticket.created_at <= ticket.first_response_at <= now
+        if ticket.status in (Status.RESOLVED, Status.CLOSED):
+            assert ticket.first_response_at is not None
+            assert ticket.resolution
+            assert ticket.created_at < ticket.resolved_at <= now  # type: ignore[operator]
+        if ticket.status == Status.CLOSED:
+            assert ticket.closed_at is not None
+        if ticket.status == Status.ON_THE_WAY:
+            assert ticket.eta is not None and ticket.eta > now  # the requester sees a live arrival time
+        if ticket.status == Status.VISIT_PLANNED:
+            assert ticket.visit_end is not None and ticket.visit_end > now
+        if ticket.status == Status.REOPENED:
+            assert ticket.reopen_count >= 1
+    assert kinds[EventKind.NOTE] and kinds[EventKind.REPLY] and kinds[EventKind.REOPENED]
+    assert await TicketEvent.filter(kind=EventKind.REPLY, actor__role=Role.REQUESTER).exists()  # requesters answer
+    assert await TicketEvent.filter(kind=EventKind.ASSIGNED, actor__role=Role.MANAGER).exists()  # and hand over
+    assert await Ticket.filter(status=Status.CLOSED, reopen_count__gt=0).exists()  # a callback, fixed for good
+
+
+async def test_a_few_photos_are_stored(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    attachments = await Attachment.all()
+    assert 2 <= len(attachments) <= 3
+    for a in attachments:
+        assert (data_dir / 'uploads' / a.stored_name).is_file()
+        assert (data_dir / 'uploads' / a.preview_name).is_file()
+        assert a.original_name.endswith('.jpg') and a.width and a.height
+
+
+async def test_same_data_every_time(db: None, data_dir: Path) -> None:
+    """Random, but seeded: the same issues end in the same statuses on every run."""
+    rng_a, rng_b = demo.random.Random(demo.SEED), demo.random.Random(demo.SEED)
+    assert demo._deal_statuses(rng_a) == demo._deal_statuses(rng_b)
+    await demo.seed(now=NOW)
+    seeded = {t.title: t.status for t in await Ticket.all()}
+    dealt = demo._deal_statuses(demo.random.Random(demo.SEED))
+    assert seeded == {issue.title: status for issue, status in zip(demo.ISSUES, dealt, strict=True)}

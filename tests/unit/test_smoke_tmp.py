@@ -1,2 +1,0 @@
-async def test_people_exist(people):
-    assert people.requester.id
