@@ -102,6 +102,7 @@ class RequestForm:
         self.photo_error.set_text('')
         self.pending.append(photo)
         self._show_photos()
+        self.upload.reset()  # the chips below list what will be sent
 
     def rejected(self) -> None:
         mb = settings.settings.max_upload_mb

@@ -314,6 +314,8 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'replied'
     if e.kind == EventKind.NOTE:
         return 'internal note'
+    if e.kind == EventKind.ASSIGNED and e.data.get('assignee_id') == e.actor_id:
+        return 'took this'
     if e.kind == EventKind.ASSIGNED:
         return f'assigned to {e.data.get("assignee", "someone")}'
     if e.kind == EventKind.PHOTO:

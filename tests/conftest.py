@@ -47,15 +47,24 @@ async def db_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     if request.param == 'sqlite':
         yield 'sqlite://:memory:'
         return
-    assert POSTGRES_URL is not None
-    name = f'tapdesk_test_{uuid.uuid4().hex[:12]}'
-    yield f'{POSTGRES_URL.rsplit("/", 1)[0]}/{name}'
+    name = f'tapdesk_test_{uuid.uuid4().hex[:12]}'  # unique: parallel runs share the server
+    yield f'{_postgres_base()}/{name}'
     # tortoise_test_context creates the database but never drops it.
-    admin = await asyncpg.connect(POSTGRES_URL)
+    await postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def postgres_admin(sql: str) -> None:
+    """Run CREATE/DROP DATABASE from the server's maintenance database."""
+    connection = await asyncpg.connect(f'{_postgres_base()}/postgres')
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(sql)
     finally:
-        await admin.close()
+        await connection.close()
+
+
+def _postgres_base() -> str:
+    assert POSTGRES_URL is not None
+    return POSTGRES_URL.rsplit('/', 1)[0]
 
 
 @pytest.fixture

@@ -14,8 +14,11 @@ from models.tickets import Ticket
 async def ticket(people: SimpleNamespace) -> Ticket:
     """Alex's Wi-Fi ticket, just reported."""
     return await tickets.create_ticket(
-        requester=people.requester, service_id=people.wifi.id, title='Wi-Fi drops in room 3',
-        details='Every ten minutes or so', location='Room 3',
+        requester=people.requester,
+        service_id=people.wifi.id,
+        title='Wi-Fi drops in room 3',
+        details='Every ten minutes or so',
+        location='Room 3',
     )
 
 

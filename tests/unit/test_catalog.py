@@ -40,26 +40,40 @@ async def test_an_outsider_cannot_report_on_a_service_of_another_category(outsid
 async def test_an_inactive_service_is_hidden_and_cannot_be_reported_on(
     manager: User, requester: User, people: SimpleNamespace
 ) -> None:
-    await catalog.save_service(actor=manager, service_id=people.wifi.id, name='Wi-Fi', icon='wifi',
-                               category_ids=[people.staff.id], active=False)
+    await catalog.save_service(
+        actor=manager,
+        service_id=people.wifi.id,
+        name='Wi-Fi',
+        icon='wifi',
+        category_ids=[people.staff.id],
+        active=False,
+    )
     assert await names(requester) == ['Printer']
     with pytest.raises(NotFound):
         await tickets.create_ticket(requester=requester, service_id=people.wifi.id, title='No Wi-Fi')
 
 
-async def test_a_manager_adds_a_service_for_chosen_categories(manager: User, outsider: User,
-                                                               people: SimpleNamespace) -> None:
-    service = await catalog.save_service(actor=manager, name=' Laptop ', description='Screen, keyboard',
-                                         icon='laptop', default_priority=Priority.HIGH,
-                                         category_ids=[people.contractors.id])
+async def test_a_manager_adds_a_service_for_chosen_categories(
+    manager: User, outsider: User, people: SimpleNamespace
+) -> None:
+    service = await catalog.save_service(
+        actor=manager,
+        name=' Laptop ',
+        description='Screen, keyboard',
+        icon='laptop',
+        default_priority=Priority.HIGH,
+        category_ids=[people.contractors.id],
+    )
     assert (service.name, service.default_priority) == ('Laptop', Priority.HIGH)
     assert await names(outsider) == ['Laptop', 'Printer']
 
 
-async def test_changing_a_service_replaces_its_categories(manager: User, requester: User, outsider: User,
-                                                         people: SimpleNamespace) -> None:
-    await catalog.save_service(actor=manager, service_id=people.wifi.id, name='Wi-Fi', icon='wifi',
-                               category_ids=[people.contractors.id])
+async def test_changing_a_service_replaces_its_categories(
+    manager: User, requester: User, outsider: User, people: SimpleNamespace
+) -> None:
+    await catalog.save_service(
+        actor=manager, service_id=people.wifi.id, name='Wi-Fi', icon='wifi', category_ids=[people.contractors.id]
+    )
     assert await names(requester) == ['Printer']
     assert await names(outsider) == ['Printer', 'Wi-Fi']
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from models import db
+from tests.conftest import postgres_admin
 
 TABLES = ['attachment', 'category', 'service', 'service_category', 'session', 'ticket', 'ticket_event', 'user']
 
@@ -21,12 +21,7 @@ async def empty_database(db_url: str, tmp_path: Path) -> AsyncIterator[str]:
     if db_url.startswith('sqlite'):
         yield f'sqlite://{tmp_path}/x.sqlite3'
         return
-    base, name = db_url.rsplit('/', 1)
-    admin = await asyncpg.connect(f'{base}/postgres')
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+    await postgres_admin(f'CREATE DATABASE "{db_url.rsplit("/", 1)[1]}"')
     yield db_url
 
 

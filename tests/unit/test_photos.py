@@ -72,10 +72,19 @@ async def test_the_location_is_kept_when_the_requester_shares_it() -> None:
 
 
 async def test_a_ticket_keeps_the_location_only_if_shared(requester: User, people: SimpleNamespace) -> None:
-    shared = await tickets.create_ticket(requester=requester, service_id=people.wifi.id, title='Router',
-                                         photos_in=[PhotoIn(jpeg(gps=True), 'router.jpg')], share_location=True)
-    private = await tickets.create_ticket(requester=requester, service_id=people.wifi.id, title='Router',
-                                          photos_in=[PhotoIn(jpeg(gps=True), 'router.jpg')])
+    shared = await tickets.create_ticket(
+        requester=requester,
+        service_id=people.wifi.id,
+        title='Router',
+        photos_in=[PhotoIn(jpeg(gps=True), 'router.jpg')],
+        share_location=True,
+    )
+    private = await tickets.create_ticket(
+        requester=requester,
+        service_id=people.wifi.id,
+        title='Router',
+        photos_in=[PhotoIn(jpeg(gps=True), 'router.jpg')],
+    )
     assert gps_of((await Attachment.get(ticket_id=shared.id)).stored_name) != {}
     assert gps_of((await Attachment.get(ticket_id=private.id)).stored_name) == {}
 
@@ -85,10 +94,15 @@ async def test_a_reply_never_keeps_the_location(requester: User, ticket: tickets
     assert gps_of((await Attachment.get(event_id=event.id)).stored_name) == {}
 
 
-async def test_a_ticket_with_photos_lists_them_on_its_created_event(requester: User, technician: User,
-                                                                    people: SimpleNamespace) -> None:
-    ticket = await tickets.create_ticket(requester=requester, service_id=people.printer.id, title='Jam',
-                                         photos_in=[PhotoIn(jpeg(), 'a.jpg'), PhotoIn(png(), 'b.png')])
+async def test_a_ticket_with_photos_lists_them_on_its_created_event(
+    requester: User, technician: User, people: SimpleNamespace
+) -> None:
+    ticket = await tickets.create_ticket(
+        requester=requester,
+        service_id=people.printer.id,
+        title='Jam',
+        photos_in=[PhotoIn(jpeg(), 'a.jpg'), PhotoIn(png(), 'b.png')],
+    )
     [created] = await tickets.timeline_for(technician, ticket.id)
     assert sorted(a.original_name for a in created.attachments) == ['a.jpg', 'b.png']
     assert all(photos.path_of(a.preview_name).exists() for a in created.attachments)
@@ -144,8 +158,12 @@ async def test_more_than_six_photos_at_once_are_refused(requester: User, people:
 
 async def test_a_bad_photo_refuses_the_whole_report(requester: User, people: SimpleNamespace) -> None:
     with pytest.raises(Invalid):
-        await tickets.create_ticket(requester=requester, service_id=people.wifi.id, title='Door',
-                                    photos_in=[PhotoIn(jpeg(), 'ok.jpg'), PhotoIn(b'hello', 'bad.jpg')])
+        await tickets.create_ticket(
+            requester=requester,
+            service_id=people.wifi.id,
+            title='Door',
+            photos_in=[PhotoIn(jpeg(), 'ok.jpg'), PhotoIn(b'hello', 'bad.jpg')],
+        )
     assert await tickets.Ticket.all().count() == 0
 
 
@@ -154,3 +172,16 @@ async def test_a_decompression_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(Image, 'MAX_IMAGE_PIXELS', Image.MAX_IMAGE_PIXELS)  # store() sets Pillow's global
     with pytest.raises(Invalid, match='not a photo we can read'):
         await photos.store(PhotoIn(png((100, 100)), 'bomb.png'), keep_location=False)
+
+
+async def test_a_sideways_phone_photo_is_stored_upright() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: rotate 90° clockwise to view
+    buffer = io.BytesIO()
+    Image.new('RGB', (800, 600), 'orange').save(buffer, 'JPEG', exif=exif)
+    stored = await photos.store(PhotoIn(buffer.getvalue(), 'sideways.jpg'), keep_location=False)
+    assert (stored.width, stored.height) == (600, 800)
+    with Image.open(photos.path_of(stored.stored_name)) as image:
+        assert (image.size, image.getexif().get(0x0112)) == ((600, 800), 1)
+    with Image.open(photos.path_of(stored.preview_name)) as preview:
+        assert preview.size == (480, 640)

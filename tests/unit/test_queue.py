@@ -20,8 +20,9 @@ async def board(people: SimpleNamespace, clock: FrozenClock) -> SimpleNamespace:
 
     async def report(title: str, service: catalog.Service, details: str = '') -> Ticket:
         clock.advance(minutes=1)
-        return await tickets.create_ticket(requester=people.requester, service_id=service.id, title=title,
-                                           details=details)
+        return await tickets.create_ticket(
+            requester=people.requester, service_id=service.id, title=title, details=details
+        )
 
     board = SimpleNamespace(
         loose=await report('Wi-Fi drops in room 3', people.wifi, 'Every ten minutes'),
@@ -51,13 +52,23 @@ async def test_mine_shows_my_open_tickets(technician: User, technician2: User, b
 
 async def test_open_shows_every_open_ticket_oldest_first(technician: User, board: SimpleNamespace) -> None:
     assert await titles(technician, view=QueueView.OPEN) == [
-        'Wi-Fi drops in room 3', 'Printer jams on floor 2', 'Printer out of toner']
+        'Wi-Fi drops in room 3',
+        'Printer jams on floor 2',
+        'Printer out of toner',
+    ]
 
 
-async def test_urgent_tickets_come_first(manager: User, technician: User, people: SimpleNamespace,
-                                         board: SimpleNamespace) -> None:
-    await catalog.save_service(actor=manager, service_id=people.printer.id, name='Printer', icon='print',
-                               default_priority=Priority.URGENT, category_ids=[people.staff.id])
+async def test_urgent_tickets_come_first(
+    manager: User, technician: User, people: SimpleNamespace, board: SimpleNamespace
+) -> None:
+    await catalog.save_service(
+        actor=manager,
+        service_id=people.printer.id,
+        name='Printer',
+        icon='print',
+        default_priority=Priority.URGENT,
+        category_ids=[people.staff.id],
+    )
     await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Printer smokes')
     assert (await titles(technician, view=QueueView.OPEN))[0] == 'Printer smokes'
 
@@ -66,10 +77,17 @@ async def test_the_queue_filters_by_service(technician: User, people: SimpleName
     assert await titles(technician, view=QueueView.OPEN, service_id=people.wifi.id) == ['Wi-Fi drops in room 3']
 
 
-async def test_the_queue_filters_by_priority(manager: User, technician: User, people: SimpleNamespace,
-                                             board: SimpleNamespace) -> None:
-    await catalog.save_service(actor=manager, service_id=people.wifi.id, name='Wi-Fi', icon='wifi',
-                               default_priority=Priority.HIGH, category_ids=[people.staff.id])
+async def test_the_queue_filters_by_priority(
+    manager: User, technician: User, people: SimpleNamespace, board: SimpleNamespace
+) -> None:
+    await catalog.save_service(
+        actor=manager,
+        service_id=people.wifi.id,
+        name='Wi-Fi',
+        icon='wifi',
+        default_priority=Priority.HIGH,
+        category_ids=[people.staff.id],
+    )
     await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='Whole floor offline')
     assert await titles(technician, view=QueueView.OPEN, priority=Priority.HIGH) == ['Whole floor offline']
 
@@ -82,7 +100,9 @@ async def test_the_queue_finds_a_ticket_by_its_number(technician: User, board: S
 
 async def test_the_queue_finds_tickets_by_all_the_words(technician: User, board: SimpleNamespace) -> None:
     assert await titles(technician, view=QueueView.OPEN, search='printer') == [
-        'Printer jams on floor 2', 'Printer out of toner']
+        'Printer jams on floor 2',
+        'Printer out of toner',
+    ]
     assert await titles(technician, view=QueueView.OPEN, search='PRINTER tray') == ['Printer jams on floor 2']
     assert await titles(technician, view=QueueView.OPEN, search='printer wifi') == []
 

@@ -48,7 +48,9 @@ async def test_a_planned_visit_gives_day_and_window_in_the_viewers_time_zone(
 ) -> None:
     await users.set_timezone(requester, 'Europe/Berlin')
     start = clock.now + timedelta(days=1, hours=5)  # Wed 25 Nov, 14:00 UTC
-    await tickets.set_status(taken.id, Status.VISIT_PLANNED, actor=technician, visit=(start, start + timedelta(hours=2)))
+    await tickets.set_status(
+        taken.id, Status.VISIT_PLANNED, actor=technician, visit=(start, start + timedelta(hours=2))
+    )
     assert await words(taken, requester) == 'Visit planned Wed 25 Nov, 15:00–17:00'
 
 

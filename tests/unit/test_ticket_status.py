@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -45,7 +46,7 @@ async def test_a_requester_cannot_take_a_ticket(requester: User, ticket: Ticket)
     assert await status_of(ticket) == Status.NEW
 
 
-async def test_taking_a_ticket_that_does_not_exist_is_not_found(technician: User, people) -> None:
+async def test_taking_a_ticket_that_does_not_exist_is_not_found(technician: User, people: SimpleNamespace) -> None:
     with pytest.raises(NotFound):
         await tickets.take(404, technician=technician)
 
@@ -132,8 +133,9 @@ async def test_on_the_way_needs_an_arrival_time(technician: User, taken: Ticket)
     assert error.value.field == 'eta'
 
 
-async def test_on_the_way_refuses_an_arrival_time_in_the_past(technician: User, taken: Ticket,
-                                                              clock: FrozenClock) -> None:
+async def test_on_the_way_refuses_an_arrival_time_in_the_past(
+    technician: User, taken: Ticket, clock: FrozenClock
+) -> None:
     with pytest.raises(Invalid) as error:
         await tickets.set_status(taken.id, Status.ON_THE_WAY, actor=technician, eta=clock.now - timedelta(hours=1))
     assert error.value.field == 'eta'
@@ -184,7 +186,11 @@ async def test_resolving_records_the_fix_and_when(technician: User, taken: Ticke
     clock.advance(hours=1)
     fixed = await tickets.resolve(taken.id, ' Replaced the access point ', actor=technician)
     assert (fixed.status, fixed.resolution, fixed.resolved_at, fixed.first_response_at) == (
-        Status.RESOLVED, 'Replaced the access point', clock.now, clock.now)
+        Status.RESOLVED,
+        'Replaced the access point',
+        clock.now,
+        clock.now,
+    )
     last = (await tickets.timeline_for(technician, taken.id))[-1]
     assert (last.kind, last.body) == (EventKind.RESOLVED, 'Replaced the access point')
 
@@ -198,7 +204,11 @@ async def test_the_requester_reopens_a_fixed_ticket(requester: User, technician:
     await resolved(taken, technician)
     reopened = await tickets.reopen(taken.id, 'Dropped again at noon', actor=requester)
     assert (reopened.status, reopened.reopen_count, reopened.resolved_at, reopened.assignee_id) == (
-        Status.REOPENED, 1, None, technician.id)
+        Status.REOPENED,
+        1,
+        None,
+        technician.id,
+    )
     last = (await tickets.timeline_for(requester, taken.id))[-1]
     assert (last.kind, last.body) == (EventKind.REOPENED, 'Dropped again at noon')
 
@@ -222,8 +232,9 @@ async def test_every_reopen_counts(requester: User, technician: User, taken: Tic
     assert (await Ticket.get(id=taken.id)).reopen_count == 2
 
 
-async def test_the_requester_closes_a_fixed_ticket(requester: User, technician: User, taken: Ticket,
-                                                   clock: FrozenClock) -> None:
+async def test_the_requester_closes_a_fixed_ticket(
+    requester: User, technician: User, taken: Ticket, clock: FrozenClock
+) -> None:
     await resolved(taken, technician)
     clock.advance(minutes=10)
     closed = await tickets.close(taken.id, actor=requester)
@@ -247,3 +258,8 @@ async def test_a_reopened_ticket_can_be_worked_on_again(requester: User, technic
     await resolved(taken, technician)
     await tickets.reopen(taken.id, 'Broken again', actor=requester)
     assert (await tickets.set_status(taken.id, Status.IN_PROGRESS, actor=technician)).status == Status.IN_PROGRESS
+
+
+async def test_a_manager_gives_a_new_ticket_to_a_technician(manager: User, technician2: User, ticket: Ticket) -> None:
+    given = await tickets.assign(ticket.id, assignee_id=technician2.id, actor=manager)
+    assert (given.assignee_id, given.status) == (technician2.id, Status.ASSIGNED)

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import tickets
+from models import catalog, tickets
+from models.catalog import Priority, Service
 from models.errors import Forbidden, Invalid, NotFound
 from models.photos import PhotoIn
 from models.tickets import EventKind, Status, Ticket, TicketEvent
@@ -15,41 +16,53 @@ from tests.conftest import FrozenClock
 from tests.images import jpeg
 
 
-async def test_a_reported_ticket_is_committed_new_with_a_created_event(requester: User, wifi, clock) -> None:
-    ticket = await tickets.create_ticket(requester=requester, service_id=wifi.id, title='  No Wi-Fi  ',
-                                         details='Since this morning')
+async def test_a_reported_ticket_is_committed_new_with_a_created_event(
+    requester: User, wifi: Service, clock: FrozenClock
+) -> None:
+    ticket = await tickets.create_ticket(
+        requester=requester, service_id=wifi.id, title='  No Wi-Fi  ', details='Since this morning'
+    )
     stored = await Ticket.get(id=ticket.id)
     assert (stored.title, stored.status, stored.requester_id, stored.created_at) == (
-        'No Wi-Fi', Status.NEW, requester.id, clock.now)
+        'No Wi-Fi',
+        Status.NEW,
+        requester.id,
+        clock.now,
+    )
     assert ticket.number == f'#{ticket.id}'
     events = await TicketEvent.filter(ticket_id=ticket.id)
     assert [(e.kind, e.actor_id, e.body) for e in events] == [(EventKind.CREATED, requester.id, 'Since this morning')]
 
 
-async def test_a_ticket_takes_its_services_default_priority(manager: User, requester: User, people) -> None:
-    from models import catalog
-    from models.catalog import Priority
-
-    await catalog.save_service(actor=manager, service_id=people.wifi.id, name='Wi-Fi', icon='wifi',
-                               default_priority=Priority.URGENT, category_ids=[people.staff.id])
+async def test_a_ticket_takes_its_services_default_priority(
+    manager: User, requester: User, people: SimpleNamespace
+) -> None:
+    await catalog.save_service(
+        actor=manager,
+        service_id=people.wifi.id,
+        name='Wi-Fi',
+        icon='wifi',
+        default_priority=Priority.URGENT,
+        category_ids=[people.staff.id],
+    )
     ticket = await tickets.create_ticket(requester=requester, service_id=people.wifi.id, title='No Wi-Fi')
     assert ticket.priority == Priority.URGENT
 
 
-async def test_an_empty_title_is_refused(requester: User, wifi) -> None:
+async def test_an_empty_title_is_refused(requester: User, wifi: Service) -> None:
     with pytest.raises(Invalid, match='short title') as error:
         await tickets.create_ticket(requester=requester, service_id=wifi.id, title='   ')
     assert error.value.field == 'title'
     assert await Ticket.all().count() == 0
 
 
-async def test_a_too_long_title_is_refused_with_its_length(requester: User, wifi) -> None:
+async def test_a_too_long_title_is_refused_with_its_length(requester: User, wifi: Service) -> None:
     with pytest.raises(Invalid, match=r'under 120 characters \(it has 121\)') as error:
         await tickets.create_ticket(requester=requester, service_id=wifi.id, title='x' * 121)
     assert error.value.field == 'title'
 
 
-async def test_a_title_of_exactly_the_limit_is_fine(requester: User, wifi) -> None:
+async def test_a_title_of_exactly_the_limit_is_fine(requester: User, wifi: Service) -> None:
     ticket = await tickets.create_ticket(requester=requester, service_id=wifi.id, title='x' * tickets.MAX_TITLE)
     assert len((await Ticket.get(id=ticket.id)).title) == tickets.MAX_TITLE
 
@@ -110,9 +123,14 @@ async def test_internal_notes_never_reach_the_requester(requester: User, technic
     await tickets.reply(ticket.id, 'Router in room 3 is old', author=technician, internal=True)
     await tickets.reply(ticket.id, 'Looking into it', author=technician)
     assert [e.body for e in await tickets.timeline_for(requester, ticket.id)] == [
-        'Every ten minutes or so', 'Looking into it']
+        'Every ten minutes or so',
+        'Looking into it',
+    ]
     assert [e.kind for e in await tickets.timeline_for(technician, ticket.id)] == [
-        EventKind.CREATED, EventKind.NOTE, EventKind.REPLY]
+        EventKind.CREATED,
+        EventKind.NOTE,
+        EventKind.REPLY,
+    ]
 
 
 async def test_a_requester_cannot_write_an_internal_note(requester: User, ticket: Ticket) -> None:
@@ -124,8 +142,9 @@ async def test_a_requester_cannot_write_an_internal_note(requester: User, ticket
 async def test_a_photo_on_an_internal_note_is_not_found_for_the_requester(
     requester: User, technician: User, ticket: Ticket
 ) -> None:
-    note = await tickets.reply(ticket.id, 'The cabling', author=technician, internal=True,
-                               photos_in=[PhotoIn(jpeg(), 'cabling.jpg')])
+    note = await tickets.reply(
+        ticket.id, 'The cabling', author=technician, internal=True, photos_in=[PhotoIn(jpeg(), 'cabling.jpg')]
+    )
     [attachment] = await tickets.Attachment.filter(event_id=note.id)
     assert attachment.internal
     with pytest.raises(NotFound):
@@ -134,10 +153,11 @@ async def test_a_photo_on_an_internal_note_is_not_found_for_the_requester(
 
 
 async def test_a_photo_on_a_ticket_is_not_found_for_another_requester(
-    requester: User, colleague: User, wifi
+    requester: User, colleague: User, wifi: Service
 ) -> None:
-    ticket = await tickets.create_ticket(requester=requester, service_id=wifi.id, title='Socket',
-                                         photos_in=[PhotoIn(jpeg(), 'socket.jpg')])
+    ticket = await tickets.create_ticket(
+        requester=requester, service_id=wifi.id, title='Socket', photos_in=[PhotoIn(jpeg(), 'socket.jpg')]
+    )
     [attachment] = await tickets.Attachment.filter(ticket_id=ticket.id)
     assert (await tickets.attachment_for(requester, attachment.id)).id == attachment.id
     with pytest.raises(NotFound):
@@ -163,7 +183,10 @@ async def test_a_requesters_reply_to_waiting_hands_the_ticket_back(
     assert (await Ticket.get(id=taken.id)).status == Status.IN_PROGRESS
     last = (await tickets.timeline_for(technician, taken.id))[-1]
     assert (last.kind, last.actor_id, last.data) == (
-        EventKind.STATUS, requester.id, {'from': 'waiting', 'to': 'in_progress', 'auto': True})
+        EventKind.STATUS,
+        requester.id,
+        {'from': 'waiting', 'to': 'in_progress', 'auto': True},
+    )
 
 
 async def test_a_staff_reply_to_waiting_leaves_it_waiting(technician: User, taken: Ticket) -> None:
@@ -172,8 +195,7 @@ async def test_a_staff_reply_to_waiting_leaves_it_waiting(technician: User, take
     assert (await Ticket.get(id=taken.id)).status == Status.WAITING
 
 
-async def test_a_staff_public_reply_is_the_first_response(technician: User, ticket: Ticket,
-                                                           clock: FrozenClock) -> None:
+async def test_a_staff_public_reply_is_the_first_response(technician: User, ticket: Ticket, clock: FrozenClock) -> None:
     clock.advance(minutes=7)
     await tickets.reply(ticket.id, 'On it', author=technician)
     assert (await Ticket.get(id=ticket.id)).first_response_at == clock.now
@@ -184,8 +206,9 @@ async def test_an_internal_note_is_not_a_first_response(technician: User, ticket
     assert (await Ticket.get(id=ticket.id)).first_response_at is None
 
 
-async def test_the_first_response_time_is_kept_by_later_replies(technician: User, ticket: Ticket,
-                                                                 clock: FrozenClock) -> None:
+async def test_the_first_response_time_is_kept_by_later_replies(
+    technician: User, ticket: Ticket, clock: FrozenClock
+) -> None:
     await tickets.reply(ticket.id, 'On it', author=technician)
     first = clock.now
     clock.advance(minutes=5)

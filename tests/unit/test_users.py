@@ -27,7 +27,12 @@ async def test_manager_adds_a_requester_to_a_category(manager: User, people: Sim
     user = await users.create_user(
         email=' Jo@Example.com ', name=' Jo Park ', password='long enough', category_id=people.staff.id, actor=manager
     )
-    assert (user.email, user.name, user.role, user.category_id) == ('jo@example.com', 'Jo Park', Role.REQUESTER, people.staff.id)
+    assert (user.email, user.name, user.role, user.category_id) == (
+        'jo@example.com',
+        'Jo Park',
+        Role.REQUESTER,
+        people.staff.id,
+    )
     assert await users.authenticate('jo@example.com', 'long enough') == user
 
 
@@ -57,20 +62,25 @@ async def test_create_user_refuses_an_email_that_has_an_account_whatever_its_cas
 
 async def test_create_user_refuses_a_category_that_does_not_exist(manager: User) -> None:
     with pytest.raises(Invalid) as error:
-        await users.create_user(email='jo@example.com', name='Jo', password='long enough', category_id=999, actor=manager)
+        await users.create_user(
+            email='jo@example.com', name='Jo', password='long enough', category_id=999, actor=manager
+        )
     assert error.value.field == 'category'
 
 
 @pytest.mark.parametrize('persona', ['requester', 'technician'])
 async def test_only_managers_may_add_people(people: SimpleNamespace, persona: str) -> None:
     with pytest.raises(Forbidden):
-        await users.create_user(email='jo@example.com', name='Jo', password='long enough', actor=getattr(people, persona))
+        await users.create_user(
+            email='jo@example.com', name='Jo', password='long enough', actor=getattr(people, persona)
+        )
     assert not await User.exists(email='jo@example.com')
 
 
 async def test_the_shell_may_add_people_without_an_actor(db: None) -> None:
-    user = await users.create_user(email='root@example.com', name='Root', password='long enough', role=Role.MANAGER,
-                                   actor=None)
+    user = await users.create_user(
+        email='root@example.com', name='Root', password='long enough', role=Role.MANAGER, actor=None
+    )
     assert user.is_manager
 
 
@@ -144,8 +154,7 @@ async def test_too_many_failures_lock_the_account_with_a_plain_message(requester
     with pytest.raises(Invalid) as error:
         await users.authenticate('alex@example.com', PASSWORD)
     assert str(error.value) == (
-        'This account is locked after too many wrong passwords. Try again in 15 minutes '
-        'or ask a manager to unlock it.'
+        'This account is locked after too many wrong passwords. Try again in 15 minutes or ask a manager to unlock it.'
     )
 
 

@@ -1,0 +1,141 @@
+"""Real-browser tests: the real server as a subprocess, Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PG = os.environ.get('TAPDESK_TEST_POSTGRES_URL')
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+PHONE = {'viewport': {'width': 390, 'height': 844}, 'device_scale_factor': 2, 'is_mobile': True, 'has_touch': True}
+PASSWORD = 'correct horse'
+
+SEED = '''
+import asyncio
+from models import catalog, db, users
+from models.users import Role
+
+async def main():
+    await db.start()
+    staff = await users.create_category('Staff', actor=None)
+    await catalog.save_service(actor=None, name='Wi-Fi & network', description='No connection, slow', icon='wifi',
+                               category_ids=[staff.id])
+    await catalog.save_service(actor=None, name='Printer & scanner', description='Jams, toner', icon='print',
+                               category_ids=[staff.id])
+    for email, name, role, category in [('alex@example.com', 'Alex Kim', Role.REQUESTER, staff.id),
+                                         ('sam@example.com', 'Sam Rivera', Role.TECHNICIAN, None)]:
+        await users.create_user(email=email, name=name, password='correct horse', role=role, category_id=category,
+                                actor=None)
+    await db.stop()
+
+asyncio.run(main())
+'''
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if CHROMIUM:
+        return
+    for item in items:
+        if 'tests/browser' in str(item.fspath):
+            if os.environ.get('CI'):  # CI installs Chromium: its absence there is a failure, not a skip
+                item.add_marker(pytest.mark.xfail(reason='chromium missing in CI', strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason='Debian chromium is not installed'))
+
+
+@dataclass
+class Server:
+    url: str
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+
+    def start(self) -> None:
+        port = int(self.url.rsplit(':', 1)[1])
+        assert self.log is not None
+        out = self.log.open('a')
+        self.process = subprocess.Popen([sys.executable, str(ROOT / 'main.py'), 'serve', '--port', str(port)],
+                                        cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(('127.0.0.1', port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f'server did not start: {self.log.read_text()[-2000:]}')
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers, no flushing; what was acknowledged must already be on disk."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture(params=['sqlite'] + (['postgres'] if PG else []))
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    env = {**os.environ, 'TAPDESK_DATA_DIR': str(tmp_path / 'data'), 'TAPDESK_RECONNECT_TIMEOUT': '30'}
+    for key in [k for k in env if k.startswith(('PYTEST', 'NICEGUI'))]:  # else ui.run thinks it runs under pytest
+        env.pop(key)
+    admin_db = None
+    if request.param == 'postgres':
+        assert PG is not None
+        name = f'tapdesk_browser_{uuid.uuid4().hex[:10]}'
+        subprocess.run(['psql', PG, '-qc', f'CREATE DATABASE {name}'], check=True)
+        env['TAPDESK_DATABASE_URL'] = PG.rsplit('/', 1)[0] + f'/{name}'
+        admin_db = name
+    else:
+        env.pop('TAPDESK_DATABASE_URL', None)
+    subprocess.run([sys.executable, '-c', SEED], cwd=ROOT, env=env, check=True)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    srv = Server(url=f'http://127.0.0.1:{port}', env=env, log=tmp_path / 'server.log')
+    srv.start()
+    yield srv
+    srv.stop()
+    if admin_db:
+        subprocess.run(['psql', PG, '-qc', f'DROP DATABASE IF EXISTS {admin_db} WITH (FORCE)'], check=False)
+
+
+@pytest.fixture
+async def browser() -> object:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        await b.close()
+
+
+async def signed_in(browser: object, server: Server, email: str, **context: object) -> object:
+    ctx = await browser.new_context(**context)  # type: ignore[attr-defined]
+    page = await ctx.new_page()
+    page.set_default_timeout(15_000)
+    await page.goto(server.url + '/login')
+    await page.get_by_label('Email').fill(email)
+    await page.get_by_label('Password').fill(PASSWORD)
+    await page.get_by_role('button', name='Sign in').click()
+    await page.wait_for_url('**/requests' if email.startswith('alex') else '**/queue')
+    return page
