@@ -98,8 +98,12 @@ async def _createuser(args: argparse.Namespace, password: str) -> int:
             category = category or await users.create_category(args.category, actor=None)
             category_id = category.id
         user = await users.create_user(
-            email=args.email, name=args.name, password=password, role=users.Role(args.role),
-            category_id=category_id, actor=None,
+            email=args.email,
+            name=args.name,
+            password=password,
+            role=users.Role(args.role),
+            category_id=category_id,
+            actor=None,
         )
         print(f'Added {user.name} <{user.email}> as {user.role.value}.')
         return 0

@@ -7,14 +7,13 @@ domain differ. POST /__bench/change sets one label's text on every open page (th
 
 from __future__ import annotations
 
-import gc
 import secrets
 import sys
 import time
-from collections import Counter
 
+from _bench_routes import add_routes  # bench/ is sys.path[0]
 from fastapi import Request
-from nicegui import Client, app, ui
+from nicegui import app, ui
 
 PAGE = '/item'
 LABELS: dict[str, ui.label] = {}  # client id -> the label a change updates
@@ -80,40 +79,7 @@ async def _change(request: Request) -> dict:
     return {'changed': len(LABELS), 'server_time': time.time()}
 
 
-def _page_clients() -> list[Client]:
-    return [c for c in Client.instances.values() if c.page.path == PAGE]
-
-
-@app.get('/__bench/stats')
-def _stats(detail: int = 0) -> dict:
-    clients = _page_clients()
-    result: dict = {
-        'clients': len(Client.instances),
-        'page_clients': len(clients),
-        'connected': sum(1 for c in clients if c.has_socket_connection),
-    }
-    if detail and clients:
-        sample = clients[0]
-        result['elements_per_client'] = len(sample.elements)
-        result['element_types'] = Counter(type(e).__name__ for e in sample.elements.values()).most_common()
-    return result
-
-
-@app.post('/__bench/gc')
-def _gc() -> dict:
-    return {'collected': gc.collect()}
-
-
-@app.post('/__bench/prune')
-def _prune() -> dict:
-    pruned = 0
-    for client in _page_clients():
-        if not client.has_socket_connection:
-            for document_id in list(client._delete_tasks):  # noqa: SLF001
-                client._cancel_delete_task(document_id)  # noqa: SLF001
-            client.delete()
-            pruned += 1
-    return {'pruned': pruned}
+add_routes(lambda c: c.page.path == PAGE)
 
 
 if __name__ == '__main__':

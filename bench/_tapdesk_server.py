@@ -7,42 +7,51 @@ On start-up it seeds one ticket with a realistic timeline through the domain ver
 
 from __future__ import annotations
 
-import gc
+import asyncio
+import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _bench_routes import add_routes  # noqa: E402  (bench/ is sys.path[0])
 from fastapi import HTTPException, Request  # noqa: E402
-from nicegui import Client, app  # noqa: E402
+from nicegui import app  # noqa: E402
 
 import main  # noqa: E402
 from models import catalog, db, tickets, users  # noqa: E402
 from models.tickets import Status  # noqa: E402
 
 SEED: dict[str, int] = {}
-PAGE_PREFIX = '/t/'
 
 
 async def _seed() -> None:
     await db.ready()
     staff = await users.create_category('Office staff', actor=None)
     service = await catalog.save_service(
-        actor=None, name='Laptop & PC', description='Laptops, desktops, docks and screens', icon='laptop',
+        actor=None,
+        name='Laptop & PC',
+        description='Laptops, desktops, docks and screens',
+        icon='laptop',
         category_ids=[staff.id],
     )
     requester = await users.create_user(
-        email='riley@example.org', name='Riley Brooks', password='bench-password', role=users.Role.REQUESTER,
-        category_id=staff.id, actor=None,
+        email='riley@example.org',
+        name='Riley Brooks',
+        password='bench-password',
+        role=users.Role.REQUESTER,
+        category_id=staff.id,
+        actor=None,
     )
     technician = await users.create_user(
         email='sam@example.org', name='Sam Okafor', password='bench-password', role=users.Role.TECHNICIAN, actor=None
     )
     ticket = await tickets.create_ticket(
-        requester=requester, service_id=service.id, title='Laptop will not join the office Wi-Fi',
+        requester=requester,
+        service_id=service.id,
+        title='Laptop will not join the office Wi-Fi',
         details='Since this morning my laptop says "Can\'t connect to this network" on CorpNet. '
         'Phone works fine on the same network.',
         location='2nd floor, desk 14',
@@ -50,12 +59,15 @@ async def _seed() -> None:
     await tickets.take(ticket.id, technician=technician)
     await tickets.set_status(ticket.id, Status.IN_PROGRESS, actor=technician)
     await tickets.reply(
-        ticket.id, 'Hi Riley, could you forget the network and sign in again with your new password?',
+        ticket.id,
+        'Hi Riley, could you forget the network and sign in again with your new password?',
         author=technician,
     )
     await tickets.reply(ticket.id, 'Done, it still refuses. Same message.', author=requester)
     await tickets.reply(
-        ticket.id, 'Certificate on this laptop expired last week; re-enrol it via Intune.', author=technician,
+        ticket.id,
+        'Certificate on this laptop expired last week; re-enrol it via Intune.',
+        author=technician,
         internal=True,
     )
     SEED.update(ticket_id=ticket.id, requester_id=requester.id, technician_id=technician.id)
@@ -88,41 +100,47 @@ async def _change(request: Request) -> dict:
     return {'event_id': event.id, 'server_time': time.time()}
 
 
-def _page_clients() -> list[Client]:
-    return [c for c in Client.instances.values() if c.page.path.startswith(PAGE_PREFIX)]
+add_routes(lambda c: c.page.path.startswith('/t/'))
 
 
-@app.get('/__bench/stats')
-def _stats(detail: int = 0) -> dict:
-    clients = _page_clients()
-    result: dict = {
-        'clients': len(Client.instances),
-        'page_clients': len(clients),
-        'connected': sum(1 for c in clients if c.has_socket_connection),
-    }
-    if detail and clients:
-        sample = clients[0]
-        result['elements_per_client'] = len(sample.elements)
-        result['element_types'] = Counter(type(e).__name__ for e in sample.elements.values()).most_common()
-    return result
+def _share_reads() -> None:
+    """Experiment (BENCH_VARIANT=shared-reads), not the product: what if all open ticket pages shared one re-read
+    per change? Same permission rule: the ticket is read once per requester (or once for all staff), the timeline
+    once per audience (staff / not staff) and starting point. Mirrors TicketView.changed + load_timeline."""
+    from pages.ticket import TicketView, _summary_key
+
+    memo: dict[tuple, asyncio.Future] = {}
+
+    def shared(key: tuple, factory) -> asyncio.Future:  # noqa: ANN001
+        future = memo.get(key)
+        if future is None:
+            future = memo[key] = asyncio.ensure_future(factory())
+            asyncio.get_running_loop().call_later(5.0, memo.pop, key, None)
+        return future
+
+    async def changed(self: TicketView, event: object) -> None:
+        reader = 0 if self.staff else self.viewer.id
+        fresh = await shared(('ticket', id(event), reader), lambda: tickets.get_for(self.viewer, self.ticket.id))
+        if _summary_key(fresh) != _summary_key(self.ticket):
+            self.ticket = fresh
+            self.summary.refresh()
+            self.actions.refresh()
+        self.ticket = fresh
+        after = self.last_event_id
+        entries = await shared(
+            ('timeline', id(event), self.staff, after),
+            lambda: tickets._timeline(self.ticket.id, after_id=after, staff=self.staff),  # noqa: SLF001
+        )
+        with self.timeline:
+            for entry in entries:
+                self.entry(entry)
+                self.last_event_id = entry.id
+
+    TicketView.changed = changed
 
 
-@app.post('/__bench/gc')
-def _gc() -> dict:
-    return {'collected': gc.collect()}
-
-
-@app.post('/__bench/prune')
-def _prune() -> dict:
-    """Delete page clients that have no socket (the warm-up ones) instead of waiting out reconnect_timeout."""
-    pruned = 0
-    for client in _page_clients():
-        if not client.has_socket_connection:
-            for document_id in list(client._delete_tasks):  # noqa: SLF001
-                client._cancel_delete_task(document_id)  # noqa: SLF001
-            client.delete()
-            pruned += 1
-    return {'pruned': pruned}
+if os.environ.get('BENCH_VARIANT') == 'shared-reads':
+    _share_reads()
 
 
 if __name__ == '__main__':

@@ -1,17 +1,27 @@
 """Live-update latency and per-client memory of Tapdesk's ticket page, against a bare NiceGUI page.
 
-For each N (default 50, 300, 500) and each app (Tapdesk, bare baseline), a fresh server subprocess is started and
-N simulated browsers hold the page open: each GETs the page over HTTP with a signed-in session cookie (so the server
-builds a real NiceGUI Client), takes the socket.io query from the HTML and connects to /_nicegui_ws/socket.io with
-the same query nicegui.js sends (implicit handshake; explicit 'handshake' emit when the page asks for it), then acks
-received messages every 3 s like nicegui.js. Then a domain change is made several times (Tapdesk: a technician's
-reply through models.tickets.reply inside the server; bare: set_text on one label of every open page) and for every
-client the time from just before the POST to the arrival of the socket.io 'update' carrying the new text is recorded.
+For each N (default 50, 300, 500) and each app (Tapdesk, bare baseline), a fresh server subprocess is started on a
+free port with a temporary data directory, and N simulated browsers hold the page open: each GETs the page over HTTP
+with a signed-in session cookie (so the server builds a real NiceGUI Client), takes the socket.io query from the HTML
+and connects to /_nicegui_ws/socket.io with the query nicegui.js sends (implicit handshake; an explicit 'handshake'
+emit when the page asks for one), then acks received messages every 3 s like nicegui.js.
 
-Memory: server RSS after all N connected minus RSS before (both after gc), divided by N.
+Tapdesk: bench/_tapdesk_server.py runs the real app through main.serve() (same ui.run options, reconnect_timeout
+included), seeds a ticket with six timeline events through the domain verbs, and the change is a technician's reply
+via models.tickets.reply inside the server (POST /__bench/change). 5 % of the tabs are the technician, the rest the
+requester. Baseline: bench/_bare_server.py, one ~50-element page with the same ui.run options; the change is
+set_text on one label of every open page. Each change is timed from just before the POST to the arrival, in each
+client, of the socket.io 'update' carrying the new text. Changes are `--interval` apart; a change still being
+delivered is waited for (at most 30 s) before the next one, so the figures are per change, not a backlog.
+
+Memory: server RSS after all N connected minus RSS after a warm-up (both after gc.collect() in the server), over N.
+Also printed: RSS growth per client per change, server CPU per client-update, page-open CPU, the bench's own event
+loop lag (if it is high, the bench process limits what is measured). Server logs go to bench/out/<app>-<N>.log.
 
 Run:  /tmp/venv/bin/python bench/live_latency.py [--clients 50,300,500] [--changes 10] [--quick]
-The last line printed is one JSON object with all figures (top level: the N=300 run, or the largest run below it).
+Investigate: --profile (cProfile of the servers during the changes), --trace (tracemalloc: where per-client memory
+goes; slow), --variant shared-reads (an experiment, not the product: one shared re-read per change).
+The last line printed is one JSON object with all figures (top level: the N=300 run, or the largest one).
 """
 
 from __future__ import annotations
@@ -43,6 +53,7 @@ import socketio
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PYTHON = sys.executable
+OUT = BENCH / 'out'
 
 CONNECT_CONCURRENCY = 20  # page loads + socket connects in flight at once
 TOP_LEVEL_CLIENTS = 300
@@ -68,21 +79,25 @@ def _free_port() -> int:
 class App:
     name: str
     script: str
-    page_path: str = ''  # filled in from /__bench/ready
     sessions: tuple[str, ...] = ('requester',)
 
 
 class Server:
     """One app server as a subprocess on a free port, with its own temporary data directory."""
 
-    def __init__(self, app: App, reconnect_timeout: float) -> None:
+    def __init__(self, app: App, reconnect_timeout: float, n: int) -> None:
         self.app = app
         self.port = _free_port()
         self.base = f'http://127.0.0.1:{self.port}'
         self.tmp = Path(tempfile.mkdtemp(prefix=f'tapdesk-bench-{app.name}-'))
-        self.log_path = self.tmp / 'server.log'
-        env = dict(os.environ, TAPDESK_DATA_DIR=str(self.tmp / 'data'), NICEGUI_STORAGE_PATH=str(self.tmp / '.nicegui'),
-                   PYTHONUNBUFFERED='1')
+        OUT.mkdir(exist_ok=True)
+        self.log_path = OUT / f'{app.name}-{n}.log'  # kept after the run (bench/out/ is git-ignored)
+        env = dict(
+            os.environ,
+            TAPDESK_DATA_DIR=str(self.tmp / 'data'),
+            NICEGUI_STORAGE_PATH=str(self.tmp / '.nicegui'),
+            PYTHONUNBUFFERED='1',
+        )
         env.pop('TAPDESK_DEMO', None)
         args = [PYTHON, str(BENCH / app.script), str(self.port)]
         if app.name == 'bare':
@@ -94,14 +109,18 @@ class Server:
     def rss(self) -> int:
         return self.ps.memory_info().rss
 
+    def cpu(self) -> float:
+        times = self.ps.cpu_times()
+        return times.user + times.system
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return '\n'.join(self.log_path.read_text(errors='replace').splitlines()[-lines:])
         except OSError:
             return ''
 
-    async def wait_ready(self, http: aiohttp.ClientSession, timeout: float = 90) -> dict:
-        deadline = time.monotonic() + timeout
+    async def wait_ready(self, http: aiohttp.ClientSession, limit_s: float = 90) -> dict:
+        deadline = time.monotonic() + limit_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f'{self.app.name} server exited early:\n{self.log_tail()}')
@@ -112,18 +131,20 @@ class Server:
             except (aiohttp.ClientError, TimeoutError):
                 pass
             await asyncio.sleep(0.25)
-        raise TimeoutError(f'{self.app.name} server not ready after {timeout:.0f} s:\n{self.log_tail()}')
+        raise TimeoutError(f'{self.app.name} server not ready after {limit_s:.0f} s:\n{self.log_tail()}')
 
     async def get(self, http: aiohttp.ClientSession, path: str) -> dict:
         async with http.get(self.base + path, timeout=aiohttp.ClientTimeout(total=60)) as r:
             r.raise_for_status()
             return await r.json()
 
-    async def post(self, http: aiohttp.ClientSession, path: str, body: dict | None = None,
-                   cookie: str | None = None) -> tuple[dict, aiohttp.ClientResponse]:
+    async def post(
+        self, http: aiohttp.ClientSession, path: str, body: dict | None = None, cookie: str | None = None
+    ) -> tuple[dict, aiohttp.ClientResponse]:
         headers = {'Cookie': cookie} if cookie else {}
-        async with http.post(self.base + path, json=body or {}, headers=headers,
-                             timeout=aiohttp.ClientTimeout(total=60)) as r:
+        async with http.post(
+            self.base + path, json=body or {}, headers=headers, timeout=aiohttp.ClientTimeout(total=60)
+        ) as r:
             r.raise_for_status()
             return await r.json(), r
 
@@ -162,8 +183,12 @@ class Browser:
     _ack_task: asyncio.Task | None = None
 
     async def open(self, http: aiohttp.ClientSession, ws_http: aiohttp.ClientSession, path: str) -> None:
-        async with http.get(self.base + path, headers={'Cookie': self.cookie}, allow_redirects=False,
-                            timeout=aiohttp.ClientTimeout(total=120)) as r:
+        async with http.get(
+            self.base + path,
+            headers={'Cookie': self.cookie},
+            allow_redirects=False,
+            timeout=aiohttp.ClientTimeout(total=120),
+        ) as r:
             html = await r.text()
             if r.status != 200:
                 raise RuntimeError(f'GET {path} -> {r.status} {r.headers.get("location", "")}')
@@ -179,8 +204,13 @@ class Browser:
         self.sio.on('*', self._on_message)
         # socket.io-client serialises the query with encodeURIComponent(String(value)): true -> "true", null -> "null"
         qs = urlencode({k: _js_string(v) for k, v in query.items()})
-        await self.sio.connect(f'{self.base}/?{qs}', socketio_path='/_nicegui_ws/socket.io', transports=['websocket'],
-                               headers={'Cookie': self.cookie}, wait_timeout=60)
+        await self.sio.connect(
+            f'{self.base}/?{qs}',
+            socketio_path='/_nicegui_ws/socket.io',
+            transports=['websocket'],
+            headers={'Cookie': self.cookie},
+            wait_timeout=60,
+        )
         if not query.get('implicit_handshake'):
             ok = await self.sio.call('handshake', query, timeout=60)
             if not ok:
@@ -242,6 +272,38 @@ def _pct(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method='inclusive')[round(q) - 1]
 
 
+def _round(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def _live(browsers: list[Browser]) -> list[Browser]:
+    return [b for b in browsers if b.sio is not None and b.sio.connected]
+
+
+class LoopLag:
+    """How late this (the bench's) event loop wakes up: a busy bench process delays when updates are seen."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.01)
+            self.samples.append((time.perf_counter() - t - 0.01) * 1000)
+
+    def reset(self) -> None:
+        self.samples.clear()
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
 async def _session_cookie(server: Server, http: aiohttp.ClientSession, role: str) -> str:
     _, response = await server.post(http, f'/__bench/session?role={role}')
     morsel = response.cookies.get('session')
@@ -250,9 +312,15 @@ async def _session_cookie(server: Server, http: aiohttp.ClientSession, role: str
     return f'session={morsel.value}; tz=UTC'  # tz: what Tapdesk's head script sets in a real browser
 
 
-async def _open_all(browsers: list[Browser], http: aiohttp.ClientSession, ws_http: aiohttp.ClientSession,
-                    path: str, timeout: float) -> int:
-    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+async def _open_all(
+    browsers: list[Browser],
+    http: aiohttp.ClientSession,
+    ws_http: aiohttp.ClientSession,
+    path: str,
+    limit_s: float,
+    concurrency: int = CONNECT_CONCURRENCY,
+) -> int:
+    gate = asyncio.Semaphore(concurrency)
     failures: list[BaseException] = []
 
     async def one(b: Browser) -> None:
@@ -263,16 +331,19 @@ async def _open_all(browsers: list[Browser], http: aiohttp.ClientSession, ws_htt
                 failures.append(e)
 
     tasks = [asyncio.create_task(one(b)) for b in browsers]
-    done, pending = await asyncio.wait(tasks, timeout=timeout)
+    _, pending = await asyncio.wait(tasks, timeout=limit_s)
     for task in pending:
         task.cancel()
-    if failures:
-        print(f'    {len(failures)} clients failed to open, e.g. {failures[0]!r}', flush=True)
+    if failures or pending:
+        example = repr(failures[0]) if failures else 'timed out'
+        print(
+            f'    {len(failures) + len(pending)} of {len(browsers)} clients failed to open, e.g. {example}', flush=True
+        )
     return len(failures) + len(pending)
 
 
-async def _wait_connected(server: Server, http: aiohttp.ClientSession, n: int, timeout: float) -> int:
-    deadline = time.monotonic() + timeout
+async def _wait_connected(server: Server, http: aiohttp.ClientSession, n: int, limit_s: float) -> int:
+    deadline = time.monotonic() + limit_s
     connected = 0
     while time.monotonic() < deadline:
         connected = (await server.get(http, '/__bench/stats'))['connected']
@@ -289,36 +360,53 @@ async def _gc_rss(server: Server, http: aiohttp.ClientSession, settle: float) ->
     return server.rss()
 
 
-async def _change(server: Server, http: aiohttp.ClientSession, browsers: list[Browser], text: str,
-                  timeout: float) -> tuple[float, int]:
+async def _change(
+    server: Server, http: aiohttp.ClientSession, browsers: list[Browser], text: str, limit_s: float
+) -> tuple[float, int]:
     """Make one change and wait (bounded) until every open browser has it. Returns POST time and missing count."""
-    for b in browsers:
-        b.marker = None
     t0 = time.perf_counter()
     for b in browsers:
         b.marker, b.marker_t0 = text, t0
     await server.post(http, '/__bench/change', {'text': text})
     post_s = time.perf_counter() - t0
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         if all(text in b.received for b in browsers):
             break
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.005)
     missing = sum(1 for b in browsers if text not in b.received)
     for b in browsers:
         b.marker = None
     return post_s, missing
 
 
-async def measure(app: App, n: int, changes: int, reconnect_timeout: float, interval: float) -> dict:
-    server = Server(app, reconnect_timeout)
+async def _print_trace(server: Server, http: aiohttp.ClientSession, what: str, per: int) -> None:
+    for key in ('app', 'inner'):
+        top = await server.get(http, f'/__bench/trace/top?per={per}&key={key}&limit=20')
+        print(f'    tracemalloc, {what}: {top["total_kb_per"]} KB per client alive; top by {key} frame (KB/client):')
+        for where, kb in top['top']:
+            print(f'      {kb:8.2f}  {where}')
+
+
+async def measure(
+    app: App,
+    n: int,
+    changes: int,
+    reconnect_timeout: float,
+    interval: float,
+    trace: bool = False,
+    profile: bool = False,
+) -> dict:
+    server = Server(app, reconnect_timeout, n)
     browsers: list[Browser] = []
     warm: list[Browser] = []
+    lag = LoopLag()
     connector = aiohttp.TCPConnector(limit=CONNECT_CONCURRENCY + 5)
     ws_connector = aiohttp.TCPConnector(limit=0)
-    jar = aiohttp.DummyCookieJar()  # cookies are sent explicitly, per browser
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=jar) as http, \
-            aiohttp.ClientSession(connector=ws_connector, cookie_jar=aiohttp.DummyCookieJar()) as ws_http:
+    async with (
+        aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http,
+        aiohttp.ClientSession(connector=ws_connector, cookie_jar=aiohttp.DummyCookieJar()) as ws_http,
+    ):
         try:
             ready = await server.wait_ready(http)
             path = f'/t/{ready["ticket_id"]}' if 'ticket_id' in ready else ready['page']
@@ -326,66 +414,94 @@ async def measure(app: App, n: int, changes: int, reconnect_timeout: float, inte
 
             # warm-up: two tabs and one change compile what the first page and update need, then go away
             warm = [Browser(server.base, cookies[0]) for _ in range(2)]
-            await _open_all(warm, http, ws_http, path, timeout=60)
-            warm = [b for b in warm if b.sio is not None and b.sio.connected]
-            if not warm:
-                raise RuntimeError(f'{app.name}: no warm-up client could connect')
-            await _change(server, http, warm, f'warm-up {uuid.uuid4().hex[:8]}', timeout=20)
+            await _open_all(warm, http, ws_http, path, limit_s=60)
+            if not _live(warm):
+                raise RuntimeError(f'{app.name}: no warm-up client could connect (see {server.log_path})')
+            await _change(server, http, _live(warm), f'warm-up {uuid.uuid4().hex[:8]}', limit_s=20)
             for b in warm:
                 await b.close()
             await asyncio.sleep(0.5)
             await server.post(http, '/__bench/prune')
             rss_before = await _gc_rss(server, http, settle=1.0)
+            if trace:
+                await server.post(http, '/__bench/trace/start')
 
-            # N browsers; with two sessions the first ~5 % (at least 1) are technicians, the rest the requester
+            # N tabs; with two sessions the first 5 % (at least one) are the technician, the rest the requester
             technicians = max(1, n // 20) if len(cookies) > 1 else 0
             browsers = [Browser(server.base, cookies[1] if i < technicians else cookies[0]) for i in range(n)]
-            t_open = time.perf_counter()
-            failed = await _open_all(browsers, http, ws_http, path, timeout=max(60.0, n * 0.5))
-            open_s = time.perf_counter() - t_open
-            live = [b for b in browsers if b.sio is not None and b.sio.connected]
-            connected = await _wait_connected(server, http, len(live), timeout=30)
+            cpu0, t_open = server.cpu(), time.perf_counter()
+            concurrency = 1 if trace else CONNECT_CONCURRENCY  # tracemalloc slows page builds past response_timeout
+            failed = await _open_all(browsers, http, ws_http, path, max(60.0, n * (2.0 if trace else 0.5)), concurrency)
+            open_s, open_cpu = time.perf_counter() - t_open, server.cpu() - cpu0
+            live = _live(browsers)
+            connected = await _wait_connected(server, http, len(live), limit_s=30)
             rss_after = await _gc_rss(server, http, settle=2.0)
             stats = await server.get(http, '/__bench/stats?detail=1')
+            if trace and connected:
+                await _print_trace(server, http, f'{app.name} after {connected} connected', connected)
 
             latencies: list[float] = []
             post_times: list[float] = []
             missing = 0
+            lag.reset()
+            change_cpu = 0.0
+            if profile:
+                await server.post(http, '/__bench/profile/start')
             for i in range(changes):
                 started = time.monotonic()
                 text = f'Bench reply {i + 1}: please try again now ({uuid.uuid4().hex[:8]})'
-                post_s, miss = await _change(server, http, live, text, timeout=30)
+                cpu0 = server.cpu()
+                post_s, miss = await _change(server, http, live, text, limit_s=30)
+                change_cpu += server.cpu() - cpu0
                 post_times.append(post_s)
                 missing += miss
                 latencies += [b.received[text] * 1000 for b in live if text in b.received]
                 await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+            bench_lag_p95 = _pct(lag.samples, 95)
+            if profile:
+                report = OUT / f'{app.name}-{n}.profile.txt'
+                report.write_text((await server.post(http, '/__bench/profile/stop'))[0]['text'])
+                print(f'    cProfile of the server during the changes: {report.relative_to(ROOT)}', flush=True)
             rss_end = await _gc_rss(server, http, settle=0.5)
+            if trace and connected:
+                await _print_trace(server, http, f'{app.name} after {changes} changes', connected)
             kb = (rss_after - rss_before) / 1024 / connected if connected else None
+            kb_change = (rss_end - rss_after) / 1024 / connected / changes if connected and changes else None
             return {
-                'app': app.name, 'clients': n, 'connected': connected, 'open_failures': failed,
-                'open_s': round(open_s, 2), 'changes': changes, 'samples': len(latencies), 'missing': missing,
-                'p50_ms': _round(_pct(latencies, 50)), 'p95_ms': _round(_pct(latencies, 95)),
+                'app': app.name,
+                'clients': n,
+                'connected': connected,
+                'open_failures': failed,
+                'open_s': round(open_s, 2),
+                'open_cpu_ms_per_client': _round(open_cpu * 1000 / max(1, len(live))),
+                'changes': changes,
+                'samples': len(latencies),
+                'missing': missing,
+                'p50_ms': _round(_pct(latencies, 50)),
+                'p95_ms': _round(_pct(latencies, 95)),
                 'max_ms': _round(max(latencies) if latencies else None),
                 'post_ms_median': _round(statistics.median(post_times) * 1000 if post_times else None),
-                'rss_before_mb': round(rss_before / 2**20, 1), 'rss_after_mb': round(rss_after / 2**20, 1),
-                'rss_end_mb': round(rss_end / 2**20, 1), 'kb_per_client': _round(kb),
+                'server_cpu_us_per_client_update': _round(change_cpu * 1e6 / max(1, len(live) * changes)),
+                'bench_loop_lag_p95_ms': _round(bench_lag_p95),
+                'rss_before_mb': round(rss_before / 2**20, 1),
+                'rss_after_mb': round(rss_after / 2**20, 1),
+                'rss_end_mb': round(rss_end / 2**20, 1),
+                'kb_per_client': _round(kb),
+                'kb_per_client_per_change': _round(kb_change, 2),
                 'elements_per_client': stats.get('elements_per_client'),
                 'update_bytes_per_change': round(sum(b.update_bytes for b in live) / max(1, len(live)) / changes)
-                if changes else None,
-                'element_types': stats.get('element_types'),
+                if changes
+                else None,
+                'element_types': dict(stats.get('element_types') or []),
+                'server_log': str(server.log_path.relative_to(ROOT)),
             }
         finally:
-            await asyncio.wait_for(asyncio.gather(*(b.close() for b in browsers + warm), return_exceptions=True),
-                                   timeout=60)
+            lag.stop()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    asyncio.gather(*(b.close() for b in browsers + warm), return_exceptions=True), timeout=60
+                )
             server.stop()
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
-
-
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 2) if a is not None and b else None
 
 
 # ---- main ------------------------------------------------------------------------------------------------------
@@ -394,32 +510,55 @@ TAPDESK = App('tapdesk', '_tapdesk_server.py', sessions=('requester', 'technicia
 BARE = App('bare', '_bare_server.py')
 
 
-async def run(clients: list[int], changes: int, interval: float) -> dict:
+async def run(clients: list[int], changes: int, interval: float, trace: bool, profile: bool) -> dict:
     reconnect_timeout = _reconnect_timeout()
-    print(f'reconnect_timeout={reconnect_timeout:g} s, {changes} changes per run, clients {clients}', flush=True)
+    print(
+        f'reconnect_timeout={reconnect_timeout:g} s, {changes} changes per run {interval:g} s apart, '
+        f'clients {clients}' + (' (tracemalloc/cProfile on: timings not representative)' if trace or profile else ''),
+        flush=True,
+    )
     runs = []
     for n in clients:
         row: dict = {'clients': n}
         for app in (TAPDESK, BARE):
             t = time.perf_counter()
-            r = await measure(app, n, changes, reconnect_timeout, interval)
-            print(f'  {app.name:<7} N={n:<4} connected={r["connected"]:<4} p50={r["p50_ms"]} ms '
-                  f'p95={r["p95_ms"]} ms max={r["max_ms"]} ms missing={r["missing"]}  '
-                  f'RSS {r["rss_before_mb"]}->{r["rss_after_mb"]} MB = {r["kb_per_client"]} KB/client  '
-                  f'elements={r["elements_per_client"]} open={r["open_s"]} s post={r["post_ms_median"]} ms '
-                  f'({time.perf_counter() - t:.0f} s)', flush=True)
+            r = await measure(app, n, changes, reconnect_timeout, interval, trace, profile)
+            print(
+                f'  {app.name:<7} N={n:<4} connected={r["connected"]:<4} p50={r["p50_ms"]} ms '
+                f'p95={r["p95_ms"]} ms max={r["max_ms"]} ms missing={r["missing"]} | '
+                f'RSS {r["rss_before_mb"]}->{r["rss_after_mb"]} MB = {r["kb_per_client"]} KB/client, '
+                f'+{r["kb_per_client_per_change"]} KB/client/change | elements={r["elements_per_client"]} '
+                f'update={r["update_bytes_per_change"]} B | server CPU {r["server_cpu_us_per_client_update"]} '
+                f'us/client-update, {r["open_cpu_ms_per_client"]} ms/page open | POST {r["post_ms_median"]} ms, '
+                f'bench lag p95 {r["bench_loop_lag_p95_ms"]} ms ({time.perf_counter() - t:.0f} s)',
+                flush=True,
+            )
             prefix = '' if app is TAPDESK else 'bare_'
-            row.update({f'{prefix}{k}': v for k, v in r.items() if k not in ('app', 'clients', 'element_types')})
-            row[f'{prefix}element_types'] = dict(r['element_types'] or [])
+            row.update({f'{prefix}{k}': v for k, v in r.items() if k not in ('app', 'clients')})
         row['p95_ratio_to_bare'] = _ratio(row['p95_ms'], row['bare_p95_ms'])
         row['p50_ratio_to_bare'] = _ratio(row['p50_ms'], row['bare_p50_ms'])
         row['kb_ratio_to_bare'] = _ratio(row['kb_per_client'], row['bare_kb_per_client'])
-        print(f'N={n}: Tapdesk/bare p95 x{row["p95_ratio_to_bare"]}, p50 x{row["p50_ratio_to_bare"]}, '
-              f'KB/client x{row["kb_ratio_to_bare"]}', flush=True)
+        row['cpu_ratio_to_bare'] = _ratio(
+            row['server_cpu_us_per_client_update'], row['bare_server_cpu_us_per_client_update']
+        )
+        print(
+            f'N={n}: Tapdesk/bare p95 x{row["p95_ratio_to_bare"]}, p50 x{row["p50_ratio_to_bare"]}, '
+            f'KB/client x{row["kb_ratio_to_bare"]}, server CPU per update x{row["cpu_ratio_to_bare"]}',
+            flush=True,
+        )
         runs.append(row)
     top = next((r for r in runs if r['clients'] == TOP_LEVEL_CLIENTS), None) or max(runs, key=lambda r: r['clients'])
-    keys = ['clients', 'p50_ms', 'p95_ms', 'kb_per_client', 'bare_p50_ms', 'bare_p95_ms', 'bare_kb_per_client',
-            'p95_ratio_to_bare', 'kb_ratio_to_bare']
+    keys = [
+        'clients',
+        'p50_ms',
+        'p95_ms',
+        'kb_per_client',
+        'bare_p50_ms',
+        'bare_p95_ms',
+        'bare_kb_per_client',
+        'p95_ratio_to_bare',
+        'kb_ratio_to_bare',
+    ]
     return {'runs': runs, **{k: top[k] for k in keys}}
 
 
@@ -427,12 +566,35 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--clients', default='50,300,500', help='comma-separated client counts (default 50,300,500)')
     parser.add_argument('--changes', type=int, default=10, help='changes (replies) per run (default 10)')
-    parser.add_argument('--interval', type=float, default=1.0, help='seconds from one change to the next (default 1)')
+    parser.add_argument(
+        '--interval',
+        type=float,
+        default=1.0,
+        help='seconds from one change to the next; a change still in flight is waited for (default 1)',
+    )
     parser.add_argument('--quick', action='store_true', help='smoke run: N=20, 3 changes')
+    parser.add_argument(
+        '--trace',
+        action='store_true',
+        help='investigation: tracemalloc in the servers, print where per-client memory goes (slow)',
+    )
+    parser.add_argument(
+        '--variant',
+        choices=['shared-reads'],
+        help='experiment, not the product: run Tapdesk with one shared re-read per change (see _tapdesk_server.py)',
+    )
+    parser.add_argument(
+        '--profile',
+        action='store_true',
+        help='investigation: cProfile the servers during the changes (bench/out/<app>-<N>.profile.txt)',
+    )
     args = parser.parse_args(argv)
+    if args.variant:
+        os.environ['BENCH_VARIANT'] = args.variant  # inherited by the Tapdesk launcher
+        print(f'EXPERIMENT: Tapdesk runs with BENCH_VARIANT={args.variant}, not as shipped', flush=True)
     clients = [20] if args.quick else [int(x) for x in args.clients.split(',') if x.strip()]
     changes = 3 if args.quick else args.changes
-    result = asyncio.run(run(clients, changes, args.interval))
+    result = asyncio.run(run(clients, changes, args.interval, args.trace, args.profile))
     print(json.dumps(result), flush=True)
 
 

@@ -99,15 +99,24 @@ async def save_service(
     async with in_transaction():
         if service_id is None:
             service = await Service.create(
-                name=name, description=description, icon=icon, default_priority=Priority(default_priority), active=active
+                name=name,
+                description=description,
+                icon=icon,
+                default_priority=Priority(default_priority),
+                active=active,
             )
         else:
             service = await Service.get_or_none(id=service_id)
             if service is None:
                 raise NotFound('That service does not exist.')
             service.update_from_dict(
-                {'name': name, 'description': description, 'icon': icon, 'active': active,
-                 'default_priority': Priority(default_priority)}
+                {
+                    'name': name,
+                    'description': description,
+                    'icon': icon,
+                    'active': active,
+                    'default_priority': Priority(default_priority),
+                }
             )
             await service.save()
             await service.categories.clear()

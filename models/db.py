@@ -19,7 +19,9 @@ def config(url: str | None = None) -> dict[str, Any]:
         url = f'{url}{sep}journal_mode=WAL&busy_timeout=5000&foreign_keys=ON'
     return {
         'connections': {'default': url},
-        'apps': {'models': {'models': MODEL_MODULES, 'default_connection': 'default', 'migrations': 'models.migrations'}},
+        'apps': {
+            'models': {'models': MODEL_MODULES, 'default_connection': 'default', 'migrations': 'models.migrations'}
+        },
         'use_tz': True,
         'timezone': 'UTC',
     }

@@ -78,26 +78,86 @@ class _ServiceSpec:
 
 
 SERVICES = [
-    _ServiceSpec('wifi', 'Wi-Fi & network', 'No connection, slow or dropping Wi-Fi, VPN, or a network socket that '
-                 'does not work.', 'wifi', Priority.NORMAL, (STAFF, FIELD, CONTRACTORS)),
-    _ServiceSpec('laptop', 'Laptop or PC', 'Will not start, runs slowly, broken screen, keyboard or charger.',
-                 'laptop', Priority.NORMAL, (STAFF, FIELD)),
-    _ServiceSpec('printer', 'Printer & scanner', 'Paper jams, faint or blank prints, scans that never arrive.',
-                 'print', Priority.LOW, (STAFF, FIELD)),
-    _ServiceSpec('phone', 'Phone & mobile', 'Work mobiles, desk phones and handheld scanners.', 'smartphone',
-                 Priority.NORMAL, (STAFF, FIELD)),
-    _ServiceSpec('email', 'Email & calendar', 'Missing emails or invites, shared mailboxes, a full mailbox.', 'mail',
-                 Priority.NORMAL, (STAFF, FIELD, CONTRACTORS)),
-    _ServiceSpec('access', 'Access & passwords', 'Locked out, forgotten password, sign-in codes, or access to a '
-                 'system or shared drive.', 'key', Priority.HIGH, (STAFF, FIELD, CONTRACTORS, CUSTOMERS)),
-    _ServiceSpec('new_starter', 'New starter setup', 'Laptop, accounts and access ready for someone joining. '
-                 'Please tell us three working days ahead.', 'person_add', Priority.NORMAL, (STAFF,)),
-    _ServiceSpec('site_repair', 'Site equipment repair', 'Card readers, cameras, barriers, alarm panels and other '
-                 'kit on site.', 'build', Priority.HIGH, (FIELD,)),
-    _ServiceSpec('software', 'Software install request', 'A program or licence you need for your work.',
-                 'install_desktop', Priority.LOW, (STAFF, CONTRACTORS)),
-    _ServiceSpec('other', 'Something else', 'Anything not listed: tell us what you need and we will find the '
-                 'right person.', 'help', Priority.NORMAL, (STAFF, FIELD, CONTRACTORS, CUSTOMERS)),
+    _ServiceSpec(
+        'wifi',
+        'Wi-Fi & network',
+        'No connection, slow or dropping Wi-Fi, VPN, or a network socket that does not work.',
+        'wifi',
+        Priority.NORMAL,
+        (STAFF, FIELD, CONTRACTORS),
+    ),
+    _ServiceSpec(
+        'laptop',
+        'Laptop or PC',
+        'Will not start, runs slowly, broken screen, keyboard or charger.',
+        'laptop',
+        Priority.NORMAL,
+        (STAFF, FIELD),
+    ),
+    _ServiceSpec(
+        'printer',
+        'Printer & scanner',
+        'Paper jams, faint or blank prints, scans that never arrive.',
+        'print',
+        Priority.LOW,
+        (STAFF, FIELD),
+    ),
+    _ServiceSpec(
+        'phone',
+        'Phone & mobile',
+        'Work mobiles, desk phones and handheld scanners.',
+        'smartphone',
+        Priority.NORMAL,
+        (STAFF, FIELD),
+    ),
+    _ServiceSpec(
+        'email',
+        'Email & calendar',
+        'Missing emails or invites, shared mailboxes, a full mailbox.',
+        'mail',
+        Priority.NORMAL,
+        (STAFF, FIELD, CONTRACTORS),
+    ),
+    _ServiceSpec(
+        'access',
+        'Access & passwords',
+        'Locked out, forgotten password, sign-in codes, or access to a system or shared drive.',
+        'key',
+        Priority.HIGH,
+        (STAFF, FIELD, CONTRACTORS, CUSTOMERS),
+    ),
+    _ServiceSpec(
+        'new_starter',
+        'New starter setup',
+        'Laptop, accounts and access ready for someone joining. Please tell us three working days ahead.',
+        'person_add',
+        Priority.NORMAL,
+        (STAFF,),
+    ),
+    _ServiceSpec(
+        'site_repair',
+        'Site equipment repair',
+        'Card readers, cameras, barriers, alarm panels and other kit on site.',
+        'build',
+        Priority.HIGH,
+        (FIELD,),
+    ),
+    _ServiceSpec(
+        'software',
+        'Software install request',
+        'A program or licence you need for your work.',
+        'install_desktop',
+        Priority.LOW,
+        (STAFF, CONTRACTORS),
+    ),
+    _ServiceSpec(
+        'other',
+        'Something else',
+        'Anything not listed: tell us what you need and we will find the right person.',
+        'help',
+        Priority.NORMAL,
+        (STAFF, FIELD, CONTRACTORS, CUSTOMERS),
+    ),
 ]
 
 
@@ -213,251 +273,564 @@ class _Issue:
     qa: tuple[str, str] | None = None  # the technician's question and the answer, when the service's do not fit
 
 
-HQ, MCR, DUB, HRB, BW = 'Head office', 'Manchester office', 'Dublin depot', 'Harbour Road pumping station', \
-    'Brightwater Ltd, Amsterdam'
+HQ, MCR, DUB, HRB, BW = (
+    'Head office',
+    'Manchester office',
+    'Dublin depot',
+    'Harbour Road pumping station',
+    'Brightwater Ltd, Amsterdam',
+)
 
 ISSUES = [
     # Alex Kim, Staff, head office
-    _Issue('wifi', 'alex', 'Wi-Fi keeps dropping in meeting room Orion',
-           'Every ten minutes or so my laptop loses the Wi-Fi in Orion. Teams calls freeze, then reconnect. '
-           'Other rooms are fine.', f'{HQ}, 3rd floor, meeting room Orion',
-           'Moved the Orion access point to the 5 GHz band and updated its firmware. The connection held through a '
-           'one-hour test call.', onsite=True),
-    _Issue('laptop', 'alex', "Laptop won't charge",
-           'The charging light stays off with the USB-C charger plugged in. Battery is at 14% now.',
-           f'{HQ}, desk 3.21', 'The USB-C port was loose. Gave you a loan laptop while yours is repaired under '
-           'warranty.', onsite=True),
-    _Issue('printer', 'alex', 'Printer on the 3rd floor jams on every page',
-           "Paper gets stuck halfway through and the display says 'Jam in tray 2'. I've cleared it twice.",
-           f'{HQ}, 3rd floor print corner', 'Replaced the worn pick-up roller in tray 2 and cleaned the paper path. '
-           'Printed 50 test pages without a jam.', onsite=True, photo='printer'),
-    _Issue('email', 'alex', "Shared mailbox 'Orders' missing from Outlook",
-           'Since this morning the Orders mailbox has gone from my folder list. I still need to answer customer '
-           'orders from it.', HQ, 'Your access to the Orders mailbox was removed in the quarterly review by mistake. '
-           'Restored it; Outlook shows it again after a restart.'),
-    _Issue('access', 'alex', 'Locked out after changing my password',
-           'I changed my password yesterday and now my phone keeps asking for it and the account locks itself.',
-           'Working from home', 'Your phone was still trying the old password for email. Unlocked the account and '
-           'updated the password on the phone together.'),
-    _Issue('software', 'alex', 'Need Visio for process diagrams',
-           "I've been asked to draw the new onboarding process. Could I get Visio (or something similar)?",
-           f'{HQ}, desk 3.21', 'Assigned a Visio licence and installed it from Company Portal.'),
-    _Issue('phone', 'alex', 'No sound in Teams calls on my work mobile',
-           "I can join calls from my work iPhone but I can't hear anyone, and they can't hear me. Music plays fine.",
-           '', 'Teams had lost its microphone permission after the iOS update. Switched it back on under Settings > '
-           'Teams.'),
-    _Issue('new_starter', 'alex', 'New starter on Monday: Jamie Fox (Marketing)',
-           'Jamie joins the marketing team on Monday at 9. Needs a laptop, email, Teams and the Marketing shared '
-           'drive.', f'{HQ}, 3rd floor, desk 3.08', 'Laptop set up on desk 3.08, account created and added to the '
-           'Marketing groups. First sign-in steps left on the keyboard.'),
-    _Issue('wifi', 'alex', 'Guest Wi-Fi for six visitors tomorrow',
-           'Six visitors from a supplier are with us tomorrow 10:00 to 15:00 in Orion. Can I have a guest Wi-Fi code '
-           'that lasts the day?', f'{HQ}, meeting room Orion',
-           'Created a guest code valid tomorrow 08:00 to 18:00 and emailed it to you.',
-           qa=('Should it cover the evening too, or is 18:00 late enough?',
-               '18:00 is plenty, thanks.')),
-    _Issue('laptop', 'alex', 'Laptop very slow since the update',
-           'Since last week it takes ten minutes to start and Excel freezes a lot.', f'{HQ}, desk 3.21',
-           'The disk was nearly full with an old OneDrive cache and the update had stalled halfway. Cleared the cache '
-           'and finished the update; start-up is back to about a minute.'),
-    _Issue('other', 'alex', 'Second monitor flickers on the left side',
-           'My second screen flickers every few seconds, only on the left third.', f'{HQ}, desk 3.21',
-           'Replaced the DisplayPort cable; the flicker has stopped.', onsite=True),
-    _Issue('email', 'alex', 'Meeting invites show the wrong time',
-           'Invites from our Dublin colleagues show up an hour off in my calendar.', HQ,
-           'Your Outlook time zone was set to UTC. Changed it to London; invites now show the right time.'),
-    _Issue('access', 'alex', 'Need access to the Finance shared drive',
-           "I'm covering for Ruth in Finance for two weeks and need read access to the Finance drive.", HQ,
-           "Approved by Ruth's manager and granted until the end of the month."),
-    _Issue('printer', 'alex', 'Scan to email never arrives',
-           'When I scan at the 3rd floor printer it says sent, but nothing arrives in my inbox.',
-           f'{HQ}, 3rd floor print corner', "The printer's mail relay password had expired. Renewed it; scans arrive "
-           'within a minute.'),
+    _Issue(
+        'wifi',
+        'alex',
+        'Wi-Fi keeps dropping in meeting room Orion',
+        'Every ten minutes or so my laptop loses the Wi-Fi in Orion. Teams calls freeze, then reconnect. '
+        'Other rooms are fine.',
+        f'{HQ}, 3rd floor, meeting room Orion',
+        'Moved the Orion access point to the 5 GHz band and updated its firmware. The connection held through a '
+        'one-hour test call.',
+        onsite=True,
+    ),
+    _Issue(
+        'laptop',
+        'alex',
+        "Laptop won't charge",
+        'The charging light stays off with the USB-C charger plugged in. Battery is at 14% now.',
+        f'{HQ}, desk 3.21',
+        'The USB-C port was loose. Gave you a loan laptop while yours is repaired under warranty.',
+        onsite=True,
+    ),
+    _Issue(
+        'printer',
+        'alex',
+        'Printer on the 3rd floor jams on every page',
+        "Paper gets stuck halfway through and the display says 'Jam in tray 2'. I've cleared it twice.",
+        f'{HQ}, 3rd floor print corner',
+        'Replaced the worn pick-up roller in tray 2 and cleaned the paper path. Printed 50 test pages without a jam.',
+        onsite=True,
+        photo='printer',
+    ),
+    _Issue(
+        'email',
+        'alex',
+        "Shared mailbox 'Orders' missing from Outlook",
+        'Since this morning the Orders mailbox has gone from my folder list. I still need to answer customer '
+        'orders from it.',
+        HQ,
+        'Your access to the Orders mailbox was removed in the quarterly review by mistake. '
+        'Restored it; Outlook shows it again after a restart.',
+    ),
+    _Issue(
+        'access',
+        'alex',
+        'Locked out after changing my password',
+        'I changed my password yesterday and now my phone keeps asking for it and the account locks itself.',
+        'Working from home',
+        'Your phone was still trying the old password for email. Unlocked the account and '
+        'updated the password on the phone together.',
+    ),
+    _Issue(
+        'software',
+        'alex',
+        'Need Visio for process diagrams',
+        "I've been asked to draw the new onboarding process. Could I get Visio (or something similar)?",
+        f'{HQ}, desk 3.21',
+        'Assigned a Visio licence and installed it from Company Portal.',
+    ),
+    _Issue(
+        'phone',
+        'alex',
+        'No sound in Teams calls on my work mobile',
+        "I can join calls from my work iPhone but I can't hear anyone, and they can't hear me. Music plays fine.",
+        '',
+        'Teams had lost its microphone permission after the iOS update. Switched it back on under Settings > Teams.',
+    ),
+    _Issue(
+        'new_starter',
+        'alex',
+        'New starter on Monday: Jamie Fox (Marketing)',
+        'Jamie joins the marketing team on Monday at 9. Needs a laptop, email, Teams and the Marketing shared drive.',
+        f'{HQ}, 3rd floor, desk 3.08',
+        'Laptop set up on desk 3.08, account created and added to the '
+        'Marketing groups. First sign-in steps left on the keyboard.',
+    ),
+    _Issue(
+        'wifi',
+        'alex',
+        'Guest Wi-Fi for six visitors tomorrow',
+        'Six visitors from a supplier are with us tomorrow 10:00 to 15:00 in Orion. Can I have a guest Wi-Fi code '
+        'that lasts the day?',
+        f'{HQ}, meeting room Orion',
+        'Created a guest code valid tomorrow 08:00 to 18:00 and emailed it to you.',
+        qa=('Should it cover the evening too, or is 18:00 late enough?', '18:00 is plenty, thanks.'),
+    ),
+    _Issue(
+        'laptop',
+        'alex',
+        'Laptop very slow since the update',
+        'Since last week it takes ten minutes to start and Excel freezes a lot.',
+        f'{HQ}, desk 3.21',
+        'The disk was nearly full with an old OneDrive cache and the update had stalled halfway. Cleared the cache '
+        'and finished the update; start-up is back to about a minute.',
+    ),
+    _Issue(
+        'other',
+        'alex',
+        'Second monitor flickers on the left side',
+        'My second screen flickers every few seconds, only on the left third.',
+        f'{HQ}, desk 3.21',
+        'Replaced the DisplayPort cable; the flicker has stopped.',
+        onsite=True,
+    ),
+    _Issue(
+        'email',
+        'alex',
+        'Meeting invites show the wrong time',
+        'Invites from our Dublin colleagues show up an hour off in my calendar.',
+        HQ,
+        'Your Outlook time zone was set to UTC. Changed it to London; invites now show the right time.',
+    ),
+    _Issue(
+        'access',
+        'alex',
+        'Need access to the Finance shared drive',
+        "I'm covering for Ruth in Finance for two weeks and need read access to the Finance drive.",
+        HQ,
+        "Approved by Ruth's manager and granted until the end of the month.",
+    ),
+    _Issue(
+        'printer',
+        'alex',
+        'Scan to email never arrives',
+        'When I scan at the 3rd floor printer it says sent, but nothing arrives in my inbox.',
+        f'{HQ}, 3rd floor print corner',
+        "The printer's mail relay password had expired. Renewed it; scans arrive within a minute.",
+    ),
     # Hannah Okafor, Staff, Manchester
-    _Issue('wifi', 'hannah', 'No network at hot desk 12',
-           "The network socket at hot desk 12 gives no connection; the light on the dock stays off.",
-           f'{MCR}, hot desk 12', 'The floor socket was not patched. Patched it to the switch and tested it with your '
-           'dock.', onsite=True,
-           qa=('Does the same dock work at another desk?',
-               'Yes, it works fine at desk 11.')),
-    _Issue('laptop', 'hannah', 'Two keys came off my laptop keyboard',
-           "The E and R keys popped off and I can't get them back on.", f'{MCR}, 1st floor',
-           'Replaced the keyboard.', onsite=True),
-    _Issue('phone', 'hannah', 'Cracked screen on my work phone',
-           "Dropped it on the stairs. The screen is cracked across and touch doesn't work at the bottom.", MCR,
-           'Sent a replacement iPhone with your apps ready. Please post the old one back in the envelope.'),
-    _Issue('email', 'hannah', 'Emails to a customer bounce back',
-           "Emails to anyone at brightwater.nl bounce with 'message rejected'. It worked last week.", MCR,
-           'Their mail server started rejecting us because our sender record missed the new mail relay. Added it; '
-           'test emails get through.'),
-    _Issue('access', 'hannah', 'Sign-in codes gone after getting a new phone',
-           "I got a new personal phone and the Authenticator codes aren't there any more. I can't sign in.",
-           'Working from home', 'Checked it was you by a call, reset two-step sign-in and set up Authenticator on the '
-           'new phone with you.'),
-    _Issue('new_starter', 'hannah', 'Two temps starting Wednesday in Customer Service',
-           'Sophie and Ben start on Wednesday for six weeks. They need accounts and shared laptops.',
-           f'{MCR}, Customer Service area', 'Two temporary accounts created with an end date, loan laptops prepared '
-           'and handed to the team lead.'),
-    _Issue('software', 'hannah', 'Adobe Acrobat asks for a licence',
-           'When I try to edit a PDF, Acrobat says my trial has ended.', MCR,
-           'Assigned an Acrobat Standard licence. Sign out of Acrobat and back in to pick it up.'),
-    _Issue('printer', 'hannah', 'Printer prints blank pages',
-           'The Manchester printer prints, but every page comes out blank or very faint.',
-           f'{MCR}, printer by the kitchen', 'The black toner was empty although the display said 20%. Replaced it '
-           'and ordered a spare.', onsite=True),
-    _Issue('other', 'hannah', "Boardroom screen doesn't show my laptop",
-           "The big screen says 'no signal' when I plug in the HDMI cable.", f'{MCR}, Boardroom',
-           'The HDMI switch was on input 2. Set it back to input 1 and put a label on it.', onsite=True),
-    _Issue('laptop', 'hannah', 'Blue screen every time I dock my laptop',
-           'Every time I put the laptop in the dock it crashes with a blue screen.', f'{MCR}, hot desk 7',
-           'Updated the dock firmware and the graphics driver; docked ten times without a crash.'),
-    _Issue('wifi', 'hannah', 'VPN disconnects every hour',
-           'Working from home, the VPN drops almost exactly every hour and I lose my remote desktop session.',
-           'Working from home', 'Your VPN profile was an old one that reconnected every 60 minutes. Pushed the '
-           'current profile.'),
+    _Issue(
+        'wifi',
+        'hannah',
+        'No network at hot desk 12',
+        'The network socket at hot desk 12 gives no connection; the light on the dock stays off.',
+        f'{MCR}, hot desk 12',
+        'The floor socket was not patched. Patched it to the switch and tested it with your dock.',
+        onsite=True,
+        qa=('Does the same dock work at another desk?', 'Yes, it works fine at desk 11.'),
+    ),
+    _Issue(
+        'laptop',
+        'hannah',
+        'Two keys came off my laptop keyboard',
+        "The E and R keys popped off and I can't get them back on.",
+        f'{MCR}, 1st floor',
+        'Replaced the keyboard.',
+        onsite=True,
+    ),
+    _Issue(
+        'phone',
+        'hannah',
+        'Cracked screen on my work phone',
+        "Dropped it on the stairs. The screen is cracked across and touch doesn't work at the bottom.",
+        MCR,
+        'Sent a replacement iPhone with your apps ready. Please post the old one back in the envelope.',
+    ),
+    _Issue(
+        'email',
+        'hannah',
+        'Emails to a customer bounce back',
+        "Emails to anyone at brightwater.nl bounce with 'message rejected'. It worked last week.",
+        MCR,
+        'Their mail server started rejecting us because our sender record missed the new mail relay. Added it; '
+        'test emails get through.',
+    ),
+    _Issue(
+        'access',
+        'hannah',
+        'Sign-in codes gone after getting a new phone',
+        "I got a new personal phone and the Authenticator codes aren't there any more. I can't sign in.",
+        'Working from home',
+        'Checked it was you by a call, reset two-step sign-in and set up Authenticator on the new phone with you.',
+    ),
+    _Issue(
+        'new_starter',
+        'hannah',
+        'Two temps starting Wednesday in Customer Service',
+        'Sophie and Ben start on Wednesday for six weeks. They need accounts and shared laptops.',
+        f'{MCR}, Customer Service area',
+        'Two temporary accounts created with an end date, loan laptops prepared and handed to the team lead.',
+    ),
+    _Issue(
+        'software',
+        'hannah',
+        'Adobe Acrobat asks for a licence',
+        'When I try to edit a PDF, Acrobat says my trial has ended.',
+        MCR,
+        'Assigned an Acrobat Standard licence. Sign out of Acrobat and back in to pick it up.',
+    ),
+    _Issue(
+        'printer',
+        'hannah',
+        'Printer prints blank pages',
+        'The Manchester printer prints, but every page comes out blank or very faint.',
+        f'{MCR}, printer by the kitchen',
+        'The black toner was empty although the display said 20%. Replaced it and ordered a spare.',
+        onsite=True,
+    ),
+    _Issue(
+        'other',
+        'hannah',
+        "Boardroom screen doesn't show my laptop",
+        "The big screen says 'no signal' when I plug in the HDMI cable.",
+        f'{MCR}, Boardroom',
+        'The HDMI switch was on input 2. Set it back to input 1 and put a label on it.',
+        onsite=True,
+    ),
+    _Issue(
+        'laptop',
+        'hannah',
+        'Blue screen every time I dock my laptop',
+        'Every time I put the laptop in the dock it crashes with a blue screen.',
+        f'{MCR}, hot desk 7',
+        'Updated the dock firmware and the graphics driver; docked ten times without a crash.',
+    ),
+    _Issue(
+        'wifi',
+        'hannah',
+        'VPN disconnects every hour',
+        'Working from home, the VPN drops almost exactly every hour and I lose my remote desktop session.',
+        'Working from home',
+        'Your VPN profile was an old one that reconnected every 60 minutes. Pushed the current profile.',
+    ),
     # Dave Murphy, Field sites, Dublin depot
-    _Issue('site_repair', 'dave', 'Fuel pump card reader not reading fobs',
-           "The fob reader on pump 2 beeps but doesn't unlock. Drivers are all using pump 1 and the queue is "
-           'building up.', f'{DUB}, forecourt pump 2', "The reader's aerial cable was damaged. Replaced the reader "
-           'head and tested it with five fobs.', onsite=True, photo='card_reader'),
-    _Issue('site_repair', 'dave', 'CCTV camera 4 offline',
-           "Camera 4 (back gate) shows 'no video' on the recorder since the storm last night.", f'{DUB}, back gate',
-           'Water in the junction box had tripped the port. Dried and resealed the box and replaced the patch lead; '
-           'the camera is back online.', onsite=True),
-    _Issue('laptop', 'dave', "Yard tablet won't turn on",
-           'The yard tablet is dead even after charging overnight.', f'{DUB}, yard office',
-           'The battery had failed. Fitted a new one; it holds its charge again.', onsite=True),
-    _Issue('wifi', 'dave', "Wi-Fi doesn't reach the workshop",
-           "In the workshop the handhelds lose Wi-Fi and can't upload job sheets until we walk back to the office.",
-           f'{DUB}, workshop', 'Fitted an outdoor access point on the workshop wall; the signal is strong across the '
-           'workshop now.', onsite=True,
-           qa=('Is it the whole workshop, or mostly the far end by the roller doors?',
-               'Mostly the far end, by the roller doors.')),
-    _Issue('phone', 'dave', 'Scanner app crashes on the handhelds',
-           'The scanning app on the handhelds crashes after a few parcels.', f'{DUB}, goods in',
-           'Version 4.2 of the app has a bug; went back to 4.1 on all handhelds until the supplier fixes it.'),
-    _Issue('printer', 'dave', 'Label printer prints half labels',
-           'The label printer at goods in only prints the top half of each label.', f'{DUB}, goods in',
-           'The label size was reset by a power cut. Set it back to 100 x 150 mm and recalibrated.', onsite=True),
-    _Issue('access', 'dave', 'New driver needs a depot login',
-           'Marek starts driving for us tomorrow and needs a login for the handhelds and the timesheet app.', DUB,
-           "Created Marek's account with the driver role and a handheld PIN; gave you the details by phone."),
-    _Issue('site_repair', 'dave', 'Gate barrier stays up',
-           "The main gate barrier doesn't come down after a vehicle passes. We've had to leave it open.",
-           f'{DUB}, main gate', 'The vehicle sensor in the road was faulty. Replaced it and adjusted the sensitivity.',
-           onsite=True),
-    _Issue('email', 'dave', 'Depot mailbox is full',
-           "The depot mailbox says it's full and we can't send delivery notes.", f'{DUB}, office',
-           'Moved mail older than two years to the online archive; the mailbox is at 40% now.'),
-    _Issue('other', 'dave', 'UPS in the office keeps beeping',
-           'The UPS under the desk has been beeping every 30 seconds since this morning.', f'{DUB}, office',
-           'The UPS battery had reached the end of its life. Replaced the battery pack.', onsite=True),
-    _Issue('site_repair', 'dave', 'Weighbridge display frozen',
-           'The weighbridge display shows 12,340 kg whatever is on it.', f'{DUB}, weighbridge',
-           "The display's serial converter had hung. Replaced the converter; readings match the test weights.",
-           onsite=True,
-           qa=('Does the office PC show the right weights, or is it only the display outside?',
-               'Only the display outside. The office PC is fine.')),
-    _Issue('laptop', 'dave', 'Yard office PC crawls with two systems open',
-           'Running the route planner and the timesheet system together makes the PC very slow.',
-           f'{DUB}, yard office', 'Upgraded the memory from 8 to 16 GB.',
-           qa=('Could you read me the PC name? It is on a label on the front, starting with DUB-.',
-               "It's DUB-YARD-02.")),
+    _Issue(
+        'site_repair',
+        'dave',
+        'Fuel pump card reader not reading fobs',
+        "The fob reader on pump 2 beeps but doesn't unlock. Drivers are all using pump 1 and the queue is building up.",
+        f'{DUB}, forecourt pump 2',
+        "The reader's aerial cable was damaged. Replaced the reader head and tested it with five fobs.",
+        onsite=True,
+        photo='card_reader',
+    ),
+    _Issue(
+        'site_repair',
+        'dave',
+        'CCTV camera 4 offline',
+        "Camera 4 (back gate) shows 'no video' on the recorder since the storm last night.",
+        f'{DUB}, back gate',
+        'Water in the junction box had tripped the port. Dried and resealed the box and replaced the patch lead; '
+        'the camera is back online.',
+        onsite=True,
+    ),
+    _Issue(
+        'laptop',
+        'dave',
+        "Yard tablet won't turn on",
+        'The yard tablet is dead even after charging overnight.',
+        f'{DUB}, yard office',
+        'The battery had failed. Fitted a new one; it holds its charge again.',
+        onsite=True,
+    ),
+    _Issue(
+        'wifi',
+        'dave',
+        "Wi-Fi doesn't reach the workshop",
+        "In the workshop the handhelds lose Wi-Fi and can't upload job sheets until we walk back to the office.",
+        f'{DUB}, workshop',
+        'Fitted an outdoor access point on the workshop wall; the signal is strong across the workshop now.',
+        onsite=True,
+        qa=(
+            'Is it the whole workshop, or mostly the far end by the roller doors?',
+            'Mostly the far end, by the roller doors.',
+        ),
+    ),
+    _Issue(
+        'phone',
+        'dave',
+        'Scanner app crashes on the handhelds',
+        'The scanning app on the handhelds crashes after a few parcels.',
+        f'{DUB}, goods in',
+        'Version 4.2 of the app has a bug; went back to 4.1 on all handhelds until the supplier fixes it.',
+    ),
+    _Issue(
+        'printer',
+        'dave',
+        'Label printer prints half labels',
+        'The label printer at goods in only prints the top half of each label.',
+        f'{DUB}, goods in',
+        'The label size was reset by a power cut. Set it back to 100 x 150 mm and recalibrated.',
+        onsite=True,
+    ),
+    _Issue(
+        'access',
+        'dave',
+        'New driver needs a depot login',
+        'Marek starts driving for us tomorrow and needs a login for the handhelds and the timesheet app.',
+        DUB,
+        "Created Marek's account with the driver role and a handheld PIN; gave you the details by phone.",
+    ),
+    _Issue(
+        'site_repair',
+        'dave',
+        'Gate barrier stays up',
+        "The main gate barrier doesn't come down after a vehicle passes. We've had to leave it open.",
+        f'{DUB}, main gate',
+        'The vehicle sensor in the road was faulty. Replaced it and adjusted the sensitivity.',
+        onsite=True,
+    ),
+    _Issue(
+        'email',
+        'dave',
+        'Depot mailbox is full',
+        "The depot mailbox says it's full and we can't send delivery notes.",
+        f'{DUB}, office',
+        'Moved mail older than two years to the online archive; the mailbox is at 40% now.',
+    ),
+    _Issue(
+        'other',
+        'dave',
+        'UPS in the office keeps beeping',
+        'The UPS under the desk has been beeping every 30 seconds since this morning.',
+        f'{DUB}, office',
+        'The UPS battery had reached the end of its life. Replaced the battery pack.',
+        onsite=True,
+    ),
+    _Issue(
+        'site_repair',
+        'dave',
+        'Weighbridge display frozen',
+        'The weighbridge display shows 12,340 kg whatever is on it.',
+        f'{DUB}, weighbridge',
+        "The display's serial converter had hung. Replaced the converter; readings match the test weights.",
+        onsite=True,
+        qa=(
+            'Does the office PC show the right weights, or is it only the display outside?',
+            'Only the display outside. The office PC is fine.',
+        ),
+    ),
+    _Issue(
+        'laptop',
+        'dave',
+        'Yard office PC crawls with two systems open',
+        'Running the route planner and the timesheet system together makes the PC very slow.',
+        f'{DUB}, yard office',
+        'Upgraded the memory from 8 to 16 GB.',
+        qa=('Could you read me the PC name? It is on a label on the front, starting with DUB-.', "It's DUB-YARD-02."),
+    ),
     # Lena Novak, Field sites, pumping station
-    _Issue('site_repair', 'lena', "Alarm panel shows 'comms fault'",
-           "The alarm panel says COMMS FAULT and the control room can't see our pumps.", f'{HRB}, control room',
-           'The 4G router had dropped off the network. Replaced the SIM and restarted it; the control room sees the '
-           'pumps again.', onsite=True),
-    _Issue('site_repair', 'lena', 'Card reader at the main entrance is dead',
-           "The card reader at the main entrance has no lights. We're using the key for now.",
-           f'{HRB}, main entrance', 'A fuse had blown in the door controller. Replaced it and fitted surge '
-           'protection.', onsite=True),
-    _Issue('phone', 'lena', 'No dial tone on the site office phone',
-           'The desk phone in the site office has no dial tone. Mobile signal is poor here, so we rely on it.',
-           f'{HRB}, site office', 'The phone lost its settings in a power cut. Set it up again and tested calls in and '
-           'out.',
-           qa=('Does the screen on the phone show anything, or is it blank?',
-               "It shows 'No service'.")),
-    _Issue('wifi', 'lena', 'Site Wi-Fi very slow in the mornings',
-           'Between 7 and 9 the Wi-Fi is almost unusable; uploading inspection photos takes ages.', HRB,
-           'All the tablets were installing updates at 7am. Moved updates to 2am; morning speeds are normal.'),
-    _Issue('laptop', 'lena', 'Inspection tablet screen cracked',
-           'Dropped the inspection tablet. The screen is cracked but it still works. Is it safe to keep using?', HRB,
-           'Sent a replacement tablet with the inspection app ready. Please send the cracked one back.',
-           qa=('Are there sharp edges or loose glass? If so, please stop using it until the new one arrives.',
-               'No loose glass, just a crack across one corner.')),
-    _Issue('email', 'lena', "Can't open attachments from the control room",
-           'PDF reports from the control room open as blank pages on the site laptop.', f'{HRB}, site office',
-           'The default PDF app had changed to one that cannot open these files. Set Acrobat Reader back as '
-           'default.'),
-    _Issue('access', 'lena', 'Password expired while on site',
-           "My password expired and the site laptop won't let me change it without the VPN.", HRB,
-           'Reset the password by phone and connected the VPN before sign-in so you could choose a new one.'),
-    _Issue('site_repair', 'lena', 'Generator monitoring not updating',
-           "The generator dashboard hasn't updated since Tuesday; the last reading says 'stale'.",
-           f'{HRB}, generator house', "The monitoring unit's clock had drifted and its readings were refused. Set it "
-           'to take the time from the network.', onsite=True),
-    _Issue('printer', 'lena', 'Site office printer shows offline',
-           "The laptop says the printer is offline, but it's on and has paper.", f'{HRB}, site office',
-           'The printer got a new network address after the router restart. Gave it a fixed one and added it again.'),
-    _Issue('other', 'lena', 'Second screen for the control desk',
-           'Watching the pumps and writing reports on one small screen is hard. Could we have a second monitor?',
-           f'{HRB}, control room', 'Delivered and set up a 24-inch monitor on the control desk.', onsite=True),
+    _Issue(
+        'site_repair',
+        'lena',
+        "Alarm panel shows 'comms fault'",
+        "The alarm panel says COMMS FAULT and the control room can't see our pumps.",
+        f'{HRB}, control room',
+        'The 4G router had dropped off the network. Replaced the SIM and restarted it; the control room sees the '
+        'pumps again.',
+        onsite=True,
+    ),
+    _Issue(
+        'site_repair',
+        'lena',
+        'Card reader at the main entrance is dead',
+        "The card reader at the main entrance has no lights. We're using the key for now.",
+        f'{HRB}, main entrance',
+        'A fuse had blown in the door controller. Replaced it and fitted surge protection.',
+        onsite=True,
+    ),
+    _Issue(
+        'phone',
+        'lena',
+        'No dial tone on the site office phone',
+        'The desk phone in the site office has no dial tone. Mobile signal is poor here, so we rely on it.',
+        f'{HRB}, site office',
+        'The phone lost its settings in a power cut. Set it up again and tested calls in and out.',
+        qa=('Does the screen on the phone show anything, or is it blank?', "It shows 'No service'."),
+    ),
+    _Issue(
+        'wifi',
+        'lena',
+        'Site Wi-Fi very slow in the mornings',
+        'Between 7 and 9 the Wi-Fi is almost unusable; uploading inspection photos takes ages.',
+        HRB,
+        'All the tablets were installing updates at 7am. Moved updates to 2am; morning speeds are normal.',
+    ),
+    _Issue(
+        'laptop',
+        'lena',
+        'Inspection tablet screen cracked',
+        'Dropped the inspection tablet. The screen is cracked but it still works. Is it safe to keep using?',
+        HRB,
+        'Sent a replacement tablet with the inspection app ready. Please send the cracked one back.',
+        qa=(
+            'Are there sharp edges or loose glass? If so, please stop using it until the new one arrives.',
+            'No loose glass, just a crack across one corner.',
+        ),
+    ),
+    _Issue(
+        'email',
+        'lena',
+        "Can't open attachments from the control room",
+        'PDF reports from the control room open as blank pages on the site laptop.',
+        f'{HRB}, site office',
+        'The default PDF app had changed to one that cannot open these files. Set Acrobat Reader back as default.',
+    ),
+    _Issue(
+        'access',
+        'lena',
+        'Password expired while on site',
+        "My password expired and the site laptop won't let me change it without the VPN.",
+        HRB,
+        'Reset the password by phone and connected the VPN before sign-in so you could choose a new one.',
+    ),
+    _Issue(
+        'site_repair',
+        'lena',
+        'Generator monitoring not updating',
+        "The generator dashboard hasn't updated since Tuesday; the last reading says 'stale'.",
+        f'{HRB}, generator house',
+        "The monitoring unit's clock had drifted and its readings were refused. Set it "
+        'to take the time from the network.',
+        onsite=True,
+    ),
+    _Issue(
+        'printer',
+        'lena',
+        'Site office printer shows offline',
+        "The laptop says the printer is offline, but it's on and has paper.",
+        f'{HRB}, site office',
+        'The printer got a new network address after the router restart. Gave it a fixed one and added it again.',
+    ),
+    _Issue(
+        'other',
+        'lena',
+        'Second screen for the control desk',
+        'Watching the pumps and writing reports on one small screen is hard. Could we have a second monitor?',
+        f'{HRB}, control room',
+        'Delivered and set up a 24-inch monitor on the control desk.',
+        onsite=True,
+    ),
     # Chris Walsh, contractor
-    _Issue('access', 'chris', 'My contractor account expires on Friday',
-           'My contract is extended to the end of next month, but my account says it expires on Friday.',
-           f'{HQ}, 2nd floor', 'Moved your account end date to match the new contract, approved by Procurement.'),
-    _Issue('wifi', 'chris', "Can't join the Wi-Fi with my own laptop",
-           "I'm on a contractor laptop and the staff Wi-Fi refuses my sign-in.", f'{HQ}, 2nd floor',
-           "Contractor laptops use the 'Tapdesk-Partners' network. Sent you the steps; you're connected."),
-    _Issue('email', 'chris', 'Not receiving meeting invites',
-           'Colleagues say they have invited me, but the invites never arrive in my mailbox.', '',
-           'Invites were going to your old address. Added it as a second address on your current mailbox.'),
-    _Issue('software', 'chris', 'Need Python and Git on the development VM',
-           'For the data migration work I need Python 3.12 and Git on the development VM.', 'Remote',
-           'Installed Python 3.12 and Git on DEV-VM-07 and added you to the developers group.'),
-    _Issue('other', 'chris', "Badge doesn't open the 2nd floor doors",
-           "My badge gets me through reception but not the 2nd floor doors where I'm working.", f'{HQ}, 2nd floor',
-           'Facilities issued a contractor badge with 2nd floor access; the old one is switched off.',
-           qa=('What number is printed on the back of your badge?',
-               "It's V-20931.")),
-    _Issue('software', 'chris', 'Power BI licence for the dashboard project',
-           'I need to publish the project dashboards to the team workspace, but Power BI says I need a Pro licence.',
-           'Remote', 'Assigned a Power BI Pro licence until the end of your contract.',
-           qa=('Which workspace do the dashboards go to?',
-               "The 'Data Migration' workspace.")),
-    _Issue('wifi', 'chris', 'Remote desktop to the build server is laggy',
-           'From the 2nd floor, remote desktop to BUILD-01 lags by a second or more.', f'{HQ}, 2nd floor',
-           'The partner network was going through the backup line. Fixed the route; the delay is back to a few '
-           'milliseconds.'),
+    _Issue(
+        'access',
+        'chris',
+        'My contractor account expires on Friday',
+        'My contract is extended to the end of next month, but my account says it expires on Friday.',
+        f'{HQ}, 2nd floor',
+        'Moved your account end date to match the new contract, approved by Procurement.',
+    ),
+    _Issue(
+        'wifi',
+        'chris',
+        "Can't join the Wi-Fi with my own laptop",
+        "I'm on a contractor laptop and the staff Wi-Fi refuses my sign-in.",
+        f'{HQ}, 2nd floor',
+        "Contractor laptops use the 'Tapdesk-Partners' network. Sent you the steps; you're connected.",
+    ),
+    _Issue(
+        'email',
+        'chris',
+        'Not receiving meeting invites',
+        'Colleagues say they have invited me, but the invites never arrive in my mailbox.',
+        '',
+        'Invites were going to your old address. Added it as a second address on your current mailbox.',
+    ),
+    _Issue(
+        'software',
+        'chris',
+        'Need Python and Git on the development VM',
+        'For the data migration work I need Python 3.12 and Git on the development VM.',
+        'Remote',
+        'Installed Python 3.12 and Git on DEV-VM-07 and added you to the developers group.',
+    ),
+    _Issue(
+        'other',
+        'chris',
+        "Badge doesn't open the 2nd floor doors",
+        "My badge gets me through reception but not the 2nd floor doors where I'm working.",
+        f'{HQ}, 2nd floor',
+        'Facilities issued a contractor badge with 2nd floor access; the old one is switched off.',
+        qa=('What number is printed on the back of your badge?', "It's V-20931."),
+    ),
+    _Issue(
+        'software',
+        'chris',
+        'Power BI licence for the dashboard project',
+        'I need to publish the project dashboards to the team workspace, but Power BI says I need a Pro licence.',
+        'Remote',
+        'Assigned a Power BI Pro licence until the end of your contract.',
+        qa=('Which workspace do the dashboards go to?', "The 'Data Migration' workspace."),
+    ),
+    _Issue(
+        'wifi',
+        'chris',
+        'Remote desktop to the build server is laggy',
+        'From the 2nd floor, remote desktop to BUILD-01 lags by a second or more.',
+        f'{HQ}, 2nd floor',
+        'The partner network was going through the backup line. Fixed the route; the delay is back to a few '
+        'milliseconds.',
+    ),
     # Nina Patel, external customer
-    _Issue('access', 'nina', "Can't sign in to the customer portal",
-           "Since yesterday the portal says 'account not found' for my email.", BW,
-           'Your portal account was still on your old email address. Updated it; signing in works.'),
-    _Issue('other', 'nina', "Last month's service report is missing",
-           "Last month's service report isn't in the portal yet. We need it for our board meeting on Thursday.", BW,
-           'The report job had failed on a missing data file. Ran it again; the report is in the portal under '
-           'Reports.'),
-    _Issue('access', 'nina', 'Portal access for two colleagues',
-           'Please give portal access to Pieter de Vries and Anouk Jansen in our finance team.', BW,
-           'Created portal accounts for Pieter and Anouk with the finance role; invitations are sent.',
-           qa=('Could you send me their email addresses, and should they see invoices only or reports too?',
-               'pieter.devries@brightwater.nl and anouk.jansen@brightwater.nl, invoices and reports please.')),
-    _Issue('other', 'nina', 'Shared file link has expired',
-           'The link you sent for the migration plan says it has expired. Could you send a new one?', '',
-           'Sent a new link that works for 30 days.',
-           qa=('Shall I send it to you only, or to your whole project team?',
-               "To me only, I'll forward it.")),
-    _Issue('access', 'nina', 'Sign-in code by text never arrives',
-           "When I sign in to the portal the text message with the code doesn't come. I waited ten minutes.", BW,
-           'Your mobile number was saved without the +31 country code. Corrected it; codes arrive now.',
-           qa=('Which mobile number should the codes go to? Please include the country code.',
-               "It's +31 6 1234 5678.")),
-    _Issue('other', 'nina', 'Planned maintenance on Saturday',
-           'We got a notice about maintenance on Saturday. Will the portal be down all day?', '',
-           'Confirmed: the portal is down from 06:00 to 10:00 only. Sent you the maintenance notice.',
-           qa=('Do you have anything planned that needs the portal on Saturday morning?',
-               'No, just checking for our weekend staff.')),
+    _Issue(
+        'access',
+        'nina',
+        "Can't sign in to the customer portal",
+        "Since yesterday the portal says 'account not found' for my email.",
+        BW,
+        'Your portal account was still on your old email address. Updated it; signing in works.',
+    ),
+    _Issue(
+        'other',
+        'nina',
+        "Last month's service report is missing",
+        "Last month's service report isn't in the portal yet. We need it for our board meeting on Thursday.",
+        BW,
+        'The report job had failed on a missing data file. Ran it again; the report is in the portal under Reports.',
+    ),
+    _Issue(
+        'access',
+        'nina',
+        'Portal access for two colleagues',
+        'Please give portal access to Pieter de Vries and Anouk Jansen in our finance team.',
+        BW,
+        'Created portal accounts for Pieter and Anouk with the finance role; invitations are sent.',
+        qa=(
+            'Could you send me their email addresses, and should they see invoices only or reports too?',
+            'pieter.devries@brightwater.nl and anouk.jansen@brightwater.nl, invoices and reports please.',
+        ),
+    ),
+    _Issue(
+        'other',
+        'nina',
+        'Shared file link has expired',
+        'The link you sent for the migration plan says it has expired. Could you send a new one?',
+        '',
+        'Sent a new link that works for 30 days.',
+        qa=('Shall I send it to you only, or to your whole project team?', "To me only, I'll forward it."),
+    ),
+    _Issue(
+        'access',
+        'nina',
+        'Sign-in code by text never arrives',
+        "When I sign in to the portal the text message with the code doesn't come. I waited ten minutes.",
+        BW,
+        'Your mobile number was saved without the +31 country code. Corrected it; codes arrive now.',
+        qa=('Which mobile number should the codes go to? Please include the country code.', "It's +31 6 1234 5678."),
+    ),
+    _Issue(
+        'other',
+        'nina',
+        'Planned maintenance on Saturday',
+        'We got a notice about maintenance on Saturday. Will the portal be down all day?',
+        '',
+        'Confirmed: the portal is down from 06:00 to 10:00 only. Sent you the maintenance notice.',
+        qa=(
+            'Do you have anything planned that needs the portal on Saturday morning?',
+            'No, just checking for our weekend staff.',
+        ),
+    ),
 ]
 
 # How many tickets end in each status (60 in all): mostly finished work, some of everything else.
@@ -516,8 +889,12 @@ async def _people(now: datetime) -> dict[str, User]:
         user = await User.get_or_none(email=p.email)
         if user is None:
             user = await User.create(
-                email=p.email, name=p.name, password_hash=password_hash, role=p.role,
-                category=categories[p.category] if p.category else None, timezone=p.timezone,
+                email=p.email,
+                name=p.name,
+                password_hash=password_hash,
+                role=p.role,
+                category=categories[p.category] if p.category else None,
+                timezone=p.timezone,
                 created_at=now - timedelta(days=90 - i),
             )
         people[p.key] = user
@@ -532,7 +909,11 @@ async def _catalog() -> dict[str, Service]:
         service = await Service.get_or_none(name=s.name)
         if service is None:
             service = await save_service(
-                actor=None, name=s.name, description=s.description, icon=s.icon, default_priority=s.priority,
+                actor=None,
+                name=s.name,
+                description=s.description,
+                icon=s.icon,
+                default_priority=s.priority,
                 category_ids=[c.id for c in wanted],
             )
         else:  # someone made it already: keep theirs, only make sure the demo requesters can see it
@@ -576,13 +957,15 @@ async def _tickets(people: dict[str, User], services: dict[str, Service], now: d
     # One technician's after-the-fix photo on a finished on-site job.
     done_on_site = [s for s in stories if s.issue.onsite and s.status == Status.CLOSED and not s.issue.photo]
     min(done_on_site, key=lambda s: s.issue.service != 'site_repair').tech_photo = True
-    for story in [s for s in stories if s.status == Status.CLOSED and not s.tech_photo][:: 6]:
+    for story in [s for s in stories if s.status == Status.CLOSED and not s.tech_photo][::6]:
         story.callback = True
     for story in stories:
         story.steps = _plan(story, people, now)
     # Everything happens in time order, across tickets: ticket numbers and timeline ids follow the clock.
-    steps = sorted(((step, i, j) for i, s in enumerate(stories) for j, step in enumerate(s.steps)),
-                   key=lambda x: (x[0].at, x[1], x[2]))
+    steps = sorted(
+        ((step, i, j) for i, s in enumerate(stories) for j, step in enumerate(s.steps)),
+        key=lambda x: (x[0].at, x[1], x[2]),
+    )
     for step, i, _ in steps:
         await _perform(stories[i], step, people, services)
 
@@ -665,8 +1048,10 @@ class _Script:
             leave = self.now - timedelta(minutes=rng.uniform(3, 12))
             if rng.random() < 0.5 and _is_on_shift(self.now):  # booked yesterday for a window now
                 start = _floor(self.now.astimezone(self.tz), 30) - timedelta(minutes=30)
-                self.visit(pin=leave - timedelta(days=1, minutes=rng.uniform(0, 180)), window=(start, start +
-                           timedelta(hours=2)))
+                self.visit(
+                    pin=leave - timedelta(days=1, minutes=rng.uniform(0, 180)),
+                    window=(start, start + timedelta(hours=2)),
+                )
             self.on_the_way(pin=leave)
         elif status == Status.VISIT_PLANNED:
             self.ack()
@@ -750,8 +1135,9 @@ class _Script:
             self.step('take', self.tech, gap=gap)
 
     def ack(self) -> None:
-        self.step('reply', self.tech, gap=self.rng.uniform(1, 25), text=self.lines.ack.format(first=self.requester
-                  .first_name))
+        self.step(
+            'reply', self.tech, gap=self.rng.uniform(1, 25), text=self.lines.ack.format(first=self.requester.first_name)
+        )
 
     def working(self, gap: float | None = None) -> None:
         self.step('status', self.tech, gap=gap or self.rng.uniform(1, 40), to=Status.IN_PROGRESS)
@@ -774,8 +1160,13 @@ class _Script:
         frm = self.tech
         self.tech = self.people[self.rng.choice([k for k in TECHS if self.people[k].id != frm.id])]
         self.step('assign', self.manager, gap=self.rng.uniform(30, 600), assignee=self.tech)
-        self.step('reply', self.manager, gap=1, internal=True,
-                  text=self.rng.choice(HANDOVERS).format(to=self.tech.first_name, frm=frm.first_name))
+        self.step(
+            'reply',
+            self.manager,
+            gap=1,
+            internal=True,
+            text=self.rng.choice(HANDOVERS).format(to=self.tech.first_name, frm=frm.first_name),
+        )
 
     def visit(self, *, pin: datetime | None = None, window: tuple[datetime, datetime] | None = None) -> None:
         if pin is None:
@@ -800,16 +1191,21 @@ class _Script:
             eta = _ceil(self.t + timedelta(minutes=self.rng.uniform(15, 40)), 5)
         self.steps[-1].eta = self.eta = eta
         if self.rng.random() < 0.6:
-            self.step('reply', self.tech, gap=0.2,
-                      text=f'On my way, I should be with you at about {eta.astimezone(self.tz):%H:%M}.')
+            self.step(
+                'reply',
+                self.tech,
+                gap=0.2,
+                text=f'On my way, I should be with you at about {eta.astimezone(self.tz):%H:%M}.',
+            )
 
     def arrive(self) -> None:
         assert self.eta is not None
         gap = max(1.0, (self.eta - self.t).total_seconds() / 60 + self.rng.uniform(-4, 6))
         self.step('status', self.tech, gap=gap, to=Status.IN_PROGRESS, shift=False)
         if self.rng.random() < 0.5:
-            self.step('reply', self.tech, gap=self.rng.uniform(2, 10), text='On site now, having a look.',
-                      internal=True)
+            self.step(
+                'reply', self.tech, gap=self.rng.uniform(2, 10), text='On site now, having a look.', internal=True
+            )
 
     def resolve(self, summary: str = '', *, gap: float | None = None) -> None:
         roll = self.rng.random()
@@ -826,16 +1222,16 @@ class _Script:
             self.step('close', self.tech, gap=rng.uniform(2880, 5760))
 
     def reopen(self) -> None:
-        self.step('reopen', self.requester, gap=self.rng.uniform(120, 4320), text=self.rng.choice(REOPEN_REASONS),
-                  staff=False)
+        self.step(
+            'reopen', self.requester, gap=self.rng.uniform(120, 4320), text=self.rng.choice(REOPEN_REASONS), staff=False
+        )
 
     # -- the clock --
 
     def add(self, verb: str, **kw: Any) -> None:
         self.steps.append(_Step(self.t, verb, **kw))
 
-    def step(self, verb: str, actor: User, *, gap: float, staff: bool = True, shift: bool = True,
-             **kw: Any) -> None:
+    def step(self, verb: str, actor: User, *, gap: float, staff: bool = True, shift: bool = True, **kw: Any) -> None:
         t = self.t + timedelta(minutes=gap)
         if shift and self.on_shift and gap > 1:  # a message right after a move stays with it
             t = _on_shift(t, self.clock_rng) if staff else _awake(t, self.tz, self.clock_rng)
@@ -952,8 +1348,12 @@ async def _perform(story: _Story, step: _Step, people: dict[str, User], services
     issue, at, tid, actor = story.issue, step.at, story.ticket_id, step.actor
     if step.verb == 'create':
         ticket = await tickets.create_ticket(
-            requester=people[issue.requester], service_id=services[issue.service].id, title=issue.title,
-            details=issue.details, location=issue.location, photos_in=[_photo(issue.photo)] if issue.photo else None,
+            requester=people[issue.requester],
+            service_id=services[issue.service].id,
+            title=issue.title,
+            details=issue.details,
+            location=issue.location,
+            photos_in=[_photo(issue.photo)] if issue.photo else None,
             now=at,
         )
         story.ticket_id = ticket.id

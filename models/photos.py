@@ -48,12 +48,15 @@ def check_size(size: int) -> None:
     limit = settings.settings.max_upload_bytes
     if size > limit:
         raise Invalid(
-            f'This photo is {size / 1024 / 1024:.0f} MB; the limit is {limit / 1024 / 1024:.0f} MB. '
-            'Try a smaller one.',
+            f'This photo is {_mb(size)} MB; the limit is {_mb(limit)} MB. Try a smaller one.',
             field='photos',
         )
     if size == 0:
         raise Invalid('This file is empty.', field='photos')
+
+
+def _mb(size: int) -> str:
+    return f'{size / 1048576:.1f}'.removesuffix('.0')
 
 
 def path_of(stored_name: str) -> Path:
@@ -69,12 +72,15 @@ def _store(photo: PhotoIn, keep_location: bool) -> StoredPhoto:
         image = Image.open(io.BytesIO(photo.data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        raise Invalid(f'"{_short(photo.filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).',
-                      field='photos') from e
+        raise Invalid(
+            f'"{_short(photo.filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).', field='photos'
+        ) from e
     fmt = image.format or ''
     if fmt not in _FORMATS:
-        raise Invalid(f'"{_short(photo.filename)}" is a {fmt or "unknown"} file; please send a JPEG, PNG, WebP '
-                      'or GIF photo.', field='photos')
+        raise Invalid(
+            f'"{_short(photo.filename)}" is a {fmt or "unknown"} file; please send a JPEG, PNG, WebP or GIF photo.',
+            field='photos',
+        )
     exif = image.getexif()
     image = ImageOps.exif_transpose(image)  # the preview must stand the right way up
     if not keep_location and GPS_TAG in exif:
@@ -133,8 +139,11 @@ def check(photo: PhotoIn) -> None:
             fmt = probe.format or ''
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        raise Invalid(f'"{_short(photo.filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).',
-                      field='photos') from e
+        raise Invalid(
+            f'"{_short(photo.filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).', field='photos'
+        ) from e
     if fmt not in _FORMATS:
-        raise Invalid(f'"{_short(photo.filename)}" is a {fmt or "unknown"} file; please send a JPEG, PNG, WebP '
-                      'or GIF photo.', field='photos')
+        raise Invalid(
+            f'"{_short(photo.filename)}" is a {fmt or "unknown"} file; please send a JPEG, PNG, WebP or GIF photo.',
+            field='photos',
+        )

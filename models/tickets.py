@@ -224,7 +224,9 @@ async def queue(
     elif words:
         for word in words.split()[:5]:
             query = query.filter(Q(title__icontains=word) | Q(details__icontains=word) | Q(location__icontains=word))
-    return await query.select_related('service', 'requester', 'assignee').order_by('-priority', 'created_at').limit(limit)
+    return (
+        await query.select_related('service', 'requester', 'assignee').order_by('-priority', 'created_at').limit(limit)
+    )
 
 
 async def queue_item(viewer: User, ticket_id: int, **filters: object) -> Ticket | None:
@@ -271,13 +273,23 @@ async def create_ticket(
     """Report an issue. Returns once the ticket is committed: its number can be shown safely."""
     now = now or clock.now()
     service = await usable_service(requester, service_id)
-    title, details, location = _text(title, 'title', MAX_TITLE, required=True), _text(details, 'details'), \
-        _text(location, 'location', 200)
+    title, details, location = (
+        _text(title, 'title', MAX_TITLE, required=True),
+        _text(details, 'details'),
+        _text(location, 'location', 200),
+    )
     stored = await _store_photos(photos_in or [], keep_location=share_location)
     async with in_transaction():
         ticket = await Ticket.create(
-            title=title, details=details, location=location, service=service, requester=requester,
-            priority=service.default_priority, status=Status.NEW, created_at=now, updated_at=now,
+            title=title,
+            details=details,
+            location=location,
+            service=service,
+            requester=requester,
+            priority=service.default_priority,
+            status=Status.NEW,
+            created_at=now,
+            updated_at=now,
         )
         event = await _record(ticket, EventKind.CREATED, actor=requester, body=details, now=now)
         await _attach(ticket, event, stored, uploader=requester, internal=False, now=now)
@@ -295,8 +307,13 @@ async def take(ticket_id: int, *, technician: User, now: datetime | None = None)
             await _exists(ticket_id)
             raise Conflict('Someone else took this ticket a moment ago.')
         ticket = await Ticket.get(id=ticket_id)
-        await _record(ticket, EventKind.ASSIGNED, actor=technician, now=now,
-                      data={'assignee_id': technician.id, 'assignee': technician.name})
+        await _record(
+            ticket,
+            EventKind.ASSIGNED,
+            actor=technician,
+            now=now,
+            data={'assignee_id': technician.id, 'assignee': technician.name},
+        )
     _publish(ticket, EventKind.ASSIGNED, technician)
     return ticket
 
@@ -318,8 +335,13 @@ async def assign(ticket_id: int, *, assignee_id: int, actor: User, now: datetime
         )
         if not changed:
             raise Conflict('This ticket changed a moment ago; have a look and try again.')
-        await _record(ticket, EventKind.ASSIGNED, actor=actor, now=now,
-                      data={'assignee_id': assignee.id, 'assignee': assignee.name})
+        await _record(
+            ticket,
+            EventKind.ASSIGNED,
+            actor=actor,
+            now=now,
+            data={'assignee_id': assignee.id, 'assignee': assignee.name},
+        )
     _publish(ticket, EventKind.ASSIGNED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -342,8 +364,9 @@ async def set_status(
     if to == Status.RESOLVED:
         raise Invalid('Resolving needs a short summary of the fix.', field='resolution')
     if to not in TRANSITIONS[ticket.status]:
-        raise Invalid(f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot go to "{STAFF_WORDS[to]}".',
-                      field='status')
+        raise Invalid(
+            f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot go to "{STAFF_WORDS[to]}".', field='status'
+        )
     changes: dict[str, object] = {'status': to, 'updated_at': now}
     data: dict[str, object] = {'from': ticket.status.value, 'to': to.value}
     if to == Status.ON_THE_WAY:
@@ -399,8 +422,13 @@ async def reply(
         event = await _record(ticket, kind, actor=author, body=text, internal=internal, now=now)
         await _attach(ticket, event, stored, uploader=author, internal=internal, now=now)
         if back_to_work:
-            await _record(ticket, EventKind.STATUS, actor=author, now=now,
-                          data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True})
+            await _record(
+                ticket,
+                EventKind.STATUS,
+                actor=author,
+                now=now,
+                data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True},
+            )
     _publish(ticket, kind, author)
     return event
 
@@ -411,17 +439,29 @@ async def resolve(ticket_id: int, summary: str, *, actor: User, now: datetime | 
     ticket = await _get(ticket_id)
     _check_may_work(ticket, actor)
     if Status.RESOLVED not in TRANSITIONS[ticket.status]:
-        raise Invalid(f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot be resolved; take it first.',
-                      field='status')
+        raise Invalid(
+            f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot be resolved; take it first.', field='status'
+        )
     summary = _text(summary, 'resolution', required=True)
-    changes: dict[str, object] = {'status': Status.RESOLVED, 'resolution': summary, 'resolved_at': now,
-                                  'updated_at': now, 'eta': None}
+    changes: dict[str, object] = {
+        'status': Status.RESOLVED,
+        'resolution': summary,
+        'resolved_at': now,
+        'updated_at': now,
+        'eta': None,
+    }
     if ticket.first_response_at is None:
         changes['first_response_at'] = now
     async with in_transaction():
         await _transition(ticket, changes)
-        await _record(ticket, EventKind.RESOLVED, actor=actor, body=summary, now=now,
-                      data={'from': ticket.status.value, 'to': Status.RESOLVED.value})
+        await _record(
+            ticket,
+            EventKind.RESOLVED,
+            actor=actor,
+            body=summary,
+            now=now,
+            data={'from': ticket.status.value, 'to': Status.RESOLVED.value},
+        )
     _publish(ticket, EventKind.RESOLVED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -434,10 +474,24 @@ async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | No
         raise Invalid('Only a fixed or closed request can be reopened.', field='status')
     reason = _text(reason, 'reason', required=True)
     async with in_transaction():
-        await _transition(ticket, {'status': Status.REOPENED, 'updated_at': now, 'resolved_at': None,
-                                   'closed_at': None, 'reopen_count': ticket.reopen_count + 1})
-        await _record(ticket, EventKind.REOPENED, actor=actor, body=reason, now=now,
-                      data={'from': ticket.status.value, 'to': Status.REOPENED.value})
+        await _transition(
+            ticket,
+            {
+                'status': Status.REOPENED,
+                'updated_at': now,
+                'resolved_at': None,
+                'closed_at': None,
+                'reopen_count': ticket.reopen_count + 1,
+            },
+        )
+        await _record(
+            ticket,
+            EventKind.REOPENED,
+            actor=actor,
+            body=reason,
+            now=now,
+            data={'from': ticket.status.value, 'to': Status.REOPENED.value},
+        )
     _publish(ticket, EventKind.REOPENED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -450,8 +504,13 @@ async def close(ticket_id: int, *, actor: User, now: datetime | None = None) -> 
         raise Invalid('Only a fixed request can be closed.', field='status')
     async with in_transaction():
         await _transition(ticket, {'status': Status.CLOSED, 'closed_at': now, 'updated_at': now})
-        await _record(ticket, EventKind.STATUS, actor=actor, now=now,
-                      data={'from': Status.RESOLVED.value, 'to': Status.CLOSED.value})
+        await _record(
+            ticket,
+            EventKind.STATUS,
+            actor=actor,
+            now=now,
+            data={'from': Status.RESOLVED.value, 'to': Status.CLOSED.value},
+        )
     _publish(ticket, EventKind.STATUS, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -589,16 +648,25 @@ async def _attach(
 ) -> None:
     for p in stored:
         await Attachment.create(
-            ticket_id=ticket.id, event=event, uploader=uploader, original_name=p.original_name,
-            stored_name=p.stored_name, preview_name=p.preview_name, width=p.width, height=p.height, size=p.size,
-            internal=internal, created_at=now,
+            ticket_id=ticket.id,
+            event=event,
+            uploader=uploader,
+            original_name=p.original_name,
+            stored_name=p.stored_name,
+            preview_name=p.preview_name,
+            width=p.width,
+            height=p.height,
+            size=p.size,
+            internal=internal,
+            created_at=now,
         )
 
 
 def _publish(ticket: Ticket, kind: EventKind, actor: User | None) -> None:
     events.publish_ticket_change(
-        events.TicketChanged(ticket_id=ticket.id, kind=kind.value, requester_id=ticket.requester_id,
-                             actor_id=actor.id if actor else None)
+        events.TicketChanged(
+            ticket_id=ticket.id, kind=kind.value, requester_id=ticket.requester_id, actor_id=actor.id if actor else None
+        )
     )
 
 

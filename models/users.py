@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise import fields
+from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -214,13 +215,13 @@ async def authenticate(email: str, password: str, *, now: datetime | None = None
     if user.locked_until and user.locked_until > now:
         minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
         raise Invalid(
-            f'This account is locked after too many wrong passwords. Try again in {minutes} minutes '
+            f'This account is locked after too many wrong passwords. Try again in {_plural(minutes, "minute")} '
             'or ask a manager to unlock it.',
             field='password',
         )
     if user.next_attempt_at and user.next_attempt_at > now:
         seconds = max(1, int((user.next_attempt_at - now).total_seconds() + 0.999))
-        raise Invalid(f'Too many wrong passwords. Wait {seconds} seconds, then try again.', field='password')
+        raise Invalid(f'Too many wrong passwords. Wait {_plural(seconds, "second")}, then try again.', field='password')
     if not await _verify(user.password_hash, password):
         await _record_failure(user, now)
         raise Invalid('Wrong email or password.', field='password')
@@ -231,9 +232,9 @@ async def authenticate(email: str, password: str, *, now: datetime | None = None
 
 async def _record_failure(user: User, now: datetime) -> None:
     s = settings.settings
-    # Counted in the database so that parallel attempts (or several instances) cannot reset it.
-    await User.filter(id=user.id).update(failed_logins=user.failed_logins + 1)
-    failures = user.failed_logins + 1
+    # Counted in the database (F + 1), not from the row read earlier: parallel guesses each count.
+    await User.filter(id=user.id).update(failed_logins=F('failed_logins') + 1)
+    failures = await User.filter(id=user.id).first().values_list('failed_logins', flat=True) or 0
     if failures >= s.lockout_after:
         await User.filter(id=user.id).update(
             locked_until=now + timedelta(minutes=s.lockout_minutes), failed_logins=0, next_attempt_at=None
@@ -303,6 +304,10 @@ async def _verify(password_hash: str, password: str) -> bool:
             return False
 
     return await asyncio.to_thread(check)
+
+
+def _plural(n: int, word: str) -> str:
+    return f'{n} {word}' if n == 1 else f'{n} {word}s'
 
 
 def _digest(token: str) -> str:

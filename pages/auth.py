@@ -45,11 +45,12 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
         ui.label('Report an issue, follow it live.').classes('text-subtitle1 text-grey-7')
         email = ui.input('Email').props('type=email autocomplete=username outlined autofocus').classes('full-width')
         email.mark('email')
-        password = ui.input('Password', password=True, password_toggle_button=True).props(
-            'autocomplete=current-password outlined'
-        ).classes('full-width').mark('password')
-        password.on('keydown.enter', sign_in)
-        ui.button('Sign in', on_click=sign_in).props('unelevated size=lg no-caps').classes('full-width').mark(
-            'sign-in'
+        password = (
+            ui.input('Password', password=True, password_toggle_button=True)
+            .props('autocomplete=current-password outlined')
+            .classes('full-width')
+            .mark('password')
         )
+        password.on('keydown.enter', sign_in)
+        ui.button('Sign in', on_click=sign_in).props('unelevated size=lg no-caps').classes('full-width').mark('sign-in')
     return None

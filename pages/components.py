@@ -23,8 +23,8 @@ class TicketRow:
         self.viewer = viewer
         self.staff_view = staff_view
         self.ticket = ticket
-        self.item = ui.item().props(f'clickable tag=a href=/t/{ticket.id}').classes('td-row').mark(
-            f'ticket-{ticket.id}'
+        self.item = (
+            ui.item().props(f'clickable tag=a href=/t/{ticket.id}').classes('td-row').mark(f'ticket-{ticket.id}')
         )
         with self.item:
             with ui.item_section():

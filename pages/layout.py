@@ -110,9 +110,11 @@ def live(topic: str, handler: Callable[[Any], Awaitable[None] | None]) -> None:
 
 
 def status_chip(ticket: tickets.Ticket, viewer: User) -> ui.label:
-    return ui.label(tickets.status_words(ticket, viewer=viewer)).classes(
-        f'td-chip bg-{STATUS_COLOURS[ticket.status]} text-white'
-    ).mark('status')
+    return (
+        ui.label(tickets.status_words(ticket, viewer=viewer))
+        .classes(f'td-chip bg-{STATUS_COLOURS[ticket.status]} text-white')
+        .mark('status')
+    )
 
 
 def when(moment: datetime | None, viewer: User) -> str:

@@ -39,7 +39,8 @@ class People:
     async def build(self) -> None:
         self.categories = {c.id: c.name for c in await users.categories()}
         ui.button('Add a person', icon='person_add', on_click=self.add_dialog).props('unelevated no-caps').classes(
-            'full-width').mark('add-person')
+            'full-width'
+        ).mark('add-person')
         self.list = ui.list().props('separator').classes('full-width')
         await self.show()
 
@@ -47,14 +48,18 @@ class People:
         self.list.clear()
         with self.list:
             for person in await users.list_users(actor=self.viewer):
-                with ui.item(on_click=lambda p=person: self.edit_dialog(p)).props('clickable').mark(
-                    f'person-{person.id}'):
+                with (
+                    ui.item(on_click=lambda p=person: self.edit_dialog(p))
+                    .props('clickable')
+                    .mark(f'person-{person.id}')
+                ):
                     with ui.item_section():
                         ui.label(person.name).classes('text-weight-medium')
                         category = f' · {person.category.name}' if person.category else ''
                         state = '' if person.is_active else ' · switched off'
                         ui.label(f'{person.email} · {users.ROLE_WORDS[person.role]}{category}{state}').classes(
-                            'text-caption')
+                            'text-caption'
+                        )
 
     def _fields(self, person: User | None) -> dict[str, ui.element]:
         roles = {r.value: users.ROLE_WORDS[r] for r in Role}
@@ -62,12 +67,28 @@ class People:
         if person is None:
             f['name'] = ui.input('Name').props('outlined').classes('full-width').mark('new-name')
             f['email'] = ui.input('Email').props('outlined type=email').classes('full-width').mark('new-email')
-            f['password'] = ui.input('First password (8+ characters)', password=True).props('outlined').classes(
-                'full-width').mark('new-password')
-        f['role'] = ui.select(roles, value=(person.role.value if person else Role.REQUESTER.value),
-                              label='Role').props('outlined').classes('full-width').mark('role')
-        f['category'] = ui.select({0: 'None', **self.categories}, value=(person.category_id or 0) if person else 0,
-                                  label='Requester category').props('outlined').classes('full-width').mark('category')
+            f['password'] = (
+                ui.input('First password (8+ characters)', password=True)
+                .props('outlined')
+                .classes('full-width')
+                .mark('new-password')
+            )
+        f['role'] = (
+            ui.select(roles, value=(person.role.value if person else Role.REQUESTER.value), label='Role')
+            .props('outlined')
+            .classes('full-width')
+            .mark('role')
+        )
+        f['category'] = (
+            ui.select(
+                {0: 'None', **self.categories},
+                value=(person.category_id or 0) if person else 0,
+                label='Requester category',
+            )
+            .props('outlined')
+            .classes('full-width')
+            .mark('category')
+        )
         return f
 
     def add_dialog(self) -> None:
@@ -79,8 +100,13 @@ class People:
                 clear_errors(f)
                 try:
                     await users.create_user(
-                        email=f['email'].value or '', name=f['name'].value or '', password=f['password'].value or '',
-                        role=Role(f['role'].value), category_id=f['category'].value or None, actor=self.viewer)
+                        email=f['email'].value or '',
+                        name=f['name'].value or '',
+                        password=f['password'].value or '',
+                        role=Role(f['role'].value),
+                        category_id=f['category'].value or None,
+                        actor=self.viewer,
+                    )
                 except errors.DomainError as e:
                     field_error(f, e)
                     return
@@ -102,9 +128,14 @@ class People:
             async def save() -> None:
                 category = f['category'].value
                 try:
-                    await users.update_user(person.id, actor=self.viewer, role=Role(f['role'].value),
-                                            category_id=category or None, clear_category=not category,
-                                            is_active=bool(active.value))
+                    await users.update_user(
+                        person.id,
+                        actor=self.viewer,
+                        role=Role(f['role'].value),
+                        category_id=category or None,
+                        clear_category=not category,
+                        is_active=bool(active.value),
+                    )
                 except errors.DomainError as e:
                     field_error(f, e)
                     return
@@ -129,7 +160,8 @@ class Services:
     async def build(self) -> None:
         self.categories = {c.id: c.name for c in await users.categories()}
         ui.button('Add a service', icon='add', on_click=lambda: self.dialog(None)).props('unelevated no-caps').classes(
-            'full-width').mark('add-service')
+            'full-width'
+        ).mark('add-service')
         self.list = ui.list().props('separator').classes('full-width')
         await self.show()
 
@@ -137,32 +169,50 @@ class Services:
         self.list.clear()
         with self.list:
             for service in await catalog.all_services(actor=self.viewer):
-                with ui.item(on_click=lambda s=service: self.dialog(s)).props('clickable').mark(
-                    f'service-{service.id}'):
+                with (
+                    ui.item(on_click=lambda s=service: self.dialog(s)).props('clickable').mark(f'service-{service.id}')
+                ):
                     with ui.item_section().props('avatar'):
                         ui.icon(service.icon)
                     with ui.item_section():
                         ui.label(service.name + ('' if service.active else ' (hidden)')).classes('text-weight-medium')
                         seen_by = ', '.join(c.name for c in service.categories) or 'nobody yet'
                         ui.label(f'{service.default_priority.words} priority · seen by {seen_by}').classes(
-                            'text-caption')
+                            'text-caption'
+                        )
 
     def dialog(self, service: catalog.Service | None) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label('Service' if service else 'New service').classes('text-h6')
             f: dict[str, ui.element] = {
-                'name': ui.input('Name', value=service.name if service else '').props('outlined').classes(
-                    'full-width').mark('service-name'),
-                'description': ui.input('Short description', value=service.description if service else '').props(
-                    'outlined').classes('full-width').mark('service-description'),
-                'icon': ui.input('Icon (Material name)', value=service.icon if service else 'support_agent').props(
-                    'outlined').classes('full-width').mark('service-icon'),
-                'priority': ui.select({p.value: p.words for p in Priority},
-                                      value=(service.default_priority.value if service else Priority.NORMAL.value),
-                                      label='Default priority').props('outlined').classes('full-width'),
-                'categories': ui.select(self.categories, multiple=True, label='Who sees it',
-                                        value=[c.id for c in service.categories] if service else []).props(
-                    'outlined use-chips').classes('full-width').mark('service-categories'),
+                'name': ui.input('Name', value=service.name if service else '')
+                .props('outlined')
+                .classes('full-width')
+                .mark('service-name'),
+                'description': ui.input('Short description', value=service.description if service else '')
+                .props('outlined')
+                .classes('full-width')
+                .mark('service-description'),
+                'icon': ui.input('Icon (Material name)', value=service.icon if service else 'support_agent')
+                .props('outlined')
+                .classes('full-width')
+                .mark('service-icon'),
+                'priority': ui.select(
+                    {p.value: p.words for p in Priority},
+                    value=(service.default_priority.value if service else Priority.NORMAL.value),
+                    label='Default priority',
+                )
+                .props('outlined')
+                .classes('full-width'),
+                'categories': ui.select(
+                    self.categories,
+                    multiple=True,
+                    label='Who sees it',
+                    value=[c.id for c in service.categories] if service else [],
+                )
+                .props('outlined use-chips')
+                .classes('full-width')
+                .mark('service-categories'),
             }
             active = ui.switch('Shown in the catalog', value=service.active if service else True)
 
@@ -170,10 +220,15 @@ class Services:
                 clear_errors(f)
                 try:
                     await catalog.save_service(
-                        actor=self.viewer, service_id=service.id if service else None, name=f['name'].value or '',
-                        description=f['description'].value or '', icon=f['icon'].value or '',
-                        default_priority=Priority(f['priority'].value), category_ids=list(f['categories'].value or []),
-                        active=bool(active.value))
+                        actor=self.viewer,
+                        service_id=service.id if service else None,
+                        name=f['name'].value or '',
+                        description=f['description'].value or '',
+                        icon=f['icon'].value or '',
+                        default_priority=Priority(f['priority'].value),
+                        category_ids=list(f['categories'].value or []),
+                        active=bool(active.value),
+                    )
                 except errors.DomainError as e:
                     field_error(f, e)
                     return

@@ -29,8 +29,12 @@ async def my_requests(request: Request) -> RedirectResponse | None:
         ui.button('Report an issue', icon='add', on_click=lambda: ui.navigate.to('/new')).props(
             'unelevated no-caps size=lg'
         ).classes('full-width').mark('report')
-        requests = LiveList(viewer, load_one, lambda t: (-t.updated_at.timestamp(), -t.id),
-                            empty_text='No requests yet. Tap "Report an issue" when something is wrong.')
+        requests = LiveList(
+            viewer,
+            load_one,
+            lambda t: (-t.updated_at.timestamp(), -t.id),
+            empty_text='No requests yet. Tap "Report an issue" when something is wrong.',
+        )
         requests.show(await tickets.my_requests(viewer))
     live(events.user_list(viewer.id), lambda e: requests.changed(e.ticket_id))
     return None

@@ -47,9 +47,12 @@ class RequestForm:
             self._build_form()
 
     def _tile(self, service: catalog.Service) -> None:
-        with ui.button(on_click=lambda s=service: self.pick(s)).props('outline no-caps align=left').classes(
-            'td-tile'
-        ).mark(f'service-{service.id}'):
+        with (
+            ui.button(on_click=lambda s=service: self.pick(s))
+            .props('outline no-caps align=left')
+            .classes('td-tile')
+            .mark(f'service-{service.id}')
+        ):
             ui.icon(service.icon).classes('td-tile-icon')
             with ui.column().classes('q-gutter-none items-start'):
                 ui.label(service.name).classes('td-tile-name')
@@ -59,28 +62,53 @@ class RequestForm:
         with ui.row().classes('items-center no-wrap full-width'):
             self.service_label = ui.label().classes('text-subtitle1 text-weight-medium col')
             ui.button('Change', on_click=self.back).props('flat no-caps').mark('change-service')
-        self.title = ui.input('Short title', placeholder='e.g. Printer on floor 2 jams').props(
-            'outlined counter maxlength=120'
-        ).classes('full-width').mark('title')
-        self.details = ui.textarea('What is happening?', placeholder='What did you try? Any error message?').props(
-            'outlined autogrow'
-        ).classes('full-width').mark('details')
-        self.location = ui.input('Where? (optional)', placeholder='Building, floor, room').props(
-            'outlined'
-        ).classes('full-width').mark('location')
+        self.title = (
+            ui.input('Short title', placeholder='e.g. Printer on floor 2 jams')
+            .props('outlined counter maxlength=120')
+            .classes('full-width')
+            .mark('title')
+        )
+        self.details = (
+            ui.textarea('What is happening?', placeholder='What did you try? Any error message?')
+            .props('outlined autogrow')
+            .classes('full-width')
+            .mark('details')
+        )
+        self.location = (
+            ui.input('Where? (optional)', placeholder='Building, floor, room')
+            .props('outlined')
+            .classes('full-width')
+            .mark('location')
+        )
         limit = settings.settings.max_upload_bytes
-        self.upload = ui.upload(
-            label='Add photos (optional)', multiple=True, auto_upload=True, max_file_size=limit,
-            on_upload=self.received, on_rejected=self.rejected,
-        ).props('accept=image/* flat bordered').classes('full-width').mark('photos')
+        self.upload = (
+            ui.upload(
+                label='Add photos (optional)',
+                multiple=True,
+                auto_upload=True,
+                max_file_size=limit,
+                on_upload=self.received,
+                on_rejected=self.rejected,
+            )
+            .props('accept=image/* flat bordered')
+            .classes('full-width')
+            .mark('photos')
+        )
         self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
         self.photo_list = ui.row().classes('q-gutter-xs')
         self.keep_gps = ui.checkbox("Share the photos' GPS location with the technician").mark('keep-gps')
-        self.inputs = {'title': self.title, 'details': self.details, 'location': self.location,
-                       'photos': self.photo_error}
-        self.send_button = ui.button('Send request', icon='send', on_click=self.send).props(
-            'unelevated size=lg no-caps'
-        ).classes('full-width').mark('send')
+        self.inputs = {
+            'title': self.title,
+            'details': self.details,
+            'location': self.location,
+            'photos': self.photo_error,
+        }
+        self.send_button = (
+            ui.button('Send request', icon='send', on_click=self.send)
+            .props('unelevated size=lg no-caps')
+            .classes('full-width')
+            .mark('send')
+        )
 
     def pick(self, service: catalog.Service) -> None:
         self.service = service
@@ -112,8 +140,9 @@ class RequestForm:
         self.photo_list.clear()
         with self.photo_list:
             for photo in self.pending:
-                ui.chip(photo.filename, icon='photo', removable=True,
-                        on_value_change=lambda _, p=photo: self._remove(p)).props('dense')
+                ui.chip(
+                    photo.filename, icon='photo', removable=True, on_value_change=lambda _, p=photo: self._remove(p)
+                ).props('dense')
 
     def _remove(self, photo: photos.PhotoIn) -> None:
         self.pending.remove(photo)
@@ -126,8 +155,12 @@ class RequestForm:
         self.send_button.disable()
         try:
             ticket = await tickets.create_ticket(
-                requester=self.viewer, service_id=self.service.id, title=self.title.value or '',
-                details=self.details.value or '', location=self.location.value or '', photos_in=self.pending,
+                requester=self.viewer,
+                service_id=self.service.id,
+                title=self.title.value or '',
+                details=self.details.value or '',
+                location=self.location.value or '',
+                photos_in=self.pending,
                 share_location=bool(self.keep_gps.value),
             )
         except errors.DomainError as e:

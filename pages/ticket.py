@@ -64,12 +64,17 @@ class TicketView:
         ui.label(t.title).classes('text-h6 td-break').mark('title')
         with ui.row().classes('items-center q-gutter-sm'):
             ui.label(tickets.status_words(t, viewer=self.viewer)).classes(
-                f'td-chip bg-{STATUS_COLOURS[t.status]} text-white').mark('status')
+                f'td-chip bg-{STATUS_COLOURS[t.status]} text-white'
+            ).mark('status')
             ui.label(f'{t.service.name} · {t.priority.words} priority' if self.staff else t.service.name).classes(
-                'text-caption')
-        facts = [f'From {t.requester.name}' if self.staff else '', f'Where: {t.location}' if t.location else '',
-                 f'With {t.assignee.name}' if t.assignee_id and t.assignee else 'Not assigned yet',
-                 f'Sent {when(t.created_at, self.viewer)}']
+                'text-caption'
+            )
+        facts = [
+            f'From {t.requester.name}' if self.staff else '',
+            f'Where: {t.location}' if t.location else '',
+            f'With {t.assignee.name}' if t.assignee_id and t.assignee else 'Not assigned yet',
+            f'Sent {when(t.created_at, self.viewer)}',
+        ]
         if t.status == Status.RESOLVED and t.resolution:
             facts.append(f'Fix: {t.resolution}')
         ui.label(' · '.join(f for f in facts if f)).classes('text-body2 text-grey-8 td-break').mark('facts')
@@ -82,36 +87,42 @@ class TicketView:
             if self.staff:
                 self._staff_actions(t)
             elif t.status == Status.RESOLVED:
-                ui.button("Yes, it's fixed", icon='check',
-                          on_click=lambda: self.act(tickets.close(t.id, actor=self.viewer))).props(
-                    'unelevated no-caps').mark('confirm-fixed')
+                ui.button(
+                    "Yes, it's fixed", icon='check', on_click=lambda: self.act(tickets.close(t.id, actor=self.viewer))
+                ).props('unelevated no-caps').mark('confirm-fixed')
                 ui.button('Still a problem? Reopen', icon='replay', on_click=self.reopen_dialog).props(
-                    'outline no-caps').mark('reopen')
+                    'outline no-caps'
+                ).mark('reopen')
             elif t.status == Status.CLOSED:
                 ui.button('It came back: reopen', icon='replay', on_click=self.reopen_dialog).props(
-                    'outline no-caps').mark('reopen')
+                    'outline no-caps'
+                ).mark('reopen')
 
     def _staff_actions(self, t: Ticket) -> None:
         v = self.viewer
         if t.is_open and t.assignee_id is None:
-            ui.button('Assign to me', icon='pan_tool',
-                      on_click=lambda: self.act(tickets.take(t.id, technician=v))).props('unelevated no-caps').mark(
-                'take')
+            ui.button(
+                'Assign to me', icon='pan_tool', on_click=lambda: self.act(tickets.take(t.id, technician=v))
+            ).props('unelevated no-caps').mark('take')
         mine = t.assignee_id == v.id or (v.is_manager and t.assignee_id is not None)
         allowed = tickets.TRANSITIONS[t.status] if mine else set()
         if Status.IN_PROGRESS in allowed:
             label = 'Arrived' if t.status == Status.ON_THE_WAY else 'Start work'
             ui.button(label, icon='build', on_click=lambda: self.move(Status.IN_PROGRESS)).props(
-                'unelevated no-caps').mark('start')
+                'unelevated no-caps'
+            ).mark('start')
         if Status.ON_THE_WAY in allowed:
             ui.button('On my way', icon='directions_car', on_click=self.on_the_way_dialog).props(
-                'outline no-caps').mark('on-the-way')
+                'outline no-caps'
+            ).mark('on-the-way')
         if Status.WAITING in allowed:
             ui.button('Ask requester', icon='help_outline', on_click=lambda: self.move(Status.WAITING)).props(
-                'outline no-caps').mark('waiting')
+                'outline no-caps'
+            ).mark('waiting')
         if Status.RESOLVED in allowed:
             ui.button('Resolve', icon='task_alt', on_click=self.resolve_dialog).props(
-                'unelevated no-caps color=positive').mark('resolve')
+                'unelevated no-caps color=positive'
+            ).mark('resolve')
         if t.is_open:
             ui.button('Assign…', icon='person_add', on_click=self.assign_dialog).props('flat no-caps').mark('assign')
         if t.status in (Status.RESOLVED, Status.CLOSED):
@@ -120,15 +131,24 @@ class TicketView:
     def reply_box(self) -> None:
         self.pending: list[photos.PhotoIn] = []
         with ui.card().classes('full-width td-reply').mark('reply-box'):
-            self.reply_input = ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes(
-                'full-width').mark('reply')
+            self.reply_input = (
+                ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes('full-width').mark('reply')
+            )
             self.photo_error = ui.label().classes('text-negative text-body2')
             with ui.row().classes('full-width items-center no-wrap'):
-                self.upload = ui.upload(multiple=True, auto_upload=True, on_upload=self.received,
-                                        max_file_size=photos.settings.settings.max_upload_bytes).props(
-                    'accept=image/* flat').classes('hidden')
+                self.upload = (
+                    ui.upload(
+                        multiple=True,
+                        auto_upload=True,
+                        on_upload=self.received,
+                        max_file_size=photos.settings.settings.max_upload_bytes,
+                    )
+                    .props('accept=image/* flat')
+                    .classes('hidden')
+                )
                 ui.button(icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
-                    'flat round aria-label="Add photo"')
+                    'flat round aria-label="Add photo"'
+                )
                 self.photo_count = ui.label().classes('text-caption')
                 self.internal = ui.checkbox('Internal note').mark('internal') if self.staff else None
                 ui.space()
@@ -156,7 +176,8 @@ class TicketView:
             for att in e.attachments:  # type: ignore[attr-defined]
                 with ui.link(target=f'/files/{att.id}/full', new_tab=True):
                     ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
-                        f'alt="{_alt(att.original_name)}" loading=lazy')
+                        f'alt="{_alt(att.original_name)}" loading=lazy'
+                    )
 
     # ---- live -----------------------------------------------------------------------------------------
 
@@ -200,8 +221,13 @@ class TicketView:
         clear_errors(self.inputs)
         internal = bool(self.internal and self.internal.value)
         try:
-            await tickets.reply(self.ticket.id, self.reply_input.value or '', author=self.viewer, internal=internal,
-                                photos_in=self.pending)
+            await tickets.reply(
+                self.ticket.id,
+                self.reply_input.value or '',
+                author=self.viewer,
+                internal=internal,
+                photos_in=self.pending,
+            )
         except errors.DomainError as e:
             field_error(self.inputs, e)
             return
@@ -225,8 +251,12 @@ class TicketView:
     def resolve_dialog(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label('What fixed it?').classes('text-h6')
-            summary = ui.textarea(placeholder='A short summary the requester will read').props(
-                'outlined autogrow autofocus').classes('full-width').mark('resolution')
+            summary = (
+                ui.textarea(placeholder='A short summary the requester will read')
+                .props('outlined autogrow autofocus')
+                .classes('full-width')
+                .mark('resolution')
+            )
 
             async def done() -> None:
                 try:
@@ -246,8 +276,9 @@ class TicketView:
         suggestion = (clock.now().astimezone(tz) + timedelta(minutes=20)).strftime('%H:%M')
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label('When will you be there?').classes('text-h6')
-            eta = ui.input('Arrival time', value=suggestion).props('outlined type=time').classes('full-width').mark(
-                'eta')
+            eta = (
+                ui.input('Arrival time', value=suggestion).props('outlined type=time').classes('full-width').mark('eta')
+            )
 
             async def go() -> None:
                 arrival = _next_time(eta.value or '', tz)
@@ -266,8 +297,12 @@ class TicketView:
         people = await users.technicians()
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label('Give this ticket to').classes('text-h6')
-            choice = ui.select({p.id: p.name for p in people}, value=self.ticket.assignee_id).props(
-                'outlined').classes('full-width').mark('assignee')
+            choice = (
+                ui.select({p.id: p.name for p in people}, value=self.ticket.assignee_id)
+                .props('outlined')
+                .classes('full-width')
+                .mark('assignee')
+            )
 
             async def give() -> None:
                 if choice.value and await self.act(

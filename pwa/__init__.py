@@ -54,5 +54,6 @@ def setup(api: FastAPI) -> None:
 
     @api.get('/manifest.webmanifest', include_in_schema=False)
     def manifest() -> Response:
-        return Response(json.dumps(MANIFEST), media_type='application/manifest+json',
-                        headers={'Cache-Control': 'no-cache'})
+        return Response(
+            json.dumps(MANIFEST), media_type='application/manifest+json', headers={'Cache-Control': 'no-cache'}
+        )

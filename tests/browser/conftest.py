@@ -18,12 +18,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PG = os.environ.get('TAPDESK_TEST_POSTGRES_URL')
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-                 '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+]
 PHONE = {'viewport': {'width': 390, 'height': 844}, 'device_scale_factor': 2, 'is_mobile': True, 'has_touch': True}
 PASSWORD = 'correct horse'
 
-SEED = '''
+SEED = """
 import asyncio
 from models import catalog, db, users
 from models.users import Role
@@ -42,7 +50,7 @@ async def main():
     await db.stop()
 
 asyncio.run(main())
-'''
+"""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,8 +75,13 @@ class Server:
         port = int(self.url.rsplit(':', 1)[1])
         assert self.log is not None
         out = self.log.open('a')
-        self.process = subprocess.Popen([sys.executable, str(ROOT / 'main.py'), 'serve', '--port', str(port)],
-                                        cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / 'main.py'), 'serve', '--port', str(port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

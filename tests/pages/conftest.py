@@ -61,7 +61,8 @@ def patient_should_see(monkeypatch: pytest.MonkeyPatch) -> None:
 async def people(user: User) -> SimpleNamespace:
     """Personas, created once the app (and so the database) has started."""
     from models import catalog, db, users
-    from models.users import Role, User as Person
+    from models.users import Role
+    from models.users import User as Person
 
     await db.ready()
     password_hash = await _hash()
@@ -71,15 +72,21 @@ async def people(user: User) -> SimpleNamespace:
     async def person(email: str, name: str, role: Role, category: users.Category | None = None) -> Person:
         from models import clock
 
-        return await Person.create(email=email, name=name, role=role, category=category,
-                                   password_hash=password_hash, created_at=clock.now())
+        return await Person.create(
+            email=email, name=name, role=role, category=category, password_hash=password_hash, created_at=clock.now()
+        )
 
-    wifi = await catalog.save_service(actor=None, name='Wi-Fi', description='No connection', icon='wifi',
-                                      category_ids=[staff.id])
-    printer = await catalog.save_service(actor=None, name='Printer', description='Jams, toner', icon='print',
-                                         category_ids=[staff.id, contractors.id])
+    wifi = await catalog.save_service(
+        actor=None, name='Wi-Fi', description='No connection', icon='wifi', category_ids=[staff.id]
+    )
+    printer = await catalog.save_service(
+        actor=None, name='Printer', description='Jams, toner', icon='print', category_ids=[staff.id, contractors.id]
+    )
     return SimpleNamespace(
-        staff=staff, contractors=contractors, wifi=wifi, printer=printer,
+        staff=staff,
+        contractors=contractors,
+        wifi=wifi,
+        printer=printer,
         requester=await person('alex@example.com', 'Alex Kim', Role.REQUESTER, staff),
         colleague=await person('casey@example.com', 'Casey Lee', Role.REQUESTER, staff),
         outsider=await person('otto@example.com', 'Otto Out', Role.REQUESTER, contractors),

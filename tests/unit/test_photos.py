@@ -140,6 +140,12 @@ async def test_a_photo_over_the_limit_is_refused_saying_both_sizes() -> None:
     assert error.value.field == 'photos'
 
 
+async def test_a_photo_just_over_the_limit_says_how_much_too_big() -> None:
+    with pytest.raises(Invalid) as error:
+        await photos.store(PhotoIn(b'\xff' * int(15.4 * 1024 * 1024), 'big.jpg'), keep_location=False)
+    assert 'is 15 MB; the limit is 15 MB' not in str(error.value)
+
+
 async def test_the_upload_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('TAPDESK_MAX_UPLOAD_MB', '1')
     settings.reload()
