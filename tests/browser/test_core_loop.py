@@ -82,5 +82,8 @@ async def test_an_acknowledged_ticket_survives_kill_9_of_the_server(
             title = db.execute('SELECT title FROM ticket WHERE id = ?', (number,)).fetchone()[0]
     assert title == 'Laptop will not boot'
     server.start()
-    await requester.goto(f'{server.url}/t/{number}')
-    await expect(requester.get_by_text('Laptop will not boot')).to_be_visible()
+    # A fresh tab: the old one reloads itself when its socket comes back, which would race a goto.
+    fresh = await requester.context.new_page()
+    await requester.close()
+    await fresh.goto(f'{server.url}/t/{number}')
+    await expect(fresh.get_by_text('Laptop will not boot')).to_be_visible()
