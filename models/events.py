@@ -99,8 +99,9 @@ class Bus:
 bus = Bus()
 
 
-def publish_ticket_change(event: TicketChanged) -> None:
+def publish_ticket_change(event: TicketChanged, *, requester_sees: bool = True) -> None:
     """Tell everyone who shows this ticket: its page, its requester's list and the queue."""
     bus.publish(ticket(event.ticket_id), event)
-    bus.publish(user_list(event.requester_id), event)
+    if requester_sees:
+        bus.publish(user_list(event.requester_id), event)
     bus.publish(QUEUE, event)

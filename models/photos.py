@@ -59,6 +59,12 @@ def _mb(size: int) -> str:
     return f'{size / 1048576:.1f}'.removesuffix('.0')
 
 
+def discard(stored: list[StoredPhoto]) -> None:
+    for photo in stored:
+        for name in (photo.stored_name, photo.preview_name):
+            path_of(name).unlink(missing_ok=True)
+
+
 def path_of(stored_name: str) -> Path:
     """Where a stored file lives; names are ours (uuid), never the user's."""
     return settings.settings.upload_dir / stored_name
@@ -134,6 +140,7 @@ def _short(name: str, limit: int = 40) -> str:
 def check(photo: PhotoIn) -> None:
     """Refuse a non-photo or an oversized file as soon as it arrives (before the form is sent)."""
     check_size(len(photo.data))
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(photo.data)) as probe:
             fmt = probe.format or ''

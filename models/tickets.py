@@ -7,6 +7,8 @@ transaction, and publishes a `TicketChanged` only after the commit.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -279,7 +281,7 @@ async def create_ticket(
         _text(location, 'location', 200),
     )
     stored = await _store_photos(photos_in or [], keep_location=share_location)
-    async with in_transaction():
+    async with _discard_on_error(stored), in_transaction():
         ticket = await Ticket.create(
             title=title,
             details=details,
@@ -368,6 +370,8 @@ async def set_status(
             f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot go to "{STAFF_WORDS[to]}".', field='status'
         )
     changes: dict[str, object] = {'status': to, 'updated_at': now}
+    if ticket.status == Status.ON_THE_WAY:
+        changes['eta'] = None  # arrived (or plans changed): an old ETA must not linger
     data: dict[str, object] = {'from': ticket.status.value, 'to': to.value}
     if to == Status.ON_THE_WAY:
         if eta is None or eta < now - timedelta(minutes=5):
@@ -410,15 +414,17 @@ async def reply(
     if ticket.status == Status.CLOSED and not staff:
         raise Invalid('This request is closed. Reopen it if the problem came back.', field='reply')
     stored = await _store_photos(photos_in or [], keep_location=False)
-    changes: dict[str, object] = {'updated_at': now}
+    # An internal note is not activity the requester can see: their list must not move.
+    changes: dict[str, object] = {} if internal else {'updated_at': now}
     back_to_work = not staff and ticket.status == Status.WAITING
     if back_to_work:
         changes['status'] = Status.IN_PROGRESS
     if staff and not internal and ticket.first_response_at is None:
         changes['first_response_at'] = now
     kind = EventKind.NOTE if internal else EventKind.REPLY
-    async with in_transaction():
-        await _transition(ticket, changes)
+    async with _discard_on_error(stored), in_transaction():
+        if changes:
+            await _transition(ticket, changes)
         event = await _record(ticket, kind, actor=author, body=text, internal=internal, now=now)
         await _attach(ticket, event, stored, uploader=author, internal=internal, now=now)
         if back_to_work:
@@ -429,7 +435,7 @@ async def reply(
                 now=now,
                 data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True},
             )
-    _publish(ticket, kind, author)
+    _publish(ticket, kind, author, requester_sees=not internal)
     return event
 
 
@@ -481,6 +487,7 @@ async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | No
                 'updated_at': now,
                 'resolved_at': None,
                 'closed_at': None,
+                'resolution': '',  # the old fix stays in the timeline; the ticket shows no fix now
                 'reopen_count': ticket.reopen_count + 1,
             },
         )
@@ -523,8 +530,10 @@ async def add_photos(
     ticket = await get_for(actor, ticket_id)
     if not photos_in:
         raise Invalid('Pick at least one photo.', field='photos')
+    if ticket.status == Status.CLOSED and not actor.can_work_tickets:
+        raise Invalid('This request is closed. Reopen it if the problem came back.', field='photos')
     stored = await _store_photos(photos_in, keep_location=False)
-    async with in_transaction():
+    async with _discard_on_error(stored), in_transaction():
         await _transition(ticket, {'updated_at': now})
         event = await _record(ticket, EventKind.PHOTO, actor=actor, now=now, data={'count': len(stored)})
         await _attach(ticket, event, stored, uploader=actor, internal=False, now=now)
@@ -634,7 +643,11 @@ async def _record(
 async def _store_photos(photos_in: list[photos.PhotoIn], *, keep_location: bool) -> list[photos.StoredPhoto]:
     if len(photos_in) > MAX_PHOTOS:
         raise Invalid(f'Up to {MAX_PHOTOS} photos at a time, please.', field='photos')
-    return [await photos.store(p, keep_location=keep_location) for p in photos_in]
+    stored: list[photos.StoredPhoto] = []
+    async with _discard_on_error(stored):
+        for p in photos_in:
+            stored.append(await photos.store(p, keep_location=keep_location))
+    return stored
 
 
 async def _attach(
@@ -662,12 +675,23 @@ async def _attach(
         )
 
 
-def _publish(ticket: Ticket, kind: EventKind, actor: User | None) -> None:
+def _publish(ticket: Ticket, kind: EventKind, actor: User | None, *, requester_sees: bool = True) -> None:
     events.publish_ticket_change(
         events.TicketChanged(
             ticket_id=ticket.id, kind=kind.value, requester_id=ticket.requester_id, actor_id=actor.id if actor else None
-        )
+        ),
+        requester_sees=requester_sees,
     )
+
+
+@asynccontextmanager
+async def _discard_on_error(stored: list[photos.StoredPhoto]) -> AsyncIterator[None]:
+    """Photo files are written before the transaction; if it fails, nothing may point at them."""
+    try:
+        yield
+    except BaseException:
+        photos.discard(stored)
+        raise
 
 
 def _text(value: str, field: str, limit: int = MAX_TEXT, *, required: bool = False) -> str:

@@ -222,18 +222,25 @@ async def authenticate(email: str, password: str, *, now: datetime | None = None
     if user.next_attempt_at and user.next_attempt_at > now:
         seconds = max(1, int((user.next_attempt_at - now).total_seconds() + 0.999))
         raise Invalid(f'Too many wrong passwords. Wait {_plural(seconds, "second")}, then try again.', field='password')
+    # Reserve this attempt before the (slow) password check: of guesses fired in parallel only one
+    # gets checked; the others count as failures unchecked, so a burst is throttled like a series.
+    reserved = await User.filter(id=user.id, failed_logins=user.failed_logins).update(
+        failed_logins=user.failed_logins + 1
+    )
+    if not reserved:
+        await _record_failure(user, now, counted=False)
+        raise Invalid('Too many sign-in attempts at once. Wait a moment, then try again.', field='password')
     if not await _verify(user.password_hash, password):
-        await _record_failure(user, now)
+        await _record_failure(user, now, counted=True)
         raise Invalid('Wrong email or password.', field='password')
-    if user.failed_logins or user.locked_until or user.next_attempt_at:
-        await User.filter(id=user.id).update(failed_logins=0, locked_until=None, next_attempt_at=None)
+    await User.filter(id=user.id).update(failed_logins=0, locked_until=None, next_attempt_at=None)
     return user
 
 
-async def _record_failure(user: User, now: datetime) -> None:
+async def _record_failure(user: User, now: datetime, *, counted: bool) -> None:
     s = settings.settings
-    # Counted in the database (F + 1), not from the row read earlier: parallel guesses each count.
-    await User.filter(id=user.id).update(failed_logins=F('failed_logins') + 1)
+    if not counted:  # counted in the database (F + 1), not from the row read earlier
+        await User.filter(id=user.id).update(failed_logins=F('failed_logins') + 1)
     failures = await User.filter(id=user.id).first().values_list('failed_logins', flat=True) or 0
     if failures >= s.lockout_after:
         await User.filter(id=user.id).update(
