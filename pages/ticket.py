@@ -115,6 +115,10 @@ class TicketView:
             ui.button('On my way', icon='directions_car', on_click=self.on_the_way_dialog).props(
                 'outline no-caps'
             ).mark('on-the-way')
+        if Status.VISIT_PLANNED in allowed:
+            ui.button('Plan a visit', icon='event', on_click=self.visit_dialog).props('outline no-caps').mark(
+                'plan-visit'
+            )
         if Status.WAITING in allowed:
             ui.button('Ask requester', icon='help_outline', on_click=lambda: self.move(Status.WAITING)).props(
                 'outline no-caps'
@@ -293,6 +297,30 @@ class TicketView:
                 ui.button("I'm on my way", on_click=go).props('unelevated no-caps').mark('on-the-way-confirm')
         dialog.open()
 
+    def visit_dialog(self) -> None:
+        tz = ZoneInfo(self.viewer.timezone or 'UTC')
+        tomorrow = (clock.now().astimezone(tz) + timedelta(days=1)).date()
+        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+            ui.label('When will you visit?').classes('text-h6')
+            day = ui.input('Day', value=tomorrow.isoformat()).props('outlined type=date').classes('full-width')
+            day.mark('visit-day')
+            with ui.row().classes('full-width no-wrap q-gutter-x-sm'):
+                start = ui.input('From', value='09:00').props('outlined type=time').classes('col').mark('visit-from')
+                end = ui.input('To', value='11:00').props('outlined type=time').classes('col').mark('visit-to')
+
+            async def plan() -> None:
+                window = _window(day.value or '', start.value or '', end.value or '', tz)
+                if window is None:
+                    end.error = 'Give a day and a time window like 09:00 to 11:00.'
+                    return
+                if await self.move(Status.VISIT_PLANNED, visit=window):
+                    dialog.close()
+
+            with ui.row().classes('full-width justify-end'):
+                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+                ui.button('Plan visit', on_click=plan).props('unelevated no-caps').mark('plan-visit-confirm')
+        dialog.open()
+
     async def assign_dialog(self) -> None:
         people = await users.technicians()
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
@@ -365,6 +393,10 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return f'is on the way, arrives ~{eta:%H:%M}'
     if to == Status.WAITING:
         return 'is waiting for a reply' if viewer.can_work_tickets else 'needs your reply'
+    if to == Status.VISIT_PLANNED and e.data.get('visit'):
+        tz = ZoneInfo(viewer.timezone or 'UTC')
+        start, end = (datetime.fromisoformat(v).astimezone(tz) for v in e.data['visit'])
+        return f'planned a visit {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}'
     if to == Status.IN_PROGRESS and e.data.get('from') == Status.ON_THE_WAY.value:
         return 'arrived'
     if e.data.get('auto'):
@@ -392,6 +424,16 @@ def _next_time(text: str, tz: ZoneInfo) -> datetime | None:
     if moment < now - timedelta(minutes=5):
         moment += timedelta(days=1)
     return moment
+
+
+def _window(day: str, start: str, end: str, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """A visit window from the form, as aware datetimes in the viewer's zone."""
+    try:
+        date_ = datetime.strptime(day.strip(), '%Y-%m-%d').date()
+        times = [datetime.strptime(t.strip()[:5], '%H:%M').time() for t in (start, end)]
+    except ValueError:
+        return None
+    return datetime.combine(date_, times[0], tzinfo=tz), datetime.combine(date_, times[1], tzinfo=tz)
 
 
 def _alt(name: str) -> str:

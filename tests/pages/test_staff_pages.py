@@ -135,3 +135,21 @@ async def test_a_technician_cannot_open_manage(user: User, people: SimpleNamespa
     await sign_in(user, 'sam@example.com')
     await user.open('/manage')
     await user.should_not_see(marker='add-person')
+
+
+async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
+    user: User, create_user: object, people: SimpleNamespace
+) -> None:
+    ticket = await report(people)
+    await tickets.take(ticket.id, technician=people.technician)
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='plan-visit').click()
+    user.find(marker='visit-day').clear().type('2099-03-02')
+    user.find(marker='visit-from').clear().type('09:30')
+    user.find(marker='visit-to').clear().type('11:00')
+    user.find(marker='plan-visit-confirm').click()
+    alex = create_user()  # type: ignore[operator]
+    await sign_in(alex, 'alex@example.com')
+    await alex.open(f'/t/{ticket.id}')
+    await alex.should_see('Visit planned Mon 02 Mar, 09:30–11:00')
