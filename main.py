@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from nicegui import app, ui
+from nicegui.storage import Storage
 
 from models import db, settings
 
@@ -41,6 +42,10 @@ async def _startup() -> None:
 
 def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
     s = settings.reload()
+    if not os.environ.get('NICEGUI_USER_SIMULATION'):
+        # Sign-ins live with the data (not in the working directory), so they survive restarts and moves.
+        Storage.path = s.data_dir / 'sessions'
+        app.storage = Storage()
     setup()
     ui.run(
         host=host,

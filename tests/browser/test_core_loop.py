@@ -86,4 +86,6 @@ async def test_an_acknowledged_ticket_survives_kill_9_of_the_server(
     fresh = await requester.context.new_page()
     await requester.close()
     await fresh.goto(f'{server.url}/t/{number}')
+    # Seeing the ticket (not the sign-in page) also proves the sign-in survived the crash and restart.
     await expect(fresh.get_by_text('Laptop will not boot')).to_be_visible()
+    assert '/login' not in fresh.url
