@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import ui
+from nicegui import events, ui
 
-from models import tickets
+from models import errors, photos, tickets
 from models.tickets import Ticket
 from models.users import User
 
-from .layout import STATUS_COLOURS, when
+from .layout import STATUS_COLOURS, field_error, when
+
+
+async def received_photo(e: events.UploadEventArguments, inputs: dict[str, ui.element]) -> photos.PhotoIn | None:
+    """Read and check one uploaded photo; a refusal is shown next to the photo field."""
+    photo = photos.PhotoIn(await e.file.read(), e.file.name)
+    try:
+        photos.check(photo)
+    except errors.Invalid as error:
+        field_error(inputs, error)
+        return None
+    e.sender.reset()  # type: ignore[attr-defined]  # what was picked is listed by the form itself
+    return photo
 
 
 class TicketRow:

@@ -9,6 +9,7 @@ from nicegui import events, ui
 from models import catalog, errors, photos, settings, tickets
 from models.users import User
 
+from .components import received_photo
 from .layout import clear_errors, current_user, field_error, frame, to_login
 
 
@@ -121,16 +122,11 @@ class RequestForm:
         self.tiles.visible = True
 
     async def received(self, e: events.UploadEventArguments) -> None:
-        photo = photos.PhotoIn(await e.file.read(), e.file.name)
-        try:
-            photos.check(photo)
-        except errors.Invalid as error:
-            field_error(self.inputs, error)
-            return
-        self.photo_error.set_text('')
-        self.pending.append(photo)
-        self._show_photos()
-        self.upload.reset()  # the chips below list what will be sent
+        photo = await received_photo(e, self.inputs)
+        if photo is not None:
+            self.photo_error.set_text('')
+            self.pending.append(photo)
+            self._show_photos()
 
     def rejected(self) -> None:
         mb = settings.settings.max_upload_mb

@@ -14,6 +14,7 @@ from models import clock, errors, events, photos, presence, tickets, users
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 
+from .components import received_photo
 from .layout import STATUS_COLOURS, clear_errors, current_user, field_error, frame, live, to_login, when
 
 
@@ -242,15 +243,10 @@ class TicketView:
             self.internal.set_value(False)
 
     async def received(self, e: ui_events.UploadEventArguments) -> None:
-        photo = photos.PhotoIn(await e.file.read(), e.file.name)
-        try:
-            photos.check(photo)
-        except errors.Invalid as error:
-            field_error(self.inputs, error)
-            return
-        self.pending.append(photo)
-        self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
-        self.upload.reset()
+        photo = await received_photo(e, self.inputs)
+        if photo is not None:
+            self.pending.append(photo)
+            self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
 
     def resolve_dialog(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):

@@ -13,9 +13,9 @@ import pytest
 from nicegui.testing import User
 
 from models import events, presence, settings
+from tests.personas import PASSWORD, make_personas
 
 PG = os.environ.get('TAPDESK_TEST_POSTGRES_URL')
-PASSWORD = 'correct horse'
 
 
 @pytest.fixture(params=['sqlite'] + (['postgres'] if PG else []))
@@ -39,6 +39,7 @@ async def app_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 def app_environment(app_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv('TAPDESK_DATA_DIR', str(tmp_path / 'data'))
     monkeypatch.setenv('TAPDESK_DATABASE_URL', app_database)
+    monkeypatch.setenv('TAPDESK_PUSH_WORKER', '0')  # no delivery worker unless a test starts one
     settings.reload()
     yield
     events.bus.clear()
@@ -59,52 +60,11 @@ def patient_should_see(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def people(user: User) -> SimpleNamespace:
-    """Personas, created once the app (and so the database) has started."""
-    from models import catalog, db, users
-    from models.users import Role
-    from models.users import User as Person
+    """The shared personas (tests/personas.py), created once the app (and so the database) has started."""
+    from models import db
 
     await db.ready()
-    password_hash = await _hash()
-    staff = await users.Category.create(name='Staff')
-    contractors = await users.Category.create(name='Contractors')
-
-    async def person(email: str, name: str, role: Role, category: users.Category | None = None) -> Person:
-        from models import clock
-
-        return await Person.create(
-            email=email, name=name, role=role, category=category, password_hash=password_hash, created_at=clock.now()
-        )
-
-    wifi = await catalog.save_service(
-        actor=None, name='Wi-Fi', description='No connection', icon='wifi', category_ids=[staff.id]
-    )
-    printer = await catalog.save_service(
-        actor=None, name='Printer', description='Jams, toner', icon='print', category_ids=[staff.id, contractors.id]
-    )
-    return SimpleNamespace(
-        staff=staff,
-        contractors=contractors,
-        wifi=wifi,
-        printer=printer,
-        requester=await person('alex@example.com', 'Alex Kim', Role.REQUESTER, staff),
-        colleague=await person('casey@example.com', 'Casey Lee', Role.REQUESTER, staff),
-        outsider=await person('otto@example.com', 'Otto Out', Role.REQUESTER, contractors),
-        technician=await person('sam@example.com', 'Sam Rivera', Role.TECHNICIAN),
-        technician2=await person('priya@example.com', 'Priya Shah', Role.TECHNICIAN),
-        manager=await person('maria@example.com', 'Maria Manager', Role.MANAGER),
-    )
-
-
-_hash_cache: list[str] = []
-
-
-async def _hash() -> str:
-    if not _hash_cache:
-        from models import users
-
-        _hash_cache.append(await users.hash_password(PASSWORD))
-    return _hash_cache[0]
+    return await make_personas()
 
 
 async def sign_in(user: User, email: str, password: str = PASSWORD) -> None:
