@@ -1,3 +1,3 @@
 """Tapdesk's domain: Tortoise models and the only operations that write."""
 
-MODEL_MODULES = ['models.users', 'models.catalog', 'models.tickets']
+MODEL_MODULES = ['models.users', 'models.catalog', 'models.tickets', 'models.notifications']

@@ -19,6 +19,11 @@ class Settings:
     lockout_minutes: int
     session_days: int
     reconnect_timeout: float
+    push_hosts: tuple[str, ...]  # push services Tapdesk sends to; '*.' matches any subdomain
+    push_allow_loopback: bool  # development only: http://127.0.0.1 / localhost push endpoints
+    push_worker: bool  # deliver the push outbox from this process
+    vapid_private_key: str  # PEM or base64url; empty: generated into data_dir on first start
+    vapid_subject: str  # mailto: or https: contact sent to push services
 
     @property
     def upload_dir(self) -> Path:
@@ -42,7 +47,29 @@ def load() -> Settings:
         lockout_minutes=int(os.environ.get('TAPDESK_LOCKOUT_MINUTES', '15')),
         session_days=int(os.environ.get('TAPDESK_SESSION_DAYS', '30')),
         reconnect_timeout=float(os.environ.get('TAPDESK_RECONNECT_TIMEOUT', '60')),
+        push_hosts=_hosts(os.environ.get('TAPDESK_PUSH_HOSTS', DEFAULT_PUSH_HOSTS)),
+        push_allow_loopback=os.environ.get('TAPDESK_PUSH_ALLOW_LOOPBACK', '0') == '1',
+        push_worker=os.environ.get('TAPDESK_PUSH_WORKER', '1') == '1',
+        vapid_private_key=os.environ.get('TAPDESK_VAPID_PRIVATE_KEY', '').strip(),
+        vapid_subject=_subject(os.environ.get('TAPDESK_VAPID_SUBJECT', 'mailto:tapdesk@localhost')),
     )
+
+
+DEFAULT_PUSH_HOSTS = (
+    'fcm.googleapis.com, updates.push.services.mozilla.com, *.push.services.mozilla.com, *.notify.windows.com, '
+    'web.push.apple.com, *.push.apple.com'
+)
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in value.split(',') if h.strip())
+
+
+def _subject(value: str) -> str:
+    value = value.strip()
+    if not value.startswith(('mailto:', 'https://')):
+        raise ValueError(f'TAPDESK_VAPID_SUBJECT must be a mailto: or https: address, not {value!r}.')
+    return value
 
 
 settings = load()

@@ -19,7 +19,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from . import clock, events, photos
+from . import clock, events, notifications, photos
 from .catalog import Priority, Service, usable_service
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .users import User
@@ -295,6 +295,7 @@ async def create_ticket(
         )
         event = await _record(ticket, EventKind.CREATED, actor=requester, body=details, now=now)
         await _attach(ticket, event, stored, uploader=requester, internal=False, now=now)
+        await notifications.queue_for(ticket.id, notifications.Kind.NEW_TICKET, actor=requester, now=now)
     _publish(ticket, EventKind.CREATED, requester)
     return ticket
 
@@ -316,6 +317,8 @@ async def take(ticket_id: int, *, technician: User, now: datetime | None = None)
             now=now,
             data={'assignee_id': technician.id, 'assignee': technician.name},
         )
+        if ticket.status == Status.ASSIGNED:  # "Assigned to Sam" for the requester (not a re-take)
+            await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=technician, now=now)
     _publish(ticket, EventKind.ASSIGNED, technician)
     return ticket
 
@@ -344,6 +347,9 @@ async def assign(ticket_id: int, *, assignee_id: int, actor: User, now: datetime
             now=now,
             data={'assignee_id': assignee.id, 'assignee': assignee.name},
         )
+        await notifications.queue_for(ticket.id, notifications.Kind.ASSIGNED, actor=actor, now=now)
+        if new_status != ticket.status:
+            await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=actor, now=now)
     _publish(ticket, EventKind.ASSIGNED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -390,6 +396,7 @@ async def set_status(
     async with in_transaction():
         await _transition(ticket, changes)
         await _record(ticket, EventKind.STATUS, actor=actor, now=now, data=data)
+        await notifications.queue_for(ticket.id, _status_kind(to), actor=actor, now=now)
     _publish(ticket, EventKind.STATUS, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -435,6 +442,8 @@ async def reply(
                 now=now,
                 data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True},
             )
+        if not internal:  # an internal note never reaches the requester
+            await notifications.queue_for(ticket.id, notifications.Kind.REPLY, actor=author, now=now, text=text)
     _publish(ticket, kind, author, requester_sees=not internal)
     return event
 
@@ -468,6 +477,7 @@ async def resolve(ticket_id: int, summary: str, *, actor: User, now: datetime | 
             now=now,
             data={'from': ticket.status.value, 'to': Status.RESOLVED.value},
         )
+        await notifications.queue_for(ticket.id, notifications.Kind.RESOLVED, actor=actor, now=now, text=summary)
     _publish(ticket, EventKind.RESOLVED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -499,6 +509,14 @@ async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | No
             now=now,
             data={'from': ticket.status.value, 'to': Status.REOPENED.value},
         )
+        await notifications.queue_for(
+            ticket.id,
+            notifications.Kind.STATUS,
+            actor=actor,
+            now=now,
+            text=reason,
+            to=[ticket.requester_id, ticket.assignee_id],
+        )
     _publish(ticket, EventKind.REOPENED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -518,6 +536,7 @@ async def close(ticket_id: int, *, actor: User, now: datetime | None = None) -> 
             now=now,
             data={'from': Status.RESOLVED.value, 'to': Status.CLOSED.value},
         )
+        await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=actor, now=now)
     _publish(ticket, EventKind.STATUS, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -675,7 +694,17 @@ async def _attach(
         )
 
 
+def _status_kind(to: Status) -> notifications.Kind:
+    """The notification a status change makes; most are the requester's status words."""
+    if to == Status.ON_THE_WAY:
+        return notifications.Kind.ON_THE_WAY
+    if to == Status.VISIT_PLANNED:
+        return notifications.Kind.VISIT_PLANNED
+    return notifications.Kind.STATUS
+
+
 def _publish(ticket: Ticket, kind: EventKind, actor: User | None, *, requester_sees: bool = True) -> None:
+    notifications.wake()  # the outbox rows just committed: delivery starts now, not at the next poll
     events.publish_ticket_change(
         events.TicketChanged(
             ticket_id=ticket.id, kind=kind.value, requester_id=ticket.requester_id, actor_id=actor.id if actor else None

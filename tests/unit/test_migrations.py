@@ -12,7 +12,19 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from models import db
 from tests.conftest import postgres_admin
 
-TABLES = ['attachment', 'category', 'service', 'service_category', 'session', 'ticket', 'ticket_event', 'user']
+TABLES = [
+    'attachment',
+    'category',
+    'notification_preference',
+    'push_outbox',
+    'push_subscription',
+    'service',
+    'service_category',
+    'session',
+    'ticket',
+    'ticket_event',
+    'user',
+]
 
 
 @pytest.fixture
