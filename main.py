@@ -21,8 +21,10 @@ def setup() -> None:
     """Register start-up, static files, the PWA shell and every page (idempotent per process run)."""
     import pages  # noqa: F401  (importing registers the @ui.page routes)
     import pwa
+    from pwa import push
 
     app.on_startup(_startup)
+    app.on_shutdown(push.stop_worker)  # before the database closes: the batch in hand is finished
     app.on_shutdown(db.stop)
     app.add_static_files('/static', ROOT / 'static', max_cache_age=3600)
     pwa.setup(app)
@@ -30,7 +32,11 @@ def setup() -> None:
 
 
 async def _startup() -> None:
+    from pwa import push
+
     await db.start()
+    push.keys()  # VAPID keys: generated on the first start, kept in the data directory
+    push.start_worker()  # idempotent; TAPDESK_PUSH_WORKER=0 leaves delivery to another process
     if settings.settings.demo:
         from models import demo
 

@@ -1,0 +1,537 @@
+"""Web Push delivery: VAPID keys, the outbox worker, and an HTTP client that only reaches public push services.
+
+The worker drains `models.notifications.PushMessage`:
+
+- Claiming: it reads the ids of up to `batch` due rows (pending and due, or 'sending' whose lease ran out:
+  a worker that crashed mid-send), then claims them with one conditional UPDATE that repeats the "due"
+  condition and stamps a claim token; it then works only on the rows carrying its token. A row another
+  worker claimed in between no longer matches: "if 0 rows changed, someone else got it", per batch. The
+  lease (`claimed_until`) bounds how long a crashed worker's rows wait.
+- Sending: payloads are encrypted (aes128gcm, the `webpush` package) in a thread, 50 at a time, while the
+  previous ones are on the wire: up to `concurrency` requests at once over one keep-alive client. VAPID
+  tokens (ES256, aud = the endpoint's origin, exp 12 h) are signed once per push service and reused.
+- Results: 200/201/202 sent; 404/410 the device is gone (forgotten, with its queued rows); 429, 5xx and
+  network errors retry with exponential backoff and jitter, never sooner than a Retry-After, up to
+  `MAX_ATTEMPTS`, then failed with the last error; other answers (4xx, redirects) failed at once.
+- Waking: a commit that queued rows publishes on the bus (`notifications.wake()`); otherwise the worker
+  looks again when the next retry is due, and at least every `poll` seconds.
+
+Delivery is at least once: a row is marked sent after the push service accepted it, so a crash between
+the two sends it again after the lease (the notification's tag makes the phone replace, not repeat, it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import os
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+from webpush import WebPush
+from webpush.types import WebPushKeys, WebPushSubscription
+
+from models import clock, events, notifications, settings
+from models.errors import Invalid
+from models.notifications import PushMessage, PushSubscription, State
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
+BACKOFF_CAP = 600.0
+RETRY_AFTER_CAP = 86400.0
+LEASE = timedelta(seconds=60)  # longer than a batch can take: batch / concurrency * timeout
+BATCH = 250
+CHUNK = 50  # encrypted in one go off the event loop
+CONCURRENCY = 50
+POLL = 5.0
+TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+TOKEN_LIFETIME = 12 * 3600  # push services accept at most 24 h
+TOKEN_RENEW = 3600  # a cached token with less than this left is renewed
+KEEP_SENT = timedelta(days=2)
+KEEP_FAILED = timedelta(days=30)
+
+
+# ---- VAPID keys --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Keys:
+    private_key: ec.EllipticCurvePrivateKey
+    public_b64: str  # the applicationServerKey a page subscribes with (uncompressed point, base64url)
+
+    @property
+    def private_pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    @property
+    def public_pem(self) -> bytes:
+        return self.private_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+
+_keys: dict[tuple[str, str], Keys] = {}
+
+
+def keys() -> Keys:
+    """The server's VAPID key pair: TAPDESK_VAPID_PRIVATE_KEY, or generated once into TAPDESK_DATA_DIR (mode 600)."""
+    s = settings.settings
+    where = (s.vapid_private_key, str(s.data_dir))
+    if where not in _keys:
+        private = _parse_key(s.vapid_private_key) if s.vapid_private_key else _key_file(s.data_dir / 'vapid.pem')
+        public = private.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        _keys[where] = Keys(private, base64.urlsafe_b64encode(public).rstrip(b'=').decode())
+    return _keys[where]
+
+
+def public_key_b64() -> str:
+    return keys().public_b64
+
+
+def _key_file(path: Path) -> ec.EllipticCurvePrivateKey:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = Keys(ec.generate_private_key(ec.SECP256R1()), '').private_pem
+        with contextlib.suppress(FileExistsError):  # another process wrote it first: use theirs
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, 'wb') as f:
+                f.write(pem)
+    return _parse_key(path.read_text())
+
+
+def _parse_key(value: str) -> ec.EllipticCurvePrivateKey:
+    """A PEM private key, or the raw 32-byte scalar in base64url (what `web-push generate-vapid-keys` prints)."""
+    value = value.strip().replace('\\n', '\n')
+    if value.startswith('-----BEGIN'):
+        key = serialization.load_pem_private_key(value.encode(), password=None)
+    else:
+        raw = base64.urlsafe_b64decode(value + '=' * (-len(value) % 4))
+        key = ec.derive_private_key(int.from_bytes(raw, 'big'), ec.SECP256R1())
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError('The VAPID private key must be a P-256 (prime256v1) key.')
+    return key
+
+
+class Vapid:
+    """`Authorization: vapid t=<JWT>, k=<public key>` per push service, signed once and reused for hours.
+
+    (webpush 1.0.6 builds its own header, but drops a non-default port from `aud` and always prefixes
+    `sub` with mailto:, so only its encryption is used.)"""
+
+    def __init__(self, keys: Keys, subject: str) -> None:
+        self.keys = keys
+        self.subject = subject
+        self._tokens: dict[str, tuple[str, float]] = {}
+
+    def header(self, endpoint: str) -> str:
+        audience = origin(endpoint)
+        token, expires = self._tokens.get(audience, ('', 0.0))
+        if expires - time.time() < TOKEN_RENEW:
+            expires = int(time.time()) + TOKEN_LIFETIME
+            claims = {'aud': audience, 'exp': expires, 'sub': self.subject}
+            token = jwt.encode(claims, self.keys.private_key, algorithm='ES256')
+            self._tokens[audience] = (token, expires)
+        return f'vapid t={token}, k={self.keys.public_b64}'
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port], the port only when it is not the scheme's default (RFC 6454)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ''
+    host = f'[{host}]' if ':' in host else host
+    port = parts.port
+    default = {'https': 443, 'http': 80}.get(parts.scheme)
+    return f'{parts.scheme}://{host}' + (f':{port}' if port and port != default else '')
+
+
+# ---- the worker, one per process -----------------------------------------------------------------------
+
+_worker: Worker | None = None
+
+
+def start_worker(**options: Any) -> Worker | None:
+    """Start delivering (idempotent: NiceGUI's test fixture re-runs start-up); off with TAPDESK_PUSH_WORKER=0."""
+    global _worker
+    if not settings.settings.push_worker:
+        return None
+    if _worker is not None and _worker.alive():
+        return _worker
+    _worker = Worker(**options)
+    _worker.start()
+    return _worker
+
+
+async def stop_worker() -> None:
+    global _worker
+    if _worker is not None:
+        worker, _worker = _worker, None
+        await worker.stop()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str  # sent, gone, retry, failed
+    error: str = ''
+    retry_after: float | None = None
+
+
+class Refused(Exception):
+    """The endpoint's host resolves to an address Tapdesk must not send to."""
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        concurrency: int = CONCURRENCY,
+        batch: int = BATCH,
+        poll: float = POLL,
+        lease: timedelta = LEASE,
+        timeout: httpx.Timeout = TIMEOUT,
+    ) -> None:
+        self.concurrency, self.batch, self.poll, self.lease, self.timeout = concurrency, batch, poll, lease, timeout
+        self.vapid = Vapid(keys(), settings.settings.vapid_subject)
+        self._webpush = WebPush(private_key=self.vapid.keys.private_pem, public_key=self.vapid.keys.public_pem)
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._stopping = False
+        self._unsubscribe = lambda: None
+        self._pruned_at = 0.0
+
+    def start(self) -> None:
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._client = client(self.concurrency, self.timeout)
+        self._unsubscribe = events.bus.subscribe(notifications.OUTBOX, lambda _: self.wake())
+        self._task = asyncio.get_running_loop().create_task(self.run(), name='push-worker')
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def alive(self) -> bool:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return self._task is not None and not self._task.done() and self._task.get_loop() is loop
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Finish the batch in hand (so nothing is sent twice), then stop; past `grace` s, give the rows back."""
+        self._stopping = True
+        self._unsubscribe()
+        if self._task is not None and not self._task.done():
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), grace)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()  # a wake while draining makes the wait below return at once
+            try:
+                await self.drain()
+                wait = await self._next_wait()
+            except Exception:
+                log.exception('push delivery failed; trying again in %s s', self.poll)
+                wait = self.poll
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+
+    async def drain(self) -> int:
+        """Deliver everything due now; returns how many rows were handled."""
+        handled = 0
+        while not self._stopping:
+            token, rows = await self.claim(clock.now())
+            if not rows:
+                break
+            try:
+                await self.deliver(token, rows)
+            except BaseException:
+                await self._release(token)  # stopped or broken mid-batch: due again at once
+                raise
+            handled += len(rows)
+        await self._prune()
+        return handled
+
+    async def claim(self, now: datetime) -> tuple[str, list[dict[str, Any]]]:
+        """Take up to `batch` due rows for this worker; ([], '') when nothing is due."""
+        due = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_until__lt=now)
+        token = uuid.uuid4().hex
+        for _ in range(5):  # lost the race for every row read? others took them: read the next ones
+            ids = (
+                await PushMessage.filter(due)
+                .order_by('next_attempt_at', 'id')
+                .limit(self.batch)
+                .values_list('id', flat=True)
+            )
+            if not ids:
+                return '', []
+            # The lock: only rows still due when this UPDATE runs get our token (SQLite ignores FOR UPDATE).
+            claimed = await PushMessage.filter(Q(id__in=ids), due).update(
+                state=State.SENDING, claim=token, claimed_until=now + self.lease, attempts=F('attempts') + 1
+            )
+            if claimed:
+                break
+        else:
+            return '', []
+        rows = await PushMessage.filter(claim=token, state=State.SENDING).values(
+            'id',
+            'subscription_id',
+            'payload',
+            'topic',
+            'ttl',
+            'urgency',
+            'attempts',
+            'created_at',
+            endpoint='subscription__endpoint',
+            p256dh='subscription__p256dh',
+            auth='subscription__auth',
+        )
+        return token, rows
+
+    async def deliver(self, token: str, rows: list[dict[str, Any]]) -> None:
+        now = clock.now()
+        outcomes: dict[int, Outcome] = {}
+        live = []
+        for row in rows:
+            age = (now - row['created_at']).total_seconds()
+            if age >= row['ttl']:
+                outcomes[row['id']] = Outcome('failed', 'expired before it could be delivered')
+            else:
+                live.append({**row, 'ttl_left': int(row['ttl'] - age)})
+        sends = []
+        for chunk in _chunks(live, CHUNK):
+            # ~0.3 ms of CPU each: off the event loop, while the previous chunk is on the wire.
+            bodies = await asyncio.to_thread(self._encrypt_all, chunk)
+            for row, body in zip(chunk, bodies, strict=True):
+                await self._slots.acquire()
+                sends.append(asyncio.ensure_future(self._send(row, body)))
+        for row, outcome in zip(live, await asyncio.gather(*sends), strict=True):
+            outcomes[row['id']] = outcome
+        await self._record(token, rows, outcomes, clock.now())
+
+    def _encrypt_all(self, rows: list[dict[str, Any]]) -> list[bytes | Exception]:
+        bodies: list[bytes | Exception] = []
+        for row in rows:
+            keys = WebPushKeys.model_construct(p256dh=row['p256dh'], auth=row['auth'])
+            subscription = WebPushSubscription.model_construct(endpoint=row['endpoint'], keys=keys)
+            try:
+                bodies.append(self._webpush._encrypt(notifications.encode(row['payload']), subscription))
+            except Exception as e:  # a key that slipped past the checks: this device only
+                bodies.append(e)
+        return bodies
+
+    async def _send(self, row: dict[str, Any], body: bytes | Exception) -> Outcome:
+        assert self._client is not None
+        try:
+            if isinstance(body, Exception):
+                return Outcome('failed', f'could not encrypt: {body}')
+            notifications.endpoint_host(row['endpoint'])  # the allow-list may have changed since subscribing
+            response = await self._client.post(row['endpoint'], content=body, headers=self._headers(row))
+        except (Invalid, Refused) as e:
+            return Outcome('failed', f'refused: {e}')
+        except httpx.HTTPError as e:
+            return Outcome('retry', f'network: {type(e).__name__} {e}'.strip())
+        finally:
+            self._slots.release()
+        return classify(response)
+
+    def _headers(self, row: dict[str, Any]) -> dict[str, str]:
+        headers = {
+            'Authorization': self.vapid.header(row['endpoint']),
+            'Content-Encoding': 'aes128gcm',
+            'Content-Type': 'application/octet-stream',
+            'TTL': str(row['ttl_left']),
+            'Urgency': row['urgency'],
+        }
+        if row['topic']:
+            headers['Topic'] = row['topic']
+        return headers
+
+    async def _record(
+        self, token: str, rows: list[dict[str, Any]], outcomes: dict[int, Outcome], now: datetime
+    ) -> None:
+        by_result: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_result.setdefault(outcomes[row['id']].result, []).append(row)
+        mine = PushMessage.filter(claim=token, state=State.SENDING)  # a row someone reclaimed is theirs now
+        async with in_transaction():
+            if sent := by_result.get('sent'):
+                await mine.filter(id__in=[r['id'] for r in sent]).update(
+                    state=State.SENT, sent_at=now, claim=None, claimed_until=None, last_error=''
+                )
+                devices = {r['subscription_id'] for r in sent}
+                await PushSubscription.filter(id__in=devices).update(last_used_at=now)
+            if gone := by_result.get('gone'):
+                await notifications.forget_devices({r['subscription_id'] for r in gone})
+            for row in by_result.get('retry', []) + by_result.get('failed', []):
+                await self._retry_or_fail(mine, row, outcomes[row['id']], now)
+
+    async def _retry_or_fail(self, mine: Any, row: dict[str, Any], outcome: Outcome, now: datetime) -> None:
+        error = outcome.error[:300]
+        if outcome.result == 'retry' and row['attempts'] < MAX_ATTEMPTS:
+            delay = retry_delay(row['attempts'], outcome.retry_after)
+            await mine.filter(id=row['id']).update(
+                state=State.PENDING,
+                next_attempt_at=now + timedelta(seconds=delay),
+                claim=None,
+                claimed_until=None,
+                last_error=error,
+            )
+        else:
+            await mine.filter(id=row['id']).update(state=State.FAILED, claim=None, claimed_until=None, last_error=error)
+            log.warning('push message %s failed: %s', row['id'], error)
+
+    async def _release(self, token: str) -> None:
+        with contextlib.suppress(Exception):
+            await PushMessage.filter(claim=token, state=State.SENDING).update(
+                state=State.PENDING, claim=None, claimed_until=None
+            )
+
+    async def _next_wait(self) -> float:
+        """Seconds until the next retry or lease is due; never longer than `poll`."""
+        now = clock.now()
+        soonest = [
+            await PushMessage.filter(state=State.PENDING)
+            .order_by('next_attempt_at')
+            .first()
+            .values_list('next_attempt_at', flat=True),
+            await PushMessage.filter(state=State.SENDING)
+            .order_by('claimed_until')
+            .first()
+            .values_list('claimed_until', flat=True),
+        ]
+        waits = [(t - now).total_seconds() for t in soonest if isinstance(t, datetime)]
+        return min([self.poll, *waits]) if waits else self.poll
+
+    async def _prune(self) -> None:
+        if time.monotonic() - self._pruned_at < 3600:
+            return
+        self._pruned_at = time.monotonic()
+        now = clock.now()
+        await PushMessage.filter(state=State.SENT, sent_at__lt=now - KEEP_SENT).delete()
+        await PushMessage.filter(state=State.FAILED, created_at__lt=now - KEEP_FAILED).delete()
+
+
+# ---- answers and retries -----------------------------------------------------------------------------------
+
+
+def classify(response: httpx.Response) -> Outcome:
+    status = response.status_code
+    if status in (200, 201, 202):
+        return Outcome('sent')
+    if status in (404, 410):
+        return Outcome('gone', f'{status}: the device unsubscribed')
+    error = f'{status} {response.reason_phrase}: {response.text[:200]}'.strip()
+    if status == 429 or status >= 500:
+        return Outcome('retry', error, parse_retry_after(response.headers.get('retry-after')))
+    return Outcome('failed', error)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait: `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def retry_delay(attempts: int, retry_after: float | None) -> float:
+    """Exponential backoff with jitter (2, 4, 8 ... s, at most 10 min), never sooner than Retry-After."""
+    backoff = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    delay = backoff / 2 + random.uniform(0, backoff / 2)  # spread retries of a busy moment
+    if retry_after is not None:
+        retry_after = min(retry_after, RETRY_AFTER_CAP)
+        delay = retry_after + random.uniform(0, min(retry_after * 0.1, 5.0))
+    return max(delay, 1.0)
+
+
+def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+# ---- the HTTP client: connects only to addresses the endpoint rules allow ----------------------------------
+
+
+def client(concurrency: int = CONCURRENCY, timeout: httpx.Timeout = TIMEOUT) -> httpx.AsyncClient:
+    """No redirects, no proxies from the environment, short time-outs, and every new connection
+    re-checks the addresses its host resolves to right now, then connects to the checked address
+    (DNS may have changed since the device subscribed; and no second lookup can swap it)."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
+    pool = transport._pool  # httpx has no public hook for the network backend
+    assert isinstance(pool, httpcore.AsyncConnectionPool) and hasattr(pool, '_network_backend')
+    pool._network_backend = GuardedBackend()
+    return httpx.AsyncClient(transport=transport, follow_redirects=False, timeout=timeout, trust_env=False)
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self) -> None:
+        from httpcore._backends.auto import AutoBackend
+
+        self._inner = AutoBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await notifications.resolve(host, port)
+        except Invalid as e:  # DNS trouble is worth a retry
+            raise httpcore.ConnectError(str(e)) from None
+        try:
+            notifications.check_addresses(host, addresses)
+        except Invalid as e:
+            raise Refused(str(e)) from None
+        return await self._inner.connect_tcp(
+            addresses[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:  # noqa: ASYNC109
+        raise Refused('Push messages go over TCP only.')
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
