@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import os
 import sys
@@ -53,6 +54,9 @@ def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
         Storage.path = s.data_dir / 'sessions'
         app.storage = Storage()
     setup()
+    # Every open page keeps its elements for its whole life: with the default thresholds Python runs
+    # full collections over that large, long-lived heap, pausing every page for up to a second.
+    gc.set_threshold(50_000, 20, 100)
     ui.run(
         host=host,
         port=port,

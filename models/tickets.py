@@ -240,10 +240,12 @@ async def queue_item(viewer: User, ticket_id: int, **filters: object) -> Ticket 
 async def timeline_for(viewer: User, ticket_id: int, *, after_id: int = 0) -> list[TicketEvent]:
     """The ticket's timeline as this viewer may read it (internal notes only for staff)."""
     await get_for(viewer, ticket_id)
-    return await _timeline(ticket_id, after_id=after_id, staff=viewer.can_work_tickets)
+    return await timeline_of(ticket_id, staff=viewer.can_work_tickets, after_id=after_id)
 
 
-async def _timeline(ticket_id: int, *, after_id: int, staff: bool) -> list[TicketEvent]:
+async def timeline_of(ticket_id: int, *, staff: bool, after_id: int = 0) -> list[TicketEvent]:
+    """The timeline for an audience. Callers must have checked access with `get_for` first: live pages
+    share one read per change between everyone in the same audience."""
     query = TicketEvent.filter(ticket_id=ticket_id, id__gt=after_id)
     if not staff:
         query = query.filter(internal=False)

@@ -9,7 +9,7 @@ from nicegui import app, ui
 from models import errors, users
 from models.users import Role
 
-from .layout import brand, current_user
+from .layout import current_user
 
 
 @ui.page('/')
@@ -26,7 +26,6 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
     if await current_user(request) is not None:
         return RedirectResponse(target, status_code=303)
     ui.page_title('Sign in · Tapdesk')
-    brand()
 
     async def sign_in() -> None:
         password.error = None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,8 @@ from nicegui.elements.mixins.validation_element import ValidationElement
 from models import db, events, tickets, users
 from models.tickets import Status
 from models.users import Role, User
+
+T = TypeVar('T')
 
 STATUS_COLOURS = {
     Status.NEW: 'blue-7',
@@ -52,7 +55,6 @@ def to_login(request: Request) -> RedirectResponse:
 def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.column]:
     """Header, one centred column and a bottom navigation sized for a thumb."""
     ui.page_title(f'{title} · Tapdesk')
-    brand()
     with ui.header().classes('td-header q-pa-none'), ui.row().classes('td-bar no-wrap full-width q-px-sm'):
         if back:
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(back)).props(
@@ -72,10 +74,6 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
                 ui.button(label, icon=icon, on_click=lambda t=target: ui.navigate.to(t)).props(
                     'flat stack no-caps color=white'
                 ).classes('col td-nav-btn')
-
-
-def brand() -> None:
-    ui.colors(primary='#1565c0', secondary='#0d47a1', accent='#ff6f00', positive='#2e7d32')
 
 
 def _nav(viewer: User) -> list[tuple[str, str, str]]:
@@ -107,6 +105,22 @@ def live(topic: str, handler: Callable[[Any], Awaitable[None] | None]) -> None:
 
     unsubscribe = events.bus.subscribe(topic, lambda event: background_tasks.create(run(event)))
     client.on_delete(unsubscribe)
+
+
+_shared: dict[tuple, tuple[object, asyncio.Future[Any]]] = {}
+
+
+def shared_read(event: object, key: tuple, read: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+    """One read per change for all the pages it wakes (same event, same key): 300 open pages of a
+    ticket cost one query, not 300. The key must include whatever the read's permissions depend on."""
+    full = (id(event), *key)
+    hit = _shared.get(full)
+    if hit is None:
+        future = asyncio.ensure_future(read())
+        _shared[full] = (event, future)  # holding the event keeps its id from being reused meanwhile
+        future.add_done_callback(lambda _: asyncio.get_running_loop().call_later(2.0, _shared.pop, full, None))
+        hit = _shared[full]
+    return asyncio.shield(hit[1])  # one page going away must not cancel the others' read
 
 
 def status_chip(ticket: tickets.Ticket, viewer: User) -> ui.label:

@@ -15,10 +15,10 @@ from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 
 from .components import received_photo
-from .layout import STATUS_COLOURS, clear_errors, current_user, field_error, frame, live, to_login, when
+from .layout import STATUS_COLOURS, clear_errors, current_user, field_error, frame, live, shared_read, to_login, when
 
 
-@ui.page('/t/{ticket_id}')
+@ui.page('/t/{ticket_id}', response_timeout=10)
 async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> RedirectResponse | None:
     viewer = await current_user(request)
     if viewer is None:
@@ -163,22 +163,33 @@ class TicketView:
     # ---- timeline ---------------------------------------------------------------------------------
 
     async def load_timeline(self) -> None:
-        """Append only what is new since the last entry shown (an update never redraws the rest)."""
-        entries = await tickets.timeline_for(self.viewer, self.ticket.id, after_id=self.last_event_id)
+        """The timeline as it is now (the page's first build)."""
+        self.append(await tickets.timeline_for(self.viewer, self.ticket.id, after_id=self.last_event_id))
+
+    def append(self, entries: list[TicketEvent]) -> None:
+        """Add only what is new since the last entry shown: an update never redraws the rest."""
         with self.timeline:
             for entry in entries:
-                self.entry(entry)
-                self.last_event_id = entry.id
+                if entry.id > self.last_event_id:  # two quick changes may bring the same entry twice
+                    self.entry(entry)
+                    self.last_event_id = entry.id
 
     def entry(self, e: TicketEvent) -> None:
+        """One label per entry (head line + text; CSS styles the first line): every open page holds
+        every entry, so each element saved here is saved N times."""
         who = e.actor.name if e.actor else 'Tapdesk'
-        stamp = when(e.created_at, self.viewer)
+        head = f'{who} · {_headline(e, self.viewer)} · {when(e.created_at, self.viewer)}'
+        if e.internal:
+            head += ' · only staff can see this'
+        text = f'{head}\n{e.body}' if e.body else head  # a label: user text is never HTML
         css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
+        attachments = list(e.attachments)  # type: ignore[attr-defined]
+        if not attachments:
+            ui.label(text).classes(css).mark(f'event-{e.kind.value}')
+            return
         with ui.element('div').classes(css).mark(f'event-{e.kind.value}'):
-            ui.label(f'{who} · {_headline(e, self.viewer)} · {stamp}').classes('td-entry-head')
-            if e.body:
-                ui.label(e.body).classes('td-entry-body td-break')  # a label: user text is never HTML
-            for att in e.attachments:  # type: ignore[attr-defined]
+            ui.label(text)
+            for att in attachments:
                 with ui.link(target=f'/files/{att.id}/full', new_tab=True):
                     ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
                         f'alt="{_alt(att.original_name)}" loading=lazy'
@@ -195,13 +206,21 @@ class TicketView:
             self.show_presence()
 
     async def changed(self, event: events.TicketChanged) -> None:
-        fresh = await tickets.get_for(self.viewer, self.ticket.id)
+        """One change wakes every open page of this ticket: they share one read per audience."""
+        reader = 'staff' if self.staff else self.viewer.id  # a requester reads only their own ticket
+        fresh = await shared_read(event, ('ticket', reader), lambda: tickets.get_for(self.viewer, self.ticket.id))
         if _summary_key(fresh) != _summary_key(self.ticket):
             self.ticket = fresh
             self.summary.refresh()
             self.actions.refresh()
         self.ticket = fresh
-        await self.load_timeline()
+        after = self.last_event_id
+        entries = await shared_read(
+            event,
+            ('timeline', self.staff, after),
+            lambda: tickets.timeline_of(self.ticket.id, staff=self.staff, after_id=after),
+        )
+        self.append(entries)
 
     def show_presence(self) -> None:
         names = presence.others(self.ticket.id, self.viewer.id)

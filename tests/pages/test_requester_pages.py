@@ -120,3 +120,26 @@ async def test_requester_replies_to_a_question_and_it_goes_back_to_the_technicia
     user.find(marker='send-reply').click()
     await user.should_see('Being worked on')
     assert (await Ticket.get(id=ticket.id)).status == Status.IN_PROGRESS
+
+
+async def test_one_change_is_read_once_for_every_open_page_of_the_same_audience(
+    user: User, create_user: object, people: SimpleNamespace, monkeypatch: object
+) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await tickets.take(ticket.id, technician=people.technician)
+    second_tab = create_user()  # type: ignore[operator]
+    for tab in (user, second_tab):
+        await sign_in(tab, 'alex@example.com')
+        await tab.open(f'/t/{ticket.id}')
+    reads: list[int] = []
+    original = tickets.timeline_of
+
+    async def counting(ticket_id: int, **kwargs: object) -> list:
+        reads.append(ticket_id)
+        return await original(ticket_id, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tickets, 'timeline_of', counting)  # type: ignore[attr-defined]
+    await tickets.reply(ticket.id, 'Try the other access point', author=people.technician)
+    for tab in (user, second_tab):
+        await tab.should_see('Try the other access point')
+    assert reads == [ticket.id]

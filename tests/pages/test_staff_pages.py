@@ -149,6 +149,7 @@ async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
     user.find(marker='visit-from').clear().type('09:30')
     user.find(marker='visit-to').clear().type('11:00')
     user.find(marker='plan-visit-confirm').click()
+    await user.should_see('Visit planned')
     alex = create_user()  # type: ignore[operator]
     await sign_in(alex, 'alex@example.com')
     await alex.open(f'/t/{ticket.id}')
