@@ -7,6 +7,7 @@ import gc
 import io
 import linecache
 import pstats
+import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable
@@ -34,7 +35,20 @@ def add_routes(is_page: Callable[[Client], bool]) -> None:
 
     @app.post('/__bench/gc')
     def _gc() -> dict:
-        return {'collected': gc.collect()}
+        gc.callbacks.remove(_time_gc)  # a forced collection is not one of the pauses we report
+        try:
+            return {'collected': gc.collect()}
+        finally:
+            gc.callbacks.append(_time_gc)
+
+    @app.post('/__bench/gc/pauses')
+    def _gc_pauses() -> dict:
+        """Automatic collections since the last call: count and longest pause per generation (ms); resets."""
+        result = {f'gen{g}': {'count': len(p), 'max_ms': round(max(p) * 1000, 1)} for g, p in _PAUSES.items() if p}
+        _PAUSES.clear()
+        return result
+
+    gc.callbacks.append(_time_gc)
 
     @app.post('/__bench/prune')
     def _prune() -> dict:
@@ -97,6 +111,17 @@ def add_routes(is_page: Callable[[Client], bool]) -> None:
             'total_kb_per': round(total / 1024 / max(1, per), 1),
             'top': [[where, round(size / 1024 / max(1, per), 2)] for where, size in groups.most_common(limit)],
         }
+
+
+_PAUSES: dict[int, list[float]] = {}
+_gc_started: list[float] = [0.0]
+
+
+def _time_gc(phase: str, info: dict) -> None:
+    if phase == 'start':
+        _gc_started[0] = time.perf_counter()
+    else:
+        _PAUSES.setdefault(info['generation'], []).append(time.perf_counter() - _gc_started[0])
 
 
 _SKIP = ('/asyncio/', '/tracemalloc.py', '/linecache.py', '/json/', '/copy.py', '/weakref.py', '/abc.py')

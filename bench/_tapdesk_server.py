@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# the working tree, or a snapshot of a commit (live_latency.py --source REV)
+ROOT = Path(os.environ.get('BENCH_APP_ROOT') or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 from _bench_routes import add_routes  # noqa: E402  (bench/ is sys.path[0])
@@ -25,9 +26,18 @@ from models import catalog, db, tickets, users  # noqa: E402
 from models.tickets import Status  # noqa: E402
 
 SEED: dict[str, int] = {}
+SEED_ERROR: list[str] = []
 
 
 async def _seed() -> None:
+    try:
+        await _seed_ticket()
+    except Exception as e:
+        SEED_ERROR.append(f'{type(e).__name__}: {e}')
+        raise
+
+
+async def _seed_ticket() -> None:
     await db.ready()
     staff = await users.create_category('Office staff', actor=None)
     service = await catalog.save_service(
@@ -78,6 +88,8 @@ app.on_startup(_seed)
 
 @app.get('/__bench/ready')
 def _ready() -> dict:
+    if SEED_ERROR:
+        raise HTTPException(500, f'seeding failed: {SEED_ERROR[0]}')
     if 'ticket_id' not in SEED:
         raise HTTPException(503, 'seeding')
     return dict(SEED)
@@ -139,8 +151,39 @@ def _share_reads() -> None:
     TicketView.changed = changed
 
 
-if os.environ.get('BENCH_VARIANT') == 'shared-reads':
-    _share_reads()
+def _one_element_entries() -> None:
+    """Experiment (BENCH_VARIANT=one-element-entries), not the product: each timeline entry without photos as one
+    label (head and body as two lines; CSS white-space: pre-line and ::first-line would style it) instead of a div
+    with two labels. Entries with photos keep the shipped layout."""
+    from nicegui import ui
+
+    from pages.ticket import TicketView, _headline, when
+
+    shipped = TicketView.entry
+
+    def entry(self: TicketView, e: tickets.TicketEvent) -> None:
+        if e.attachments:  # type: ignore[attr-defined]
+            shipped(self, e)
+            return
+        who = e.actor.name if e.actor else 'Tapdesk'
+        head = f'{who} · {_headline(e, self.viewer)} · {when(e.created_at, self.viewer)}'
+        css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
+        ui.label(f'{head}\n{e.body}' if e.body else head).classes(css).mark(f'event-{e.kind.value}')
+
+    TicketView.entry = entry
+
+
+def _gc_tuned() -> None:
+    """Experiment (BENCH_VARIANT=gc-tuned), not the product: fewer young collections, so that short-lived objects
+    of a fan-out die young instead of being promoted and triggering full collections of the whole (large) heap."""
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)
+
+
+VARIANTS = {'shared-reads': _share_reads, 'one-element-entries': _one_element_entries, 'gc-tuned': _gc_tuned}
+for _variant in filter(None, os.environ.get('BENCH_VARIANT', '').split(',')):
+    VARIANTS[_variant]()
 
 
 if __name__ == '__main__':

@@ -14,13 +14,17 @@ set_text on one label of every open page. Each change is timed from just before 
 client, of the socket.io 'update' carrying the new text. Changes are `--interval` apart; a change still being
 delivered is waited for (at most 30 s) before the next one, so the figures are per change, not a backlog.
 
-Memory: server RSS after all N connected minus RSS after a warm-up (both after gc.collect() in the server), over N.
+Memory: server RSS after all N connected minus RSS after a warm-up (both after gc.collect() in the server), over N;
+clients open in two halves, and the second half's RSS growth over its clients is the marginal cost ("2nd half"),
+which is not flattered by memory the warm-up freed (trust it from N=300 on; the --quick figures are a smoke test).
 Also printed: RSS growth per client per change, server CPU per client-update, page-open CPU, the bench's own event
 loop lag (if it is high, the bench process limits what is measured). Server logs go to bench/out/<app>-<N>.log.
 
 Run:  /tmp/venv/bin/python bench/live_latency.py [--clients 50,300,500] [--changes 10] [--quick]
+Measure a commit instead of the working tree (others may be mid-edit): --source HEAD.
 Investigate: --profile (cProfile of the servers during the changes), --trace (tracemalloc: where per-client memory
-goes; slow), --variant shared-reads (an experiment, not the product: one shared re-read per change).
+goes; slow), --variant shared-reads,one-element-entries,gc-tuned (experiments patched into the bench launcher only,
+never the product; see bench/_tapdesk_server.py).
 The last line printed is one JSON object with all figures (top level: the N=300 run, or the largest one).
 """
 
@@ -60,7 +64,7 @@ TOP_LEVEL_CLIENTS = 300
 
 
 def _reconnect_timeout() -> float:
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, os.environ.get('BENCH_APP_ROOT') or str(ROOT))
     from models import settings  # the product's own default (TAPDESK_RECONNECT_TIMEOUT or 60 s)
 
     return settings.load().reconnect_timeout
@@ -128,6 +132,8 @@ class Server:
                 async with http.get(f'{self.base}/__bench/ready', timeout=aiohttp.ClientTimeout(total=5)) as r:
                     if r.status == 200:
                         return await r.json()
+                    if r.status == 500:
+                        raise RuntimeError(f'{self.app.name} server: {await r.text()}\n{self.log_tail()}')
             except (aiohttp.ClientError, TimeoutError):
                 pass
             await asyncio.sleep(0.25)
@@ -149,7 +155,9 @@ class Server:
             return await r.json(), r
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
+        if (code := self.proc.poll()) is not None:
+            print(f'    {self.app.name} server had exited with code {code} (log: {self.log_path})', flush=True)
+        else:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=10)
@@ -320,6 +328,8 @@ async def _open_all(
     limit_s: float,
     concurrency: int = CONNECT_CONCURRENCY,
 ) -> int:
+    if not browsers:
+        return 0
     gate = asyncio.Semaphore(concurrency)
     failures: list[BaseException] = []
 
@@ -401,7 +411,8 @@ async def measure(
     browsers: list[Browser] = []
     warm: list[Browser] = []
     lag = LoopLag()
-    connector = aiohttp.TCPConnector(limit=CONNECT_CONCURRENCY + 5)
+    # a new connection per request: no race with uvicorn closing idle keep-alive connections (ServerDisconnectedError)
+    connector = aiohttp.TCPConnector(limit=CONNECT_CONCURRENCY + 5, force_close=True)
     ws_connector = aiohttp.TCPConnector(limit=0)
     async with (
         aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http,
@@ -429,22 +440,32 @@ async def measure(
             # N tabs; with two sessions the first 5 % (at least one) are the technician, the rest the requester
             technicians = max(1, n // 20) if len(cookies) > 1 else 0
             browsers = [Browser(server.base, cookies[1] if i < technicians else cookies[0]) for i in range(n)]
-            cpu0, t_open = server.cpu(), time.perf_counter()
+            # in two halves: RSS at N/2 too, so that the second half gives the marginal cost of a client (RSS
+            # right after the warm-up still holds freed memory that the first clients reuse)
             concurrency = 1 if trace else CONNECT_CONCURRENCY  # tracemalloc slows page builds past response_timeout
-            failed = await _open_all(browsers, http, ws_http, path, max(60.0, n * (2.0 if trace else 0.5)), concurrency)
-            open_s, open_cpu = time.perf_counter() - t_open, server.cpu() - cpu0
+            failed, open_s, open_cpu, rss_half, connected_half = 0, 0.0, 0.0, rss_before, 0
+            for half, part in enumerate((browsers[: n // 2], browsers[n // 2 :])):
+                cpu0, t_open = server.cpu(), time.perf_counter()
+                failed += await _open_all(
+                    part, http, ws_http, path, max(30.0, len(part) * (2.0 if trace else 0.5)), concurrency
+                )
+                open_s, open_cpu = open_s + time.perf_counter() - t_open, open_cpu + server.cpu() - cpu0
+                connected = await _wait_connected(server, http, len(_live(browsers)), limit_s=30)
+                rss_after = await _gc_rss(server, http, settle=2.0)
+                if half == 0:
+                    rss_half, connected_half = rss_after, connected
             live = _live(browsers)
-            connected = await _wait_connected(server, http, len(live), limit_s=30)
-            rss_after = await _gc_rss(server, http, settle=2.0)
             stats = await server.get(http, '/__bench/stats?detail=1')
             if trace and connected:
                 await _print_trace(server, http, f'{app.name} after {connected} connected', connected)
 
             latencies: list[float] = []
+            change_max: list[float] = []
             post_times: list[float] = []
             missing = 0
             lag.reset()
             change_cpu = 0.0
+            await server.post(http, '/__bench/gc/pauses')  # from here: pauses during the changes
             if profile:
                 await server.post(http, '/__bench/profile/start')
             for i in range(changes):
@@ -455,9 +476,12 @@ async def measure(
                 change_cpu += server.cpu() - cpu0
                 post_times.append(post_s)
                 missing += miss
-                latencies += [b.received[text] * 1000 for b in live if text in b.received]
+                got = [b.received[text] * 1000 for b in live if text in b.received]
+                latencies += got
+                change_max.append(round(max(got, default=0)))
                 await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
             bench_lag_p95 = _pct(lag.samples, 95)
+            gc_pauses = (await server.post(http, '/__bench/gc/pauses'))[0]
             if profile:
                 report = OUT / f'{app.name}-{n}.profile.txt'
                 report.write_text((await server.post(http, '/__bench/profile/stop'))[0]['text'])
@@ -466,6 +490,8 @@ async def measure(
             if trace and connected:
                 await _print_trace(server, http, f'{app.name} after {changes} changes', connected)
             kb = (rss_after - rss_before) / 1024 / connected if connected else None
+            marginal = connected - connected_half
+            kb_marginal = (rss_after - rss_half) / 1024 / marginal if marginal > 0 else None
             kb_change = (rss_end - rss_after) / 1024 / connected / changes if connected and changes else None
             return {
                 'app': app.name,
@@ -483,10 +509,14 @@ async def measure(
                 'post_ms_median': _round(statistics.median(post_times) * 1000 if post_times else None),
                 'server_cpu_us_per_client_update': _round(change_cpu * 1e6 / max(1, len(live) * changes)),
                 'bench_loop_lag_p95_ms': _round(bench_lag_p95),
+                'change_max_ms': change_max,
+                'server_gc_gen2_during_changes': gc_pauses.get('gen2', {}),
                 'rss_before_mb': round(rss_before / 2**20, 1),
                 'rss_after_mb': round(rss_after / 2**20, 1),
+                'rss_half_mb': round(rss_half / 2**20, 1),
                 'rss_end_mb': round(rss_end / 2**20, 1),
                 'kb_per_client': _round(kb),
+                'kb_per_client_marginal': _round(kb_marginal),
                 'kb_per_client_per_change': _round(kb_change, 2),
                 'elements_per_client': stats.get('elements_per_client'),
                 'update_bytes_per_change': round(sum(b.update_bytes for b in live) / max(1, len(live)) / changes)
@@ -526,11 +556,13 @@ async def run(clients: list[int], changes: int, interval: float, trace: bool, pr
             print(
                 f'  {app.name:<7} N={n:<4} connected={r["connected"]:<4} p50={r["p50_ms"]} ms '
                 f'p95={r["p95_ms"]} ms max={r["max_ms"]} ms missing={r["missing"]} | '
-                f'RSS {r["rss_before_mb"]}->{r["rss_after_mb"]} MB = {r["kb_per_client"]} KB/client, '
+                f'RSS {r["rss_before_mb"]}->{r["rss_after_mb"]} MB = {r["kb_per_client"]} KB/client '
+                f'(2nd half: {r["kb_per_client_marginal"]}), '
                 f'+{r["kb_per_client_per_change"]} KB/client/change | elements={r["elements_per_client"]} '
                 f'update={r["update_bytes_per_change"]} B | server CPU {r["server_cpu_us_per_client_update"]} '
                 f'us/client-update, {r["open_cpu_ms_per_client"]} ms/page open | POST {r["post_ms_median"]} ms, '
-                f'bench lag p95 {r["bench_loop_lag_p95_ms"]} ms ({time.perf_counter() - t:.0f} s)',
+                f'bench lag p95 {r["bench_loop_lag_p95_ms"]} ms | slowest client per change {r["change_max_ms"]} ms, '
+                f'server gen2 GCs {r["server_gc_gen2_during_changes"]} ({time.perf_counter() - t:.0f} s)',
                 flush=True,
             )
             prefix = '' if app is TAPDESK else 'bare_'
@@ -538,12 +570,14 @@ async def run(clients: list[int], changes: int, interval: float, trace: bool, pr
         row['p95_ratio_to_bare'] = _ratio(row['p95_ms'], row['bare_p95_ms'])
         row['p50_ratio_to_bare'] = _ratio(row['p50_ms'], row['bare_p50_ms'])
         row['kb_ratio_to_bare'] = _ratio(row['kb_per_client'], row['bare_kb_per_client'])
+        row['kb_marginal_ratio_to_bare'] = _ratio(row['kb_per_client_marginal'], row['bare_kb_per_client_marginal'])
         row['cpu_ratio_to_bare'] = _ratio(
             row['server_cpu_us_per_client_update'], row['bare_server_cpu_us_per_client_update']
         )
         print(
             f'N={n}: Tapdesk/bare p95 x{row["p95_ratio_to_bare"]}, p50 x{row["p50_ratio_to_bare"]}, '
-            f'KB/client x{row["kb_ratio_to_bare"]}, server CPU per update x{row["cpu_ratio_to_bare"]}',
+            f'KB/client x{row["kb_ratio_to_bare"]} (2nd half x{row["kb_marginal_ratio_to_bare"]}), '
+            f'server CPU per update x{row["cpu_ratio_to_bare"]}',
             flush=True,
         )
         runs.append(row)
@@ -580,13 +614,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         '--variant',
-        choices=['shared-reads'],
-        help='experiment, not the product: run Tapdesk with one shared re-read per change (see _tapdesk_server.py)',
+        help='experiment, not the product: comma-separated Tapdesk variants from bench/_tapdesk_server.py '
+        '(shared-reads: one re-read per change for all pages; one-element-entries: a timeline entry as one '
+        'label; gc-tuned: gc.set_threshold(50000, 20, 100))',
     )
     parser.add_argument(
         '--profile',
         action='store_true',
         help='investigation: cProfile the servers during the changes (bench/out/<app>-<N>.profile.txt)',
+    )
+    parser.add_argument(
+        '--source',
+        metavar='REV',
+        help='measure the Tapdesk of a commit (git archive REV into a temporary directory) instead of the working tree',
     )
     args = parser.parse_args(argv)
     if args.variant:
@@ -594,8 +634,29 @@ def main(argv: list[str] | None = None) -> None:
         print(f'EXPERIMENT: Tapdesk runs with BENCH_VARIANT={args.variant}, not as shipped', flush=True)
     clients = [20] if args.quick else [int(x) for x in args.clients.split(',') if x.strip()]
     changes = 3 if args.quick else args.changes
-    result = asyncio.run(run(clients, changes, args.interval, args.trace, args.profile))
+    with tempfile.TemporaryDirectory(prefix='tapdesk-bench-src-') as snapshot:
+        if args.source:
+            _extract(args.source, Path(snapshot))
+            os.environ['BENCH_APP_ROOT'] = snapshot  # inherited by the Tapdesk launcher
+            print(f'Tapdesk source: {args.source} ({_git("rev-parse", "--short", args.source)})', flush=True)
+        else:
+            dirty = (
+                ' + uncommitted changes'
+                if _git('status', '--porcelain', '--', 'main.py', 'models', 'pages', 'pwa')
+                else ''
+            )
+            print(f'Tapdesk source: working tree at {_git("rev-parse", "--short", "HEAD")}{dirty}', flush=True)
+        result = asyncio.run(run(clients, changes, args.interval, args.trace, args.profile))
     print(json.dumps(result), flush=True)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(['git', '-C', str(ROOT), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _extract(rev: str, target: Path) -> None:
+    archive = subprocess.run(['git', '-C', str(ROOT), 'archive', rev], capture_output=True, check=True).stdout
+    subprocess.run(['tar', '-x', '-C', str(target)], input=archive, check=True)
 
 
 if __name__ == '__main__':
