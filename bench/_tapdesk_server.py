@@ -7,7 +7,6 @@ On start-up it seeds one ticket with a realistic timeline through the domain ver
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import time
@@ -113,77 +112,6 @@ async def _change(request: Request) -> dict:
 
 
 add_routes(lambda c: c.page.path.startswith('/t/'))
-
-
-def _share_reads() -> None:
-    """Experiment (BENCH_VARIANT=shared-reads), not the product: what if all open ticket pages shared one re-read
-    per change? Same permission rule: the ticket is read once per requester (or once for all staff), the timeline
-    once per audience (staff / not staff) and starting point. Mirrors TicketView.changed + load_timeline."""
-    from pages.ticket import TicketView, _summary_key
-
-    memo: dict[tuple, asyncio.Future] = {}
-
-    def shared(key: tuple, factory) -> asyncio.Future:  # noqa: ANN001
-        future = memo.get(key)
-        if future is None:
-            future = memo[key] = asyncio.ensure_future(factory())
-            asyncio.get_running_loop().call_later(5.0, memo.pop, key, None)
-        return future
-
-    async def changed(self: TicketView, event: object) -> None:
-        reader = 0 if self.staff else self.viewer.id
-        fresh = await shared(('ticket', id(event), reader), lambda: tickets.get_for(self.viewer, self.ticket.id))
-        if _summary_key(fresh) != _summary_key(self.ticket):
-            self.ticket = fresh
-            self.summary.refresh()
-            self.actions.refresh()
-        self.ticket = fresh
-        after = self.last_event_id
-        entries = await shared(
-            ('timeline', id(event), self.staff, after),
-            lambda: tickets._timeline(self.ticket.id, after_id=after, staff=self.staff),  # noqa: SLF001
-        )
-        with self.timeline:
-            for entry in entries:
-                self.entry(entry)
-                self.last_event_id = entry.id
-
-    TicketView.changed = changed
-
-
-def _one_element_entries() -> None:
-    """Experiment (BENCH_VARIANT=one-element-entries), not the product: each timeline entry without photos as one
-    label (head and body as two lines; CSS white-space: pre-line and ::first-line would style it) instead of a div
-    with two labels. Entries with photos keep the shipped layout."""
-    from nicegui import ui
-
-    from pages.ticket import TicketView, _headline, when
-
-    shipped = TicketView.entry
-
-    def entry(self: TicketView, e: tickets.TicketEvent) -> None:
-        if e.attachments:  # type: ignore[attr-defined]
-            shipped(self, e)
-            return
-        who = e.actor.name if e.actor else 'Tapdesk'
-        head = f'{who} · {_headline(e, self.viewer)} · {when(e.created_at, self.viewer)}'
-        css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
-        ui.label(f'{head}\n{e.body}' if e.body else head).classes(css).mark(f'event-{e.kind.value}')
-
-    TicketView.entry = entry
-
-
-def _gc_tuned() -> None:
-    """Experiment (BENCH_VARIANT=gc-tuned), not the product: fewer young collections, so that short-lived objects
-    of a fan-out die young instead of being promoted and triggering full collections of the whole (large) heap."""
-    import gc
-
-    gc.set_threshold(50_000, 20, 100)
-
-
-VARIANTS = {'shared-reads': _share_reads, 'one-element-entries': _one_element_entries, 'gc-tuned': _gc_tuned}
-for _variant in filter(None, os.environ.get('BENCH_VARIANT', '').split(',')):
-    VARIANTS[_variant]()
 
 
 if __name__ == '__main__':

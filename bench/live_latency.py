@@ -23,8 +23,7 @@ loop lag (if it is high, the bench process limits what is measured). Server logs
 Run:  /tmp/venv/bin/python bench/live_latency.py [--clients 50,300,500] [--changes 10] [--quick]
 Measure a commit instead of the working tree (others may be mid-edit): --source HEAD.
 Investigate: --profile (cProfile of the servers during the changes), --trace (tracemalloc: where per-client memory
-goes; slow), --variant shared-reads,one-element-entries,gc-tuned (experiments patched into the bench launcher only,
-never the product; see bench/_tapdesk_server.py).
+goes; slow).
 The last line printed is one JSON object with all figures (top level: the N=300 run, or the largest one).
 """
 
@@ -613,12 +612,6 @@ def main(argv: list[str] | None = None) -> None:
         help='investigation: tracemalloc in the servers, print where per-client memory goes (slow)',
     )
     parser.add_argument(
-        '--variant',
-        help='experiment, not the product: comma-separated Tapdesk variants from bench/_tapdesk_server.py '
-        '(shared-reads: one re-read per change for all pages; one-element-entries: a timeline entry as one '
-        'label; gc-tuned: gc.set_threshold(50000, 20, 100))',
-    )
-    parser.add_argument(
         '--profile',
         action='store_true',
         help='investigation: cProfile the servers during the changes (bench/out/<app>-<N>.profile.txt)',
@@ -629,9 +622,6 @@ def main(argv: list[str] | None = None) -> None:
         help='measure the Tapdesk of a commit (git archive REV into a temporary directory) instead of the working tree',
     )
     args = parser.parse_args(argv)
-    if args.variant:
-        os.environ['BENCH_VARIANT'] = args.variant  # inherited by the Tapdesk launcher
-        print(f'EXPERIMENT: Tapdesk runs with BENCH_VARIANT={args.variant}, not as shipped', flush=True)
     clients = [20] if args.quick else [int(x) for x in args.clients.split(',') if x.strip()]
     changes = 3 if args.quick else args.changes
     with tempfile.TemporaryDirectory(prefix='tapdesk-bench-src-') as snapshot:
