@@ -197,7 +197,12 @@ async def queue_for(
     if not targets:  # the usual case: two small queries, nothing written
         return 0
     await ticket.fetch_related('requester', 'assignee', 'service')
-    messages = {uid: _message(ticket, kind, actor=actor, text=text, viewer=uid) for uid in {u for _, u in targets}}
+    # What it says depends on the reader only as far as "the requester or not" (their status words).
+    said = {
+        reads: _message(ticket, kind, actor=actor, text=text, requester_reads=reads)
+        for reads in {uid == ticket.requester_id for _, uid in targets}
+    }
+    messages = {uid: said[uid == ticket.requester_id] for _, uid in targets}
     await _queue(targets, messages, kind=kind, ticket_id=ticket.id, now=now)
     return len(targets)
 
@@ -291,10 +296,12 @@ def topic(ticket_id: int | None) -> str:
 # ---- what a notification says -------------------------------------------------------------------
 
 
-def _message(ticket: tickets.Ticket, kind: Kind, *, actor: User | None, text: str, viewer: int) -> dict[str, Any]:
+def _message(
+    ticket: tickets.Ticket, kind: Kind, *, actor: User | None, text: str, requester_reads: bool
+) -> dict[str, Any]:
     number, what = ticket.number, _clip(ticket.title, 60)
     who = actor.first_name if actor is not None else 'Tapdesk'
-    reader = ticket.requester if viewer == ticket.requester_id else (ticket.assignee or ticket.requester)
+    reader = ticket.requester if requester_reads else (ticket.assignee or ticket.requester)
     words = tickets.status_words(ticket, viewer=reader)
     extra: dict[str, Any] = {}
     if kind == Kind.REPLY:

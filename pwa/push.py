@@ -7,8 +7,8 @@ The worker drains `models.notifications.PushMessage`:
   condition and stamps a claim token; it then works only on the rows carrying its token. A row another
   worker claimed in between no longer matches: "if 0 rows changed, someone else got it", per batch. The
   lease (`claimed_until`) bounds how long a crashed worker's rows wait.
-- Sending: payloads are encrypted (aes128gcm, the `webpush` package) in a thread, 50 at a time, while the
-  previous ones are on the wire: up to `concurrency` requests at once over one keep-alive client. VAPID
+- Sending: a claimed batch is encrypted (aes128gcm, the `webpush` package) in a thread, off the event
+  loop, then sent with up to `concurrency` requests at once over keep-alive connections (aiohttp). VAPID
   tokens (ES256, aud = the endpoint's origin, exp 12 h) are signed once per push service and reused.
 - Results: 200/201/202 sent; 404/410 the device is gone (forgotten, with its queued rows); 429, 5xx and
   network errors retry with exponential backoff and jitter, never sooner than a Retry-After, up to
@@ -25,12 +25,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import ipaddress
 import logging
 import os
 import random
+import socket
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -38,9 +39,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpcore
-import httpx
+import aiohttp
 import jwt
+from aiohttp.abc import AbstractResolver, ResolveResult
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from tortoise.expressions import F, Q
@@ -60,10 +61,10 @@ BACKOFF_CAP = 600.0
 RETRY_AFTER_CAP = 86400.0
 LEASE = timedelta(seconds=60)  # longer than a batch can take: batch / concurrency * timeout
 BATCH = 250
-CHUNK = 50  # encrypted in one go off the event loop
 CONCURRENCY = 50
 POLL = 5.0
-TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+TIMEOUT = aiohttp.ClientTimeout(total=5.0, connect=3.0)
+DNS_CACHE = 10  # seconds a checked name -> addresses answer is reused
 TOKEN_LIFETIME = 12 * 3600  # push services accept at most 24 h
 TOKEN_RENEW = 3600  # a cached token with less than this left is renewed
 KEEP_SENT = timedelta(days=2)
@@ -210,13 +211,13 @@ class Worker:
         batch: int = BATCH,
         poll: float = POLL,
         lease: timedelta = LEASE,
-        timeout: httpx.Timeout = TIMEOUT,
+        timeout: aiohttp.ClientTimeout = TIMEOUT,
     ) -> None:
         self.concurrency, self.batch, self.poll, self.lease, self.timeout = concurrency, batch, poll, lease, timeout
         self.vapid = Vapid(keys(), settings.settings.vapid_subject)
         self._webpush = WebPush(private_key=self.vapid.keys.private_pem, public_key=self.vapid.keys.public_pem)
         self._task: asyncio.Task[None] | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._stopping = False
         self._unsubscribe = lambda: None
         self._pruned_at = 0.0
@@ -251,7 +252,7 @@ class Worker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
 
     async def run(self) -> None:
         while not self._stopping:
@@ -329,14 +330,11 @@ class Worker:
                 outcomes[row['id']] = Outcome('failed', 'expired before it could be delivered')
             else:
                 live.append({**row, 'ttl_left': int(row['ttl'] - age)})
-        sends = []
-        for chunk in _chunks(live, CHUNK):
-            # ~0.3 ms of CPU each: off the event loop, while the previous chunk is on the wire.
-            bodies = await asyncio.to_thread(self._encrypt_all, chunk)
-            for row, body in zip(chunk, bodies, strict=True):
-                await self._slots.acquire()
-                sends.append(asyncio.ensure_future(self._send(row, body)))
-        for row, outcome in zip(live, await asyncio.gather(*sends), strict=True):
+        # ~0.25 ms of CPU each: off the event loop, the whole batch before sending (encrypting while sending
+        # made the loop wait for the GIL after every socket call).
+        bodies = await asyncio.to_thread(self._encrypt_all, live)
+        sent = await asyncio.gather(*(self._send(row, body) for row, body in zip(live, bodies, strict=True)))
+        for row, outcome in zip(live, sent, strict=True):
             outcomes[row['id']] = outcome
         await self._record(token, rows, outcomes, clock.now())
 
@@ -353,18 +351,20 @@ class Worker:
 
     async def _send(self, row: dict[str, Any], body: bytes | Exception) -> Outcome:
         assert self._client is not None
-        try:
-            if isinstance(body, Exception):
-                return Outcome('failed', f'could not encrypt: {body}')
-            notifications.endpoint_host(row['endpoint'])  # the allow-list may have changed since subscribing
-            response = await self._client.post(row['endpoint'], content=body, headers=self._headers(row))
-        except (Invalid, Refused) as e:
-            return Outcome('failed', f'refused: {e}')
-        except httpx.HTTPError as e:
-            return Outcome('retry', f'network: {type(e).__name__} {e}'.strip())
-        finally:
-            self._slots.release()
-        return classify(response)
+        async with self._slots:
+            try:
+                if isinstance(body, Exception):
+                    return Outcome('failed', f'could not encrypt: {body}')
+                check_before_sending(row['endpoint'])
+                async with self._client.post(
+                    row['endpoint'], data=body, headers=self._headers(row), allow_redirects=False
+                ) as response:
+                    text = (await response.content.read(200)).decode(errors='replace')
+                    return classify(response.status, response.reason or '', response.headers.get('Retry-After'), text)
+            except (Invalid, Refused) as e:
+                return Outcome('failed', f'refused: {e}')
+            except (aiohttp.ClientError, TimeoutError, OSError) as e:
+                return Outcome('retry', f'network: {type(e).__name__} {e}'.strip())
 
     def _headers(self, row: dict[str, Any]) -> dict[str, str]:
         headers = {
@@ -446,15 +446,14 @@ class Worker:
 # ---- answers and retries -----------------------------------------------------------------------------------
 
 
-def classify(response: httpx.Response) -> Outcome:
-    status = response.status_code
+def classify(status: int, reason: str, retry_after: str | None, text: str = '') -> Outcome:
     if status in (200, 201, 202):
         return Outcome('sent')
     if status in (404, 410):
         return Outcome('gone', f'{status}: the device unsubscribed')
-    error = f'{status} {response.reason_phrase}: {response.text[:200]}'.strip()
+    error = f'{status} {reason}: {text}'.strip()
     if status == 429 or status >= 500:
-        return Outcome('retry', error, parse_retry_after(response.headers.get('retry-after')))
+        return Outcome('retry', error, parse_retry_after(retry_after))
     return Outcome('failed', error)
 
 
@@ -484,54 +483,59 @@ def retry_delay(attempts: int, retry_after: float | None) -> float:
     return max(delay, 1.0)
 
 
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
 # ---- the HTTP client: connects only to addresses the endpoint rules allow ----------------------------------
 
 
-def client(concurrency: int = CONCURRENCY, timeout: httpx.Timeout = TIMEOUT) -> httpx.AsyncClient:
-    """No redirects, no proxies from the environment, short time-outs, and every new connection
-    re-checks the addresses its host resolves to right now, then connects to the checked address
-    (DNS may have changed since the device subscribed; and no second lookup can swap it)."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
-    pool = transport._pool  # httpx has no public hook for the network backend
-    assert isinstance(pool, httpcore.AsyncConnectionPool) and hasattr(pool, '_network_backend')
-    pool._network_backend = GuardedBackend()
-    return httpx.AsyncClient(transport=transport, follow_redirects=False, timeout=timeout, trust_env=False)
+def client(concurrency: int = CONCURRENCY, timeout: aiohttp.ClientTimeout = TIMEOUT) -> aiohttp.ClientSession:
+    """Keep-alive connections, no proxies from the environment, short time-outs (and each request says
+    allow_redirects=False). Every name is resolved by `GuardedResolver`, which checks the addresses it
+    resolves to now and hands only those to the connection: DNS may have changed since the device
+    subscribed, and no second lookup can swap the address after the check.
+
+    (aiohttp, not httpx: httpx 0.28 / httpcore 1.0 managed 83 requests/s at 50 in flight against a local
+    endpoint that aiohttp drives at ~2,800/s; its connection pool rescans every connection per request.)"""
+    connector = aiohttp.TCPConnector(limit=concurrency, resolver=GuardedResolver(), ttl_dns_cache=DNS_CACHE)
+    return aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False, auto_decompress=False)
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self) -> None:
-        from httpcore._backends.auto import AutoBackend
+def check_before_sending(endpoint: str) -> None:
+    """The checks that do not wait for DNS (the allow-list may have changed since the device subscribed)."""
+    host, _ = notifications.endpoint_host(endpoint)
+    if _is_ip(host):  # aiohttp skips the resolver for a literal address: check it here
+        notifications.check_addresses(host, [host.strip('[]')])
 
-        self._inner = AutoBackend()
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.AsyncNetworkStream:
+class GuardedResolver(AbstractResolver):
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         try:
             addresses = await notifications.resolve(host, port)
-        except Invalid as e:  # DNS trouble is worth a retry
-            raise httpcore.ConnectError(str(e)) from None
+        except Invalid as e:  # DNS trouble: worth a retry
+            raise OSError(str(e)) from None
         try:
             notifications.check_addresses(host, addresses)
         except Invalid as e:
             raise Refused(str(e)) from None
-        return await self._inner.connect_tcp(
-            addresses[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
+        return [
+            {
+                'hostname': host,
+                'host': address,
+                'port': port,
+                'family': socket.AF_INET6 if ':' in address else socket.AF_INET,
+                'proto': 0,
+                'flags': socket.AI_NUMERICHOST,
+            }
+            for address in addresses
+        ]
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:  # noqa: ASYNC109
-        raise Refused('Push messages go over TCP only.')
+    async def close(self) -> None:
+        pass
 
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip('[]'))
+    except ValueError:
+        return False
+    return True

@@ -278,11 +278,13 @@ async def test_the_client_will_not_connect_to_a_host_that_resolves_to_a_local_ad
 ) -> None:
     """The last guard, at connect time: the name passed the allow-list, the address it resolves to now does not."""
     monkeypatch.setenv('TAPDESK_PUSH_ALLOW_LOOPBACK', '0')
-    monkeypatch.setenv('TAPDESK_PUSH_HOSTS', 'localhost')
+    monkeypatch.setenv('TAPDESK_PUSH_HOSTS', 'localhost, ::ffff:127.0.0.1')
     settings.reload()
     async with push.client() as client:
         with pytest.raises(push.Refused, match='localhost points to a private or local address'):
-            await client.post('https://localhost/push/x', content=b'x')
+            await client.post('https://localhost/push/x', data=b'x')
+    with pytest.raises(Invalid, match='private or local address'):  # a literal address: checked before connecting
+        push.check_before_sending('https://[::ffff:127.0.0.1]/push/x')
 
 
 # ---- a restart in between loses nothing, sends nothing twice ----------------------------------------------
