@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from . import auth, files, manage, my_requests, new_request, queue, ticket  # noqa: F401
+from . import auth, files, manage, my_requests, new_request, queue, settings, ticket  # noqa: F401
 
 
 def setup(api: FastAPI) -> None:

@@ -16,6 +16,7 @@ from models.users import User
 
 from .components import received_photo
 from .layout import STATUS_COLOURS, clear_errors, current_user, field_error, frame, live, shared_read, to_login, when
+from .settings import push_prompt
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
@@ -34,6 +35,7 @@ async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> Redire
         if sent:
             with ui.card().classes('td-sent full-width bg-green-1 text-green-10').mark('sent'):
                 ui.label(f'Thanks! Your request {ticket.number} is in. Updates will show here.')
+            await push_prompt(viewer)
         view.build()
         await view.load_timeline()
     view.go_live()

@@ -1,0 +1,193 @@
+"""Notifications: turn them on for this device, see and remove devices, choose what to hear about, test.
+
+Also `push_prompt()`, the small "Get notified about your requests" card shown right after a requester
+sends a request (the moment the question makes sense to them).
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from models import errors, notifications
+from models.notifications import Kind, PushSubscription
+from models.users import User
+from pwa import push
+
+from .layout import current_user, frame, to_login, when
+
+# Runs in the browser from the button's click (iOS and Firefox only ask for permission after a tap).
+# Answers the subscription as `subscription.toJSON()` has it, or {error: ...}. `__KEY__` is the
+# server's own public key, never user input.
+SUBSCRIBE_JS = """
+if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
+  return {error: 'unsupported'};
+}
+const permission = await Notification.requestPermission();
+if (permission !== 'granted') return {error: permission};
+const registration = await Promise.race([
+  navigator.serviceWorker.ready, new Promise((resolve) => setTimeout(() => resolve(null), 10000)),
+]);
+if (!registration) return {error: 'no-worker'};
+const key = Uint8Array.from(atob(__KEY__.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+try {
+  let subscription = await registration.pushManager.getSubscription();
+  const current = subscription && subscription.options && subscription.options.applicationServerKey;
+  if (current && new Uint8Array(current).join() !== key.join()) {  // made for another server key
+    await subscription.unsubscribe();
+    subscription = null;
+  }
+  subscription = subscription
+    || await registration.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: key});
+  return subscription.toJSON();
+} catch (error) {
+  return {error: 'failed', detail: String(error)};
+}
+"""
+
+PROBLEMS = {
+    'unsupported': 'This browser cannot show notifications. On an iPhone or iPad, add Tapdesk to your Home Screen '
+    '(Share, then "Add to Home Screen"), open it from there and try again.',
+    'denied': 'Notifications are blocked for Tapdesk in this browser. Allow them in the site settings '
+    '(the icon next to the address), then try again.',
+    'default': 'Notifications were not allowed. Tap the button again when you are ready.',
+    'no-worker': 'This page is not ready for notifications yet. Reload it and try again.',
+    'failed': 'The browser could not turn notifications on. Try again in a moment.',
+}
+
+
+@ui.page('/settings')
+async def settings_page(request: Request) -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+    with frame('Notifications', viewer):
+        await NotificationSettings(viewer).build()
+    return None
+
+
+async def push_prompt(viewer: User) -> None:
+    """After a request is sent: offer notifications once, unless this person has a device already."""
+    if await notifications.devices(viewer):
+        return
+    with ui.card().classes('full-width').mark('push-prompt') as card:
+        ui.label('Get notified about your requests').classes('text-subtitle1 text-weight-medium')
+        ui.label('We tell you when someone replies, is on the way or has fixed it, even when Tapdesk is closed.')
+        with ui.row().classes('full-width q-gutter-sm'):
+
+            async def turn_on() -> None:
+                if await turn_on_notifications(viewer):
+                    card.delete()
+
+            ui.button('Turn on notifications', icon='notifications_active', on_click=turn_on).props(
+                'unelevated no-caps'
+            ).mark('push-prompt-on')
+            ui.button('Not now', on_click=card.delete).props('flat no-caps').mark('push-prompt-later')
+
+
+async def turn_on_notifications(viewer: User) -> bool:
+    """Ask the browser (permission, then a push subscription) and remember this device. Call from a click."""
+    try:
+        answer = await ui.run_javascript(SUBSCRIBE_JS.replace('__KEY__', json.dumps(push.public_key_b64())), timeout=60)
+    except TimeoutError:
+        answer = {'error': 'default'}
+    if not isinstance(answer, dict) or 'error' in answer:
+        problem = answer.get('error') if isinstance(answer, dict) else 'failed'
+        ui.notify(PROBLEMS.get(str(problem), PROBLEMS['failed']), type='warning', position='top', multi_line=True)
+        return False
+    try:
+        await notifications.subscribe(
+            viewer, endpoint=str(answer.get('endpoint') or ''), keys=answer.get('keys') or {}, user_agent=_user_agent()
+        )
+    except errors.DomainError as e:
+        ui.notify(str(e), type='negative', position='top', multi_line=True)
+        return False
+    ui.notify('Notifications are on for this device.', type='positive', position='top')
+    return True
+
+
+class NotificationSettings:
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+
+    async def build(self) -> None:
+        with ui.card().classes('full-width'):
+            ui.label('This device').classes('text-subtitle1 text-weight-medium')
+            ui.label(
+                'Get a notification on this phone or computer when something happens, even when Tapdesk is closed.'
+            ).classes('text-body2')
+            ui.button(self._turn_on_words(), icon='notifications_active', on_click=self.turn_on).props(
+                'unelevated no-caps'
+            ).classes('full-width').mark('turn-on')
+        ui.label('Your devices').classes('text-subtitle1 text-weight-medium q-mt-sm')
+        self.device_list = ui.list().props('bordered separator').classes('full-width td-list').mark('devices')
+        await self.show_devices()
+        ui.label('Tell me about').classes('text-subtitle1 text-weight-medium q-mt-sm')
+        with ui.column().classes('full-width q-gutter-xs'):
+            for kind, enabled in (await notifications.preferences(self.viewer)).items():
+                ui.switch(
+                    notifications.WORDS[kind], value=enabled, on_change=lambda e, k=kind: self.choose(k, e.value)
+                ).mark(f'pref-{kind.value}')
+        ui.button('Send a test notification', icon='send', on_click=self.send_test).props('outline no-caps').classes(
+            'full-width'
+        ).mark('send-test')
+
+    def _turn_on_words(self) -> str:
+        if self.viewer.can_work_tickets:
+            return 'Get notified about new requests and replies'
+        return 'Get notified about your requests'
+
+    async def turn_on(self) -> None:
+        if await turn_on_notifications(self.viewer):
+            await self.show_devices()
+
+    async def show_devices(self) -> None:
+        found = await notifications.devices(self.viewer)
+        self.device_list.clear()
+        with self.device_list:
+            if not found:
+                with ui.item():
+                    ui.label('No devices yet. Turn notifications on here, on each phone or computer you use.').classes(
+                        'text-body2'
+                    )
+            for device in found:
+                self._device_row(device)
+
+    def _device_row(self, device: PushSubscription) -> None:
+        with ui.item().mark(f'device-{device.id}'):
+            with ui.item_section():
+                ui.label(device.device or 'Browser').classes('text-weight-medium')
+                used = f' · last notified {when(device.last_used_at, self.viewer)}' if device.last_used_at else ''
+                ui.label(f'Added {when(device.created_at, self.viewer)}{used}').classes('text-caption')
+            with ui.item_section().props('side'):
+                ui.button('Remove', on_click=lambda d=device: self.remove(d)).props('flat no-caps color=negative').mark(
+                    f'remove-{device.id}'
+                )
+
+    async def remove(self, device: PushSubscription) -> None:
+        try:
+            await notifications.remove_device(self.viewer, device.id)
+        except errors.NotFound:
+            pass  # removed meanwhile, e.g. from another tab
+        await self.show_devices()
+        ui.notify(f'{device.device or "That device"} will get no more notifications.', position='top')
+
+    async def choose(self, kind: Kind, enabled: bool) -> None:
+        await notifications.set_preference(self.viewer, kind, enabled)
+
+    async def send_test(self) -> None:
+        try:
+            count = await notifications.send_test(self.viewer)
+        except errors.DomainError as e:
+            ui.notify(str(e), type='warning', position='top')
+            return
+        devices = 'your device' if count == 1 else f'your {count} devices'
+        ui.notify(f'Sent to {devices}. It should arrive within a few seconds.', type='positive', position='top')
+
+
+def _user_agent() -> str:
+    request = getattr(ui.context.client, 'request', None)
+    return request.headers.get('user-agent', '') if request is not None else ''
