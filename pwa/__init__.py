@@ -1,34 +1,63 @@
-"""The installable shell: web app manifest, icons, head tags. (Service worker and push: see the PWA issue.)"""
+"""The installable shell: web app manifest, icons, head tags, service worker, offline page and banner.
+
+(Web Push subscriptions and delivery: pwa/push.py.)
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import Response
+from nicegui import __version__ as nicegui_version
 from nicegui import ui
 
+HERE = Path(__file__).parent
+STATIC = HERE.parent / 'static'  # served at /static by main.py
 THEME = '#1565c0'
 
+
+def _icon(size: int, purpose: str = 'any', name: str | None = None) -> dict[str, str]:
+    return {
+        'src': f'/static/icons/{name or f"icon-{size}"}.png',
+        'sizes': f'{size}x{size}',
+        'type': 'image/png',
+        'purpose': purpose,
+    }
+
+
 MANIFEST = {
+    'id': '/',
     'name': 'Tapdesk service desk',
     'short_name': 'Tapdesk',
     'description': 'Report an IT issue, follow it live, rate the fix.',
+    'lang': 'en-GB',
     'start_url': '/',
     'scope': '/',
     'display': 'standalone',
     'theme_color': THEME,
     'background_color': '#ffffff',
-    'icons': [
-        {'src': '/static/icons/icon-192.png', 'sizes': '192x192', 'type': 'image/png'},
-        {'src': '/static/icons/icon-512.png', 'sizes': '512x512', 'type': 'image/png'},
-        {'src': '/static/icons/maskable-512.png', 'sizes': '512x512', 'type': 'image/png', 'purpose': 'maskable'},
-    ],
+    'categories': ['business', 'productivity', 'utilities'],
+    'icons': [_icon(192), _icon(512), _icon(512, 'maskable', 'maskable-512')],
     'shortcuts': [
-        {'name': 'New request', 'url': '/new', 'icons': [{'src': '/static/icons/icon-192.png', 'sizes': '192x192'}]},
-        {'name': 'My requests', 'url': '/requests'},
-        {'name': 'Queue', 'url': '/queue'},
+        {'name': 'New request', 'short_name': 'New', 'url': '/new', 'icons': [_icon(192)]},
+        {'name': 'My requests', 'short_name': 'Mine', 'url': '/requests', 'icons': [_icon(192)]},
+        {'name': 'Queue', 'url': '/queue', 'icons': [_icon(192)]},
     ],
+}
+
+# What the service worker stores when it installs: safe to keep, never a page.
+SHELL = {
+    '/offline': 'offline.html',
+    '/manifest.webmanifest': None,
+    '/static/tapdesk.css': 'tapdesk.css',
+    '/static/icons/icon-192.png': 'icons/icon-192.png',
+    '/static/icons/icon-512.png': 'icons/icon-512.png',
+    '/static/icons/maskable-512.png': 'icons/maskable-512.png',
+    '/static/icons/apple-touch-icon.png': 'icons/apple-touch-icon.png',
+    '/static/icons/badge-96.png': 'icons/badge-96.png',
 }
 
 # Constant markup only: never user input here.
@@ -46,14 +75,49 @@ HEAD = f'''
   document.cookie = 'tz=' + encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)
     + '; path=/; max-age=31536000; samesite=lax';
 </script>
+<script>
+{(HERE / 'page.js').read_text()}</script>
 '''
+
+OFFLINE_BANNER = '<div class="td-offline" role="status">You\'re offline — what you type is kept</div>'
+
+
+def worker_script() -> str:
+    """sw.js with its configuration; the version changes whenever the worker or anything it precaches does."""
+    source = (HERE / 'sw.js').read_text()
+    digest = hashlib.sha256(source.encode())
+    digest.update(nicegui_version.encode())
+    digest.update(json.dumps(MANIFEST, sort_keys=True).encode())
+    for file in SHELL.values():
+        if file is not None:
+            digest.update((STATIC / file).read_bytes())
+    config = {
+        'version': f'{nicegui_version}-{digest.hexdigest()[:12]}',
+        'assets': f'/_nicegui/{nicegui_version}/',
+        'shell': list(SHELL),
+    }
+    return f'const TAPDESK = {json.dumps(config)};\n{source}'
 
 
 def setup(api: FastAPI) -> None:
     ui.add_head_html(HEAD, shared=True)
+    ui.add_body_html(OFFLINE_BANNER, shared=True)
+    worker = worker_script()  # computed once per server start
+    offline = (STATIC / 'offline.html').read_bytes()
+    no_cache = {'Cache-Control': 'no-cache'}
 
     @api.get('/manifest.webmanifest', include_in_schema=False)
     def manifest() -> Response:
+        return Response(json.dumps(MANIFEST), media_type='application/manifest+json', headers=no_cache)
+
+    @api.api_route('/sw.js', methods=['GET', 'HEAD'], include_in_schema=False)
+    def service_worker() -> Response:
         return Response(
-            json.dumps(MANIFEST), media_type='application/manifest+json', headers={'Cache-Control': 'no-cache'}
+            worker,
+            media_type='application/javascript',
+            headers={**no_cache, 'Service-Worker-Allowed': '/', 'X-Content-Type-Options': 'nosniff'},
         )
+
+    @api.get('/offline', include_in_schema=False)
+    def offline_page() -> Response:
+        return Response(offline, media_type='text/html', headers=no_cache)

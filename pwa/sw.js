@@ -1,0 +1,177 @@
+/* Tapdesk's service worker (scope "/").
+ *
+ * The server prepends `const TAPDESK = {version, assets, shell}` when it serves /sw.js: `version` hashes this file,
+ * the NiceGUI version and every precached file, so a deploy that changes any of them installs a new worker, which
+ * takes over at once and drops the old caches.
+ *
+ * Never cache page HTML: a NiceGUI page embeds a fresh client id; a cached copy would reconnect with a dead id,
+ * reload, get the cached copy again, and loop. Pages, /_nicegui_ws/, /files/, uploads and every non-GET request go
+ * to the network untouched.
+ */
+'use strict';
+
+const SHELL_CACHE = `tapdesk-shell-${TAPDESK.version}`;
+const ASSET_CACHE = `tapdesk-assets-${TAPDESK.version}`;
+const OFFLINE_URL = '/offline';
+const SHELL = new Set(TAPDESK.shell);
+const DYNAMIC_ASSETS = `${TAPDESK.assets}dynamic_resources/`;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // `reload`: fetch past the HTTP cache, or a new worker could store the previous deploy's files.
+      await cache.addAll(TAPDESK.shell.map((url) => new Request(url, { cache: 'reload' })));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const current = [SHELL_CACHE, ASSET_CACHE];
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((name) => name.startsWith('tapdesk-') && !current.includes(name)).map((name) => caches.delete(name)),
+      );
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(navigation(event));
+  } else if (SHELL.has(url.pathname) && !url.search) {
+    event.respondWith(fromShell(request));
+  } else if (url.pathname.startsWith(TAPDESK.assets) && !url.pathname.startsWith(DYNAMIC_ASSETS)) {
+    event.respondWith(versionedAsset(event));
+  }
+  // Anything else (socket.io polling, photos, NiceGUI's own fetches): the browser's default, no cache.
+});
+
+/** Pages: always the network; the offline page only when the network fails. Never stored. */
+async function navigation(event) {
+  try {
+    const preloaded = await event.preloadResponse;
+    if (preloaded) return preloaded;
+    return await fetch(event.request);
+  } catch (error) {
+    return (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
+  }
+}
+
+async function fromShell(request) {
+  return (await caches.match(request, { cacheName: SHELL_CACHE })) || fetch(request);
+}
+
+/** /_nicegui/<version>/...: the URL changes with every NiceGUI version, so the first copy is good for ever. */
+async function versionedAsset(event) {
+  const cache = await caches.open(ASSET_CACHE);
+  const hit = await cache.match(event.request);
+  if (hit) return hit;
+  const response = await fetch(event.request);
+  if (response.status === 200 && response.type === 'basic') {
+    event.waitUntil(cache.put(event.request, response.clone()));
+  }
+  return response;
+}
+
+/** A same-origin absolute URL for `path`, or null: a notification never leads or posts anywhere else. */
+function sameOrigin(path) {
+  if (typeof path !== 'string' || !path) return null;
+  try {
+    const url = new URL(path, self.location.origin);
+    return url.origin === self.location.origin ? url.href : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { body: event.data.text() };
+  }
+  const data = {
+    url: sameOrigin(message.url) || sameOrigin('/'),
+    ticket_id: message.ticket_id ?? null,
+    kind: message.kind ?? null,
+    action_url: sameOrigin(message.action_url),
+    rate_url: sameOrigin(message.rate_url),
+  };
+  const actions = (Array.isArray(message.actions) ? message.actions : [])
+    .filter((a) => a && typeof a.action === 'string' && typeof a.title === 'string')
+    .map((a) => ({ action: a.action, title: a.title }))
+    .slice(0, self.Notification?.maxActions ?? 2);
+  const tag = message.tag || (data.ticket_id != null ? `ticket-${data.ticket_id}` : 'tapdesk');
+  event.waitUntil(
+    self.registration.showNotification(message.title || 'Tapdesk', {
+      body: message.body || '',
+      tag,
+      renotify: true,
+      data,
+      icon: '/static/icons/icon-192.png',
+      badge: '/static/icons/badge-96.png',
+      actions,
+      timestamp: Date.now(),
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  const action = event.action || '';
+  const data = event.notification.data || {};
+  event.notification.close();
+  event.waitUntil(onNotificationClick(action, data));
+});
+
+async function onNotificationClick(action, data) {
+  // A button on the notification (e.g. a rating): one tap records it, with no page in between.
+  const target = action ? sameOrigin(action.startsWith('rate-') && data.rate_url ? data.rate_url : data.action_url) : null;
+  if (target) {
+    try {
+      const response = await fetch(target, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ action }),
+      });
+      if (response.ok) return;
+    } catch (error) {
+      // offline or refused: open the page instead, where the same choice is one tap away
+    }
+  }
+  await openPage(sameOrigin(data.url) || sameOrigin('/'));
+}
+
+/** Focus a Tapdesk window already showing `url`, else bring one to `url`, else open a new one. */
+async function openPage(url) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const showing = windows.find((client) => client.url === url);
+  if (showing) return showing.focus().catch(() => showing);
+  for (const client of windows) {
+    let navigated = null;
+    try {
+      navigated = await client.navigate(url);
+    } catch (error) {
+      continue; // not controlled by this worker (yet): try the next window, or open one
+    }
+    if (!navigated) continue;
+    try {
+      await navigated.focus();
+    } catch (error) {
+      // focusing needs the user's tap; the window shows the ticket either way
+    }
+    return navigated;
+  }
+  return self.clients.openWindow(url);
+}
