@@ -19,7 +19,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from . import clock, events, notifications, photos
+from . import clock, events, followups, notifications, photos, ratings
 from .catalog import Priority, Service, usable_service
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .users import User
@@ -68,6 +68,8 @@ class EventKind(StrEnum):
     PHOTO = 'photo'
     RESOLVED = 'resolved'
     REOPENED = 'reopened'
+    RATED = 'rated'  # issue 5: a rating, its change or its comment (models/ratings.py)
+    REMINDER = 'reminder'  # issue 5: a follow-up reminder (models/followups.py)
 
 
 class Ticket(Model):
@@ -321,6 +323,7 @@ async def take(ticket_id: int, *, technician: User, now: datetime | None = None)
         )
         if ticket.status == Status.ASSIGNED:  # "Assigned to Sam" for the requester (not a re-take)
             await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=technician, now=now)
+        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
     _publish(ticket, EventKind.ASSIGNED, technician)
     return ticket
 
@@ -352,6 +355,7 @@ async def assign(ticket_id: int, *, assignee_id: int, actor: User, now: datetime
         await notifications.queue_for(ticket.id, notifications.Kind.ASSIGNED, actor=actor, now=now)
         if new_status != ticket.status:
             await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=actor, now=now)
+        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
     _publish(ticket, EventKind.ASSIGNED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -399,6 +403,7 @@ async def set_status(
         await _transition(ticket, changes)
         await _record(ticket, EventKind.STATUS, actor=actor, now=now, data=data)
         await notifications.queue_for(ticket.id, _status_kind(to), actor=actor, now=now)
+        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
     _publish(ticket, EventKind.STATUS, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -446,6 +451,7 @@ async def reply(
             )
         if not internal:  # an internal note never reaches the requester
             await notifications.queue_for(ticket.id, notifications.Kind.REPLY, actor=author, now=now, text=text)
+        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
     _publish(ticket, kind, author, requester_sees=not internal)
     return event
 
@@ -480,6 +486,7 @@ async def resolve(ticket_id: int, summary: str, *, actor: User, now: datetime | 
             data={'from': ticket.status.value, 'to': Status.RESOLVED.value},
         )
         await notifications.queue_for(ticket.id, notifications.Kind.RESOLVED, actor=actor, now=now, text=summary)
+        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
     _publish(ticket, EventKind.RESOLVED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -519,6 +526,7 @@ async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | No
             text=reason,
             to=[ticket.requester_id, ticket.assignee_id],
         )
+        await ratings.reopened(ticket, actor=actor, now=now)  # issue 5: a callback; follow-ups fit the change
     _publish(ticket, EventKind.REOPENED, actor)
     return await Ticket.get(id=ticket_id)
 
@@ -539,6 +547,7 @@ async def close(ticket_id: int, *, actor: User, now: datetime | None = None) -> 
             data={'from': Status.RESOLVED.value, 'to': Status.CLOSED.value},
         )
         await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=actor, now=now)
+        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
     _publish(ticket, EventKind.STATUS, actor)
     return await Ticket.get(id=ticket_id)
 

@@ -14,16 +14,23 @@ from tests.conftest import postgres_admin
 
 TABLES = [
     'attachment',
+    'callback',
     'category',
+    'followup_job',
+    'followup_rules',
     'notification_preference',
     'push_outbox',
     'push_subscription',
+    'rating',
+    'rating_token_use',
     'service',
     'service_category',
     'session',
+    'sla_target',
     'ticket',
     'ticket_event',
     'user',
+    'working_calendar',
 ]
 
 

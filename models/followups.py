@@ -1,0 +1,448 @@
+"""Follow-ups: reminders and the auto-resolve, as durable jobs in the database.
+
+The database is the job queue. A ticket verb calls `ticket_changed` inside its own transaction, which
+fits the ticket's pending jobs to its new state (schedules the "waiting for your reply" chain, the
+unrated-fix reminder, the visit reminder and the technician's inactivity reminder; cancels what no
+longer applies). `run_due` (called every minute or so by each app instance) claims due jobs with a
+conditional UPDATE, so with several instances only one acts on each job:
+
+1. claim, committed on its own: `pending -> running`, `claimed_by` = a fresh token, `claimed_until` =
+   now + LEASE. A job still 'running' after `claimed_until` belonged to an instance that died: it is
+   claimable again.
+2. one transaction: mark the job done *if it is still ours* (state running, same token), then apply the
+   rule's effect (timeline event, notification outbox row, status change). A crash before the commit
+   leaves nothing but the expired claim, so the job runs again later; after the commit it is done.
+   An instance whose claim was taken over finds 0 rows to mark and applies nothing.
+
+Each rule checks at run time that it still applies (the ticket may have changed without a verb that
+knew about the job) and otherwise ends as 'cancelled'.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from tortoise import fields
+from tortoise.expressions import F, Q
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from . import clock, events, notifications, ratings, tickets
+from .errors import Invalid, require
+from .users import User
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # an instance that has not finished a job by then is presumed dead
+MAX_ATTEMPTS = 5  # a job that fails this often (a bug, not a crash) is parked as 'failed'
+RETRY_AFTER = timedelta(minutes=10)
+
+
+class JobKind(StrEnum):
+    WAITING_FIRST = 'waiting_first'  # "still waiting for your reply", after 1 day
+    WAITING_SECOND = 'waiting_second'  # the same again, after 3 days
+    WAITING_RESOLVE = 'waiting_resolve'  # after 7 days: resolve with a note and ask for a rating
+    UNRATED = 'unrated'  # a fix nobody rated: one reminder after 1 day
+    IDLE = 'idle'  # the assignee's ticket without activity for N hours
+    VISIT = 'visit'  # "visit planned": the requester, 1 hour before the window
+
+
+class JobState(StrEnum):
+    PENDING = 'pending'
+    RUNNING = 'running'
+    DONE = 'done'
+    CANCELLED = 'cancelled'
+    FAILED = 'failed'
+
+
+WAITING_CHAIN = (JobKind.WAITING_FIRST, JobKind.WAITING_SECOND, JobKind.WAITING_RESOLVE)
+IDLE_STATUSES = (
+    'assigned',
+    'in_progress',
+    'reopened',
+)  # the technician's move; waiting and visits have rules of their own
+
+
+class Job(Model):
+    """One follow-up to run at `due_at` (the module docstring says how it is claimed).
+
+    No semicolons in model docstrings: they become table comments, and the SQLite migration runner
+    splits statements at every semicolon.
+    """
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(JobKind, max_length=16)
+    ticket: fields.ForeignKeyRelation[tickets.Ticket] = fields.ForeignKeyField(
+        'models.Ticket', related_name='followups', on_delete=fields.CASCADE
+    )
+    ticket_id: int
+    due_at = fields.DatetimeField()
+    state = fields.CharEnumField(JobState, max_length=12, default=JobState.PENDING)
+    claimed_by = fields.CharField(max_length=32, null=True)
+    claimed_until = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=300, default='')
+    created_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'followup_job'
+        indexes = (('state', 'due_at'), ('ticket_id', 'state'))
+
+
+class FollowUpRules(Model):
+    """The intervals a manager may change: one row (id 1), the defaults while there is none."""
+
+    id = fields.IntField(primary_key=True)
+    waiting_first_hours = fields.IntField(default=24)
+    waiting_second_hours = fields.IntField(default=72)
+    waiting_resolve_hours = fields.IntField(default=168)
+    unrated_hours = fields.IntField(default=24)
+    idle_hours = fields.IntField(default=24)
+    visit_before_minutes = fields.IntField(default=60)
+    rating_change_hours = fields.IntField(default=24)  # how long a rating may still be changed
+
+    class Meta:
+        table = 'followup_rules'
+
+
+RULE_LIMITS = {  # field: (smallest, largest)
+    'waiting_first_hours': (1, 90 * 24),
+    'waiting_second_hours': (1, 90 * 24),
+    'waiting_resolve_hours': (1, 90 * 24),
+    'unrated_hours': (1, 30 * 24),
+    'idle_hours': (1, 30 * 24),
+    'visit_before_minutes': (5, 24 * 60),
+    'rating_change_hours': (0, 30 * 24),
+}
+
+
+async def rules() -> FollowUpRules:
+    return await FollowUpRules.get_or_none(id=1) or FollowUpRules(id=1)
+
+
+async def set_rules(*, actor: User, **changes: int) -> FollowUpRules:
+    """A manager changes intervals; jobs already scheduled keep their due times."""
+    require(actor.is_manager, 'Only managers can change the follow-up rules.')
+    current = await rules()
+    for name, value in changes.items():
+        if name not in RULE_LIMITS:
+            raise Invalid(f'There is no follow-up setting "{name}".', field=name)
+        low, high = RULE_LIMITS[name]
+        if not isinstance(value, int) or not low <= value <= high:
+            raise Invalid(f'Choose a whole number from {low} to {high}.', field=name)
+        setattr(current, name, value)
+    if not current.waiting_first_hours < current.waiting_second_hours < current.waiting_resolve_hours:
+        raise Invalid(
+            'The second reminder comes after the first, and resolving after both.', field='waiting_second_hours'
+        )
+    await current.save()
+    return current
+
+
+# ---- fitting the jobs to a ticket (inside the ticket verb's transaction) ---------------------------
+
+
+async def ticket_changed(ticket_id: int, *, now: datetime) -> None:
+    """Call inside a ticket verb's transaction, after its change: schedule, move or cancel the ticket's
+    pending follow-ups so that they fit its new state. Every such change counts as activity."""
+    ticket = await tickets.Ticket.get(id=ticket_id)
+    jobs = await Job.filter(
+        Q(state=JobState.PENDING) | Q(kind__in=[JobKind.UNRATED, JobKind.VISIT]), ticket_id=ticket_id
+    )
+    rated = ticket.status == tickets.Status.RESOLVED and await ratings.rated_this_fix(ticket)
+    wanted = _wanted(ticket, await rules(), jobs, rated=rated, now=now)
+    pending = {j.kind: j for j in jobs if j.state == JobState.PENDING}
+    for kind, job in pending.items():
+        if kind not in wanted:
+            await Job.filter(id=job.id, state=JobState.PENDING).update(state=JobState.CANCELLED, finished_at=now)
+        elif wanted[kind] != job.due_at:
+            await Job.filter(id=job.id, state=JobState.PENDING).update(due_at=wanted[kind])
+    for kind, due in wanted.items():
+        if kind not in pending:
+            await schedule(ticket_id, kind, due, now=now)
+
+
+def _wanted(
+    ticket: tickets.Ticket, r: FollowUpRules, jobs: list[Job], *, rated: bool, now: datetime
+) -> dict[JobKind, datetime]:
+    """The pending jobs this ticket should have now, with their due times."""
+    pending = {j.kind: j.due_at for j in jobs if j.state == JobState.PENDING}
+    wanted: dict[JobKind, datetime] = {}
+    status = ticket.status
+    if status == tickets.Status.WAITING:
+        chain = {k: pending[k] for k in WAITING_CHAIN if k in pending}
+        wanted |= chain or {
+            JobKind.WAITING_FIRST: now + timedelta(hours=r.waiting_first_hours),
+            JobKind.WAITING_SECOND: now + timedelta(hours=r.waiting_second_hours),
+            JobKind.WAITING_RESOLVE: now + timedelta(hours=r.waiting_resolve_hours),
+        }
+    if status == tickets.Status.RESOLVED and ticket.resolved_at and not rated:
+        # One reminder per fix: not again once it ran (a later verb on the same fix must not re-arm it).
+        asked = any(j.kind == JobKind.UNRATED and j.created_at >= ticket.resolved_at for j in jobs)
+        if JobKind.UNRATED in pending or not asked:
+            wanted[JobKind.UNRATED] = pending.get(JobKind.UNRATED) or ticket.resolved_at + timedelta(
+                hours=r.unrated_hours
+            )
+    if status == tickets.Status.VISIT_PLANNED and ticket.visit_start:
+        due = ticket.visit_start - timedelta(minutes=r.visit_before_minutes)
+        reminded = any(j.kind == JobKind.VISIT and j.due_at == due and j.state == JobState.DONE for j in jobs)
+        if due > now and not reminded:
+            wanted[JobKind.VISIT] = due
+    if ticket.assignee_id and status in IDLE_STATUSES:
+        wanted[JobKind.IDLE] = now + timedelta(hours=r.idle_hours)
+    return wanted
+
+
+async def schedule(ticket_id: int, kind: JobKind, due_at: datetime, *, now: datetime) -> Job:
+    """Add one job (inside the caller's transaction, if any)."""
+    return await Job.create(ticket_id=ticket_id, kind=JobKind(kind), due_at=due_at, created_at=now)
+
+
+async def cancel(ticket_id: int, kinds: list[JobKind], *, now: datetime) -> int:
+    """Cancel the ticket's pending jobs of these kinds (e.g. the unrated-fix reminder once it is rated)."""
+    return await Job.filter(ticket_id=ticket_id, kind__in=kinds, state=JobState.PENDING).update(
+        state=JobState.CANCELLED, finished_at=now
+    )
+
+
+async def pending_for(ticket_id: int) -> list[Job]:
+    return await Job.filter(ticket_id=ticket_id, state=JobState.PENDING).order_by('due_at', 'id')
+
+
+# ---- running due jobs ---------------------------------------------------------------------------------
+
+
+async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
+    """Run the follow-ups that are due; returns how many took effect. Safe to call from several
+    instances (or tasks) at once: each job is claimed by one of them."""
+    now = now or clock.now()
+    ran = 0
+    for job_id in await Job.filter(_claimable(now)).order_by('due_at', 'id').limit(limit).values_list('id', flat=True):
+        claim = await _claim(job_id, now)
+        if claim is not None and await _run(job_id, claim, now):
+            ran += 1
+    return ran
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(state=JobState.PENDING, due_at__lte=now) | Q(state=JobState.RUNNING, claimed_until__lt=now)
+
+
+async def _claim(job_id: int, now: datetime) -> str | None:
+    """A conditional UPDATE is the lock: if 0 rows changed, someone else got this job."""
+    token = secrets.token_hex(8)
+    claimed = await Job.filter(_claimable(now), id=job_id).update(
+        state=JobState.RUNNING, claimed_by=token, claimed_until=now + LEASE, attempts=F('attempts') + 1
+    )
+    return token if claimed else None
+
+
+@dataclass
+class _Told:
+    """What to publish after the commit."""
+
+    ticket: tickets.Ticket
+    kind: str
+    requester_sees: bool = True
+
+
+async def _run(job_id: int, claim: str, now: datetime) -> bool:
+    job = await Job.get(id=job_id)
+    told: list[_Told] = []
+    try:
+        async with in_transaction():
+            # Done first, and only if the claim is still ours: a slower instance whose lease ran out
+            # (and whose job was taken over) finds 0 rows here and changes nothing.
+            mine = await Job.filter(id=job_id, state=JobState.RUNNING, claimed_by=claim).update(
+                state=JobState.DONE, finished_at=now, claimed_until=None
+            )
+            if not mine:
+                return False
+            acted = await RULES[job.kind](job, now, told)
+            if not acted:
+                await Job.filter(id=job_id).update(state=JobState.CANCELLED)
+    except Exception as error:
+        log.exception('follow-up %s (%s) failed', job_id, job.kind)
+        await _retry_later(job, claim, now, error)
+        return False
+    for t in told:
+        _publish(t)
+    return acted
+
+
+async def _retry_later(job: Job, claim: str, now: datetime, error: Exception) -> None:
+    state = JobState.FAILED if job.attempts >= MAX_ATTEMPTS else JobState.PENDING  # attempts counts this one
+    await Job.filter(id=job.id, state=JobState.RUNNING, claimed_by=claim).update(
+        state=state, due_at=now + RETRY_AFTER, claimed_by=None, claimed_until=None, last_error=str(error)[:300]
+    )
+
+
+# ---- the rules: each returns False when it no longer applies (the job ends 'cancelled') -----------
+
+
+async def _waiting_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
+    ticket = await tickets.Ticket.get(id=job.ticket_id)
+    if ticket.status != tickets.Status.WAITING:
+        return False
+    r = await rules()
+    if job.kind == JobKind.WAITING_FIRST:
+        text = f'We are waiting for your reply on {ticket.number} "{ticket.title}". Reply to keep it moving.'
+    else:
+        left = _days(r.waiting_resolve_hours - r.waiting_second_hours)
+        text = (
+            f'Still waiting for your reply on {ticket.number} "{ticket.title}". '
+            f'Without an answer we will mark it fixed in {left}.'
+        )
+    await _remind(ticket, ticket.requester_id, text, job, now, told)
+    return True
+
+
+async def _auto_resolve(job: Job, now: datetime, told: list[_Told]) -> bool:
+    ticket = await tickets.Ticket.get(id=job.ticket_id)
+    r = await rules()
+    note = (
+        f'Resolved automatically after {_days(r.waiting_resolve_hours)} without a reply — '
+        "reopen if it's still a problem."
+    )
+    changed = await tickets.Ticket.filter(id=ticket.id, status=tickets.Status.WAITING).update(
+        status=tickets.Status.RESOLVED, resolution=note, resolved_at=now, updated_at=now, eta=None
+    )
+    if not changed:
+        return False
+    await tickets.TicketEvent.create(
+        ticket_id=ticket.id,
+        kind=tickets.EventKind.RESOLVED,
+        actor=None,
+        body=note,
+        data={'from': tickets.Status.WAITING.value, 'to': tickets.Status.RESOLVED.value, 'auto': True},
+        created_at=now,
+    )
+    await notify_resolved(ticket, note, now=now)  # "Fixed — how did we do?": the rating request
+    await ticket_changed(ticket.id, now=now)  # the unrated-fix reminder starts; the idle one stops
+    told.append(_Told(ticket, tickets.EventKind.RESOLVED.value))
+    return True
+
+
+async def _unrated_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
+    ticket = await tickets.Ticket.get(id=job.ticket_id)
+    if ticket.status != tickets.Status.RESOLVED or await ratings.rated_this_fix(ticket):
+        return False
+    text = f'How did we do on {ticket.number} "{ticket.title}"? One tap rates the fix.'
+    await _remind(ticket, ticket.requester_id, text, job, now, told)
+    return True
+
+
+async def _idle_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
+    ticket = await tickets.Ticket.get(id=job.ticket_id)
+    if ticket.assignee_id is None or ticket.status not in IDLE_STATUSES:
+        return False
+    idle = timedelta(hours=(await rules()).idle_hours)
+    last = await _last_activity(ticket)
+    if last + idle > now:  # something happened that no verb told us about (a note, a photo)
+        await schedule(ticket.id, JobKind.IDLE, last + idle, now=now)
+        return True
+    hours = int((now - last).total_seconds() // 3600)
+    text = f'{ticket.number} "{ticket.title}" has had no activity for {hours} hours.'
+    await _remind(ticket, ticket.assignee_id, text, job, now, told, internal=True)
+    await schedule(ticket.id, JobKind.IDLE, now + idle, now=now)  # and again while nothing happens
+    return True
+
+
+async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
+    ticket = await tickets.Ticket.get(id=job.ticket_id).select_related('requester')
+    r = await rules()
+    if (
+        ticket.status != tickets.Status.VISIT_PLANNED
+        or ticket.visit_start is None
+        or ticket.visit_end is None
+        or ticket.visit_start - timedelta(minutes=r.visit_before_minutes) != job.due_at
+    ):
+        return False
+    tz = ZoneInfo(ticket.requester.timezone or 'UTC')
+    start, end = ticket.visit_start.astimezone(tz), ticket.visit_end.astimezone(tz)
+    text = f'A technician visits you for {ticket.number} on {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}.'
+    await _remind(ticket, ticket.requester_id, text, job, now, told)
+    return True
+
+
+RULES = {
+    JobKind.WAITING_FIRST: _waiting_reminder,
+    JobKind.WAITING_SECOND: _waiting_reminder,
+    JobKind.WAITING_RESOLVE: _auto_resolve,
+    JobKind.UNRATED: _unrated_reminder,
+    JobKind.IDLE: _idle_reminder,
+    JobKind.VISIT: _visit_reminder,
+}
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+
+
+async def _remind(
+    ticket: tickets.Ticket,
+    recipient_id: int,
+    text: str,
+    job: Job,
+    now: datetime,
+    told: list[_Told],
+    *,
+    internal: bool = False,
+) -> None:
+    """The reminder shows on the ticket's timeline (staff-only when it is for staff) and goes out."""
+    await tickets.TicketEvent.create(
+        ticket_id=ticket.id,
+        kind=tickets.EventKind.REMINDER,
+        actor=None,
+        body=text,
+        internal=internal,
+        data={'rule': job.kind.value, 'to': recipient_id},
+        created_at=now,
+    )
+    recipient = await User.get(id=recipient_id)
+    await notify_reminder(ticket, recipient, text, now=now)
+    told.append(_Told(ticket, tickets.EventKind.REMINDER.value, requester_sees=not internal))
+
+
+async def notify_reminder(ticket: tickets.Ticket, recipient: User, text: str, *, now: datetime) -> None:
+    """Queue a reminder notification for `recipient` in the push outbox, inside the caller's transaction."""
+    await notifications.queue_for(
+        ticket.id, notifications.Kind.REMINDER, actor=None, now=now, text=text, to=[recipient.id]
+    )
+
+
+async def notify_resolved(ticket: tickets.Ticket, note: str, *, now: datetime) -> None:
+    """Queue "Fixed — how did we do?" (with the rating actions) for the requester of an auto-resolved ticket."""
+    await notifications.queue_for(ticket.id, notifications.Kind.RESOLVED, actor=None, now=now, text=note)
+
+
+async def _last_activity(ticket: tickets.Ticket) -> datetime:
+    """The newest timeline line that is not one of our reminders (an internal note is activity too)."""
+    last = (
+        await tickets.TicketEvent.filter(ticket_id=ticket.id)
+        .exclude(kind=tickets.EventKind.REMINDER)
+        .order_by('-id')
+        .first()
+        .values_list('created_at', flat=True)
+    )
+    return last or ticket.updated_at  # type: ignore[return-value]
+
+
+def _publish(told: _Told) -> None:
+    notifications.wake()  # the outbox rows just committed
+    events.publish_ticket_change(
+        events.TicketChanged(ticket_id=told.ticket.id, kind=told.kind, requester_id=told.ticket.requester_id),
+        requester_sees=told.requester_sees,
+    )
+
+
+def _days(hours: int) -> str:
+    if hours % 24:
+        return f'{hours} hours'
+    days = hours // 24
+    return '1 day' if days == 1 else f'{days} days'
