@@ -6,11 +6,12 @@ import argparse
 import asyncio
 import gc
 import getpass
+import logging
 import os
 import sys
 from pathlib import Path
 
-from nicegui import app, ui
+from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
 
 from models import db, settings
@@ -38,6 +39,8 @@ async def _startup() -> None:
     await db.start()
     push.keys()  # VAPID keys: generated on the first start, kept in the data directory
     push.start_worker()  # idempotent; TAPDESK_PUSH_WORKER=0 leaves delivery to another process
+    if os.environ.get('TAPDESK_FOLLOWUPS', '1') != '0':
+        background_tasks.create(_follow_ups(), name='follow-ups')
     if settings.settings.demo:
         from models import demo
 
@@ -45,6 +48,18 @@ async def _startup() -> None:
         print('\nDemo sign-ins (password "demo"):', flush=True)
         for role, name, email in sign_ins:
             print(f'  {role:<11} {name:<16} {email}', flush=True)
+
+
+async def _follow_ups() -> None:
+    """Every instance looks for due follow-ups each minute; the job table decides who acts on each."""
+    from models import followups
+
+    while True:
+        try:
+            await followups.run_due()
+        except Exception:  # a bad job must not stop the others; it is retried by its own rules
+            logging.getLogger('tapdesk.followups').exception('follow-up run failed')
+        await asyncio.sleep(60)
 
 
 def serve(host: str = '127.0.0.1', port: int = 8080) -> None:

@@ -177,20 +177,23 @@ class TicketView:
                     self.last_event_id = entry.id
 
     def entry(self, e: TicketEvent) -> None:
-        """One label per entry (head line + text; CSS styles the first line): every open page holds
-        every entry, so each element saved here is saved N times."""
+        """One element per entry: every open page holds every entry, so each element saved here is saved
+        N times. The head line (who, what, when) is an attribute that CSS shows above the text, so a long
+        head wraps as one small line; the text itself is a label's text: user text is never HTML."""
         who = e.actor.name if e.actor else 'Tapdesk'
         head = f'{who} · {_headline(e, self.viewer)} · {when(e.created_at, self.viewer)}'
         if e.internal:
             head += ' · only staff can see this'
-        text = f'{head}\n{e.body}' if e.body else head  # a label: user text is never HTML
         css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
         attachments = list(e.attachments)  # type: ignore[attr-defined]
         if not attachments:
-            ui.label(text).classes(css).mark(f'event-{e.kind.value}')
+            entry = ui.label(e.body).classes(css).mark(f'event-{e.kind.value}')
+            entry.props['data-head'] = head
             return
-        with ui.element('div').classes(css).mark(f'event-{e.kind.value}'):
-            ui.label(text)
+        with ui.element('div').classes(css).mark(f'event-{e.kind.value}') as entry:
+            entry.props['data-head'] = head
+            if e.body:
+                ui.label(e.body)
             for att in attachments:
                 with ui.link(target=f'/files/{att.id}/full', new_tab=True):
                     ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
@@ -404,6 +407,13 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'marked this fixed'
     if e.kind == EventKind.REOPENED:
         return 'reopened this'
+    if e.kind == EventKind.RATED and e.data.get('comment'):
+        return 'added a comment to the rating'
+    if e.kind == EventKind.RATED:
+        changed = ' (changed)' if e.data.get('previous') else ''
+        return f'rated the fix {SCORE_WORDS.get(int(e.data.get("score", 0)), "")}{changed}'
+    if e.kind == EventKind.REMINDER:
+        return 'sent a reminder'
     to = Status(e.data.get('to', Status.IN_PROGRESS))
     if to == Status.ON_THE_WAY and e.data.get('eta'):
         eta = datetime.fromisoformat(e.data['eta']).astimezone(ZoneInfo(viewer.timezone or 'UTC'))
@@ -419,6 +429,9 @@ def _headline(e: TicketEvent, viewer: User) -> str:
     if e.data.get('auto'):
         return 'answered, back to the technician'
     return f'status: {words[to]}'
+
+
+SCORE_WORDS = {1: 'very poor', 2: 'poor', 3: 'okay', 4: 'good', 5: 'great'}
 
 
 def _viewing(names: list[str]) -> str:

@@ -40,6 +40,7 @@ def app_environment(app_database: str, tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv('TAPDESK_DATA_DIR', str(tmp_path / 'data'))
     monkeypatch.setenv('TAPDESK_DATABASE_URL', app_database)
     monkeypatch.setenv('TAPDESK_PUSH_WORKER', '0')  # no delivery worker unless a test starts one
+    monkeypatch.setenv('TAPDESK_FOLLOWUPS', '0')  # nor the follow-up scheduler
     settings.reload()
     yield
     events.bus.clear()

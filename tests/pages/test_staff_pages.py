@@ -154,3 +154,17 @@ async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
     await sign_in(alex, 'alex@example.com')
     await alex.open(f'/t/{ticket.id}')
     await alex.should_see('Visit planned Mon 02 Mar, 09:30–11:00')
+
+
+async def test_a_rating_shows_on_the_technicians_open_page_live(user: User, people: SimpleNamespace) -> None:
+    from models import ratings
+
+    ticket = await report(people)
+    await tickets.take(ticket.id, technician=people.technician)
+    await tickets.resolve(ticket.id, 'Cleaned the rollers', actor=people.technician)
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await ratings.rate(ticket.id, 5, actor=people.requester)
+    await user.should_see(marker='event-rated')
+    event = await tickets.TicketEvent.get(ticket_id=ticket.id, kind='rated')
+    assert event.data['score'] == 5
