@@ -86,6 +86,7 @@ def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
         show=False,
         show_welcome_message=False,
         language='en-GB',
+        viewport='width=device-width, initial-scale=1, viewport-fit=cover',  # the notch's safe areas apply
     )
 
 
