@@ -7,10 +7,12 @@ sends a request (the moment the question makes sense to them).
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from models import errors, notifications
 from models.notifications import Kind, PushSubscription
@@ -19,9 +21,9 @@ from pwa import push
 
 from .layout import current_user, frame, to_login, when
 
-# Runs in the browser from the button's click (iOS and Firefox only ask for permission after a tap).
-# Answers the subscription as `subscription.toJSON()` has it, or {error: ...}. `__KEY__` is the
-# server's own public key, never user input.
+# Runs in the browser inside the button's own click handler: iOS Safari and Firefox ask for permission
+# only within a tap, not after a round trip to the server. Answers the subscription as
+# `subscription.toJSON()` has it, or {error: ...}. `__KEY__` is the server's own public key, never user input.
 SUBSCRIBE_JS = """
 if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
   return {error: 'unsupported'};
@@ -78,22 +80,25 @@ async def push_prompt(viewer: User) -> None:
         ui.label('We tell you when someone replies, is on the way or has fixed it, even when Tapdesk is closed.')
         with ui.row().classes('full-width q-gutter-sm'):
 
-            async def turn_on() -> None:
-                if await turn_on_notifications(viewer):
+            async def turn_on(e: GenericEventArguments) -> None:
+                if await remember_device(viewer, e.args):
                     card.delete()
 
-            ui.button('Turn on notifications', icon='notifications_active', on_click=turn_on).props(
-                'unelevated no-caps'
-            ).mark('push-prompt-on')
+            subscribe_button('Turn on notifications', turn_on).props('unelevated no-caps').mark('push-prompt-on')
             ui.button('Not now', on_click=card.delete).props('flat no-caps').mark('push-prompt-later')
 
 
-async def turn_on_notifications(viewer: User) -> bool:
-    """Ask the browser (permission, then a push subscription) and remember this device. Call from a click."""
-    try:
-        answer = await ui.run_javascript(SUBSCRIBE_JS.replace('__KEY__', json.dumps(push.public_key_b64())), timeout=60)
-    except TimeoutError:
-        answer = {'error': 'default'}
+def subscribe_button(label: str, on_answer: Callable[[GenericEventArguments], Awaitable[None]]) -> ui.button:
+    """A button whose tap asks the browser for permission and a push subscription right there, in the
+    tap, and then hands the browser's answer to `on_answer` (as `event.args`)."""
+    script = SUBSCRIBE_JS.replace('__KEY__', json.dumps(push.public_key_b64()))
+    button = ui.button(label, icon='notifications_active')
+    button.on('click', on_answer, js_handler=f'async () => emit(await (async () => {{ {script} }})())')
+    return button
+
+
+async def remember_device(viewer: User, answer: object) -> bool:
+    """Keep the subscription the browser answered with, or say in plain words why there is none."""
     if not isinstance(answer, dict) or 'error' in answer:
         problem = answer.get('error') if isinstance(answer, dict) else 'failed'
         ui.notify(PROBLEMS.get(str(problem), PROBLEMS['failed']), type='warning', position='top', multi_line=True)
@@ -119,9 +124,9 @@ class NotificationSettings:
             ui.label(
                 'Get a notification on this phone or computer when something happens, even when Tapdesk is closed.'
             ).classes('text-body2')
-            ui.button(self._turn_on_words(), icon='notifications_active', on_click=self.turn_on).props(
-                'unelevated no-caps'
-            ).classes('full-width').mark('turn-on')
+            subscribe_button(self._turn_on_words(), self.turn_on).props('unelevated no-caps').classes(
+                'full-width'
+            ).mark('turn-on')
         ui.label('Your devices').classes('text-subtitle1 text-weight-medium q-mt-sm')
         self.device_list = ui.list().props('bordered separator').classes('full-width td-list').mark('devices')
         await self.show_devices()
@@ -140,8 +145,8 @@ class NotificationSettings:
             return 'Get notified about new requests and replies'
         return 'Get notified about your requests'
 
-    async def turn_on(self) -> None:
-        if await turn_on_notifications(self.viewer):
+    async def turn_on(self, e: GenericEventArguments) -> None:
+        if await remember_device(self.viewer, e.args):
             await self.show_devices()
 
     async def show_devices(self) -> None:

@@ -335,3 +335,18 @@ async def test_tapping_a_notification_brings_a_window_to_its_ticket(context: Bro
     )
     await page.wait_for_url(f'**/t/{number}')
     await expect(page.get_by_text('Screen flickers').first).to_be_visible()
+
+
+async def test_the_tap_itself_asks_for_permission_and_the_server_hears_the_answer(
+    context: BrowserContext, server: Server
+) -> None:
+    """The permission prompt runs in the button's own click handler (iOS asks only within a tap), and the
+    browser's answer comes back to the server. Headless Chromium answers the prompt with "denied" at once
+    (a real push subscription would need a push service on the internet), which must read in plain words."""
+    page = await controlled(context, server.url + '/login')
+    await sign_in(page, server, 'alex@example.com')
+    await page.goto(server.url + '/settings')
+    await page.wait_for_function("navigator.serviceWorker.controller?.state === 'activated'")
+    await page.get_by_role('button', name='Get notified about your requests').click()
+    await expect(page.get_by_text('Notifications are blocked for Tapdesk in this browser')).to_be_visible(timeout=SLOW)
+    assert await page.evaluate('Notification.permission') == 'denied'

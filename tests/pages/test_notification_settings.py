@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -17,8 +16,6 @@ from tests.push_service import BrowserDevice
 
 from .conftest import sign_in
 
-SUBSCRIBING = re.compile(r'[\s\S]*pushManager\.subscribe')
-
 
 @pytest.fixture(autouse=True)
 def loopback_push(app_environment: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -27,8 +24,17 @@ def loopback_push(app_environment: None, monkeypatch: pytest.MonkeyPatch) -> Ite
     yield
 
 
+_answers: dict[int, dict] = {}
+
+
 def browser_answers(user: User, answer: dict) -> None:
-    user.javascript_rules[SUBSCRIBING] = lambda _: answer
+    """What the browser's part of the tap (permission, then pushManager.subscribe) will hand back."""
+    _answers[id(user)] = answer
+
+
+def tap(user: User, marker: str) -> None:
+    """The tap: in a browser its JavaScript asks and emits the answer; here the answer is given."""
+    user.find(marker=marker).trigger('click', _answers.pop(id(user)))
 
 
 async def test_a_stranger_is_sent_to_sign_in(user: User, people: SimpleNamespace) -> None:
@@ -42,7 +48,7 @@ async def test_turning_notifications_on_adds_this_device(user: User, people: Sim
     await sign_in(user, 'alex@example.com')
     await user.open('/settings')
     await user.should_see('No devices yet')
-    user.find(marker='turn-on').click()
+    tap(user, 'turn-on')
     await user.should_see('Notifications are on for this device.')
     [device] = await PushSubscription.filter(user_id=people.requester.id)
     assert device.endpoint == browser.endpoint
@@ -53,7 +59,7 @@ async def test_blocked_notifications_say_how_to_allow_them(user: User, people: S
     browser_answers(user, {'error': 'denied'})
     await sign_in(user, 'alex@example.com')
     await user.open('/settings')
-    user.find(marker='turn-on').click()
+    tap(user, 'turn-on')
     await user.should_see('Notifications are blocked for Tapdesk in this browser')
     assert await PushSubscription.all().count() == 0
 
@@ -63,7 +69,7 @@ async def test_a_push_address_that_is_not_a_push_service_is_refused(user: User, 
     browser_answers(user, {'endpoint': browser.endpoint, 'keys': browser.keys()})
     await sign_in(user, 'alex@example.com')
     await user.open('/settings')
-    user.find(marker='turn-on').click()
+    tap(user, 'turn-on')
     await user.should_see('intranet.example.com is not a push service Tapdesk sends to')
     assert await PushSubscription.all().count() == 0
 
@@ -123,7 +129,7 @@ async def test_after_sending_a_request_the_requester_is_offered_notifications(
     await sign_in(user, 'alex@example.com')
     await user.open(f'/t/{ticket.id}?sent=1')
     await user.should_see('Get notified about your requests')
-    user.find(marker='push-prompt-on').click()
+    tap(user, 'push-prompt-on')
     await user.should_see('Notifications are on for this device.')
     await user.should_not_see(marker='push-prompt')
     assert await PushSubscription.filter(user_id=people.requester.id).count() == 1
