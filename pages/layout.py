@@ -142,6 +142,16 @@ def when(moment: datetime | None, viewer: User) -> str:
     return f'{local:%H:%M}' if local.date() == today else f'{local:%a %d %b, %H:%M}'
 
 
+def dialog_buttons(
+    dialog: ui.dialog, label: str, on_click: Callable[[], Any], *, marker: str, extra_props: str = ''
+) -> ui.row:
+    """The row closing every dialog: Cancel, then the action. Enter it to add buttons before Cancel."""
+    with ui.row().classes('full-width justify-end') as row:
+        ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
+        ui.button(label, on_click=on_click).props(f'unelevated no-caps {extra_props}'.strip()).mark(marker)
+    return row
+
+
 def field_error(inputs: dict[str, ui.element], error: Exception) -> None:
     """Show a domain error next to its field (or as a message), keeping what was typed."""
     field = getattr(error, 'field', None)

@@ -10,7 +10,7 @@ from models import catalog, errors, users
 from models.catalog import Priority
 from models.users import Role, User
 
-from .layout import clear_errors, current_user, field_error, frame, to_login
+from .layout import clear_errors, current_user, dialog_buttons, field_error, frame, to_login
 
 
 @ui.page('/manage')
@@ -114,9 +114,7 @@ class People:
                 ui.notify(f'{f["name"].value} can sign in now.', type='positive')
                 await self.show()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Add', on_click=save).props('unelevated no-caps').mark('save-person')
+            dialog_buttons(dialog, 'Add', save, marker='save-person')
         dialog.open()
 
     def edit_dialog(self, person: User) -> None:
@@ -146,10 +144,8 @@ class People:
                 await users.unlock(person.id, actor=self.viewer)
                 ui.notify(f'{person.name} can try to sign in again.')
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps')
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Save', on_click=save).props('unelevated no-caps').mark('save-person')
+            with dialog_buttons(dialog, 'Save', save, marker='save-person') as row:
+                ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps').move(row, target_index=0)
         dialog.open()
 
 
@@ -235,7 +231,5 @@ class Services:
                 dialog.close()
                 await self.show()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Save', on_click=save).props('unelevated no-caps').mark('save-service')
+            dialog_buttons(dialog, 'Save', save, marker='save-service')
         dialog.open()

@@ -15,7 +15,18 @@ from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 
 from .components import received_photo
-from .layout import STATUS_COLOURS, clear_errors, current_user, field_error, frame, live, shared_read, to_login, when
+from .layout import (
+    STATUS_COLOURS,
+    clear_errors,
+    current_user,
+    dialog_buttons,
+    field_error,
+    frame,
+    live,
+    shared_read,
+    to_login,
+    when,
+)
 from .settings import push_prompt
 
 
@@ -290,9 +301,7 @@ class TicketView:
                     return
                 dialog.close()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Resolve', on_click=done).props('unelevated no-caps color=positive').mark('resolve-confirm')
+            dialog_buttons(dialog, 'Resolve', done, marker='resolve-confirm', extra_props='color=positive')
         dialog.open()
 
     def on_the_way_dialog(self) -> None:
@@ -312,9 +321,7 @@ class TicketView:
                 if await self.move(Status.ON_THE_WAY, eta=arrival):
                     dialog.close()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button("I'm on my way", on_click=go).props('unelevated no-caps').mark('on-the-way-confirm')
+            dialog_buttons(dialog, "I'm on my way", go, marker='on-the-way-confirm')
         dialog.open()
 
     def visit_dialog(self) -> None:
@@ -336,9 +343,7 @@ class TicketView:
                 if await self.move(Status.VISIT_PLANNED, visit=window):
                     dialog.close()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Plan visit', on_click=plan).props('unelevated no-caps').mark('plan-visit-confirm')
+            dialog_buttons(dialog, 'Plan visit', plan, marker='plan-visit-confirm')
         dialog.open()
 
     async def assign_dialog(self) -> None:
@@ -358,9 +363,7 @@ class TicketView:
                 ):
                     dialog.close()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Assign', on_click=give).props('unelevated no-caps').mark('assign-confirm')
+            dialog_buttons(dialog, 'Assign', give, marker='assign-confirm')
         dialog.open()
 
     def reopen_dialog(self) -> None:
@@ -376,9 +379,7 @@ class TicketView:
                     return
                 dialog.close()
 
-            with ui.row().classes('full-width justify-end'):
-                ui.button('Cancel', on_click=dialog.close).props('flat no-caps')
-                ui.button('Reopen', on_click=go).props('unelevated no-caps').mark('reopen-confirm')
+            dialog_buttons(dialog, 'Reopen', go, marker='reopen-confirm')
         dialog.open()
 
 
