@@ -103,6 +103,9 @@ REQUESTER_KINDS = [Kind.REPLY, Kind.STATUS, Kind.ON_THE_WAY, Kind.VISIT_PLANNED,
 STAFF_KINDS = [Kind.NEW_TICKET, Kind.ASSIGNED, Kind.REPLY, Kind.REMINDER]
 
 RATING_ACTIONS = [{'action': 'rate-good', 'title': 'Good'}, {'action': 'rate-poor', 'title': 'Not good'}]
+# What a notification action's tap records (the full five-face scale is one tap on the body away).
+ACTION_SCORES = {'rate-good': 5, 'rate-poor': 2}
+RATE_PATH = '/rate/'  # + token: GET shows the scale, POST records (pages/rate.py)
 
 
 class PushSubscription(Model):
@@ -200,7 +203,7 @@ async def queue_for(
     await ticket.fetch_related('requester', 'assignee', 'service')
     # What it says depends on the reader only as far as "the requester or not" (their status words).
     said = {
-        reads: _message(ticket, kind, actor=actor, text=text, requester_reads=reads)
+        reads: _message(ticket, kind, actor=actor, text=text, requester_reads=reads, now=now)
         for reads in {uid == ticket.requester_id for _, uid in targets}
     }
     messages = {uid: said[uid == ticket.requester_id] for _, uid in targets}
@@ -298,7 +301,7 @@ def topic(ticket_id: int | None) -> str:
 
 
 def _message(
-    ticket: tickets.Ticket, kind: Kind, *, actor: User | None, text: str, requester_reads: bool
+    ticket: tickets.Ticket, kind: Kind, *, actor: User | None, text: str, requester_reads: bool, now: datetime
 ) -> dict[str, Any]:
     number, what = ticket.number, _clip(ticket.title, 60)
     who = actor.first_name if actor is not None else 'Tapdesk'
@@ -313,12 +316,23 @@ def _message(
         title, body = f'New request {number} · {ticket.service.name}', f'{ticket.title} — {ticket.requester.name}'
     elif kind == Kind.RESOLVED:
         title, body = f'{number} is fixed — how did we do?', text or what
-        extra['actions'] = RATING_ACTIONS
+        if requester_reads:
+            extra.update(_rating_extra(ticket, now))
     elif kind == Kind.REMINDER:
         title, body = f'Reminder about {number}', text or what
+        if requester_reads and ticket.status == tickets.Status.RESOLVED:  # "how did we do?" once more
+            extra.update(_rating_extra(ticket, now))
     else:  # status, on the way, visit planned: the status as the requester reads it
         title, body = f'{number} {what}', f'{words}: {text}' if text else words
     return payload(title, body, kind=kind, ticket_id=ticket.id, **extra)
+
+
+def _rating_extra(ticket: tickets.Ticket, now: datetime) -> dict[str, Any]:
+    """The two quick choices and where the service worker POSTs them: a single-use rating link, bound to this
+    ticket and its requester (the body tap opens the ticket, where the full scale is)."""
+    from . import ratings  # ratings -> followups -> notifications
+
+    return {'actions': RATING_ACTIONS, 'rate_url': RATE_PATH + ratings.issue_token(ticket, ticket.requester, now)}
 
 
 def payload(title: str, body: str, *, kind: Kind, ticket_id: int | None, **extra: Any) -> dict[str, Any]:

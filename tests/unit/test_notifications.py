@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import notifications, settings, tickets
+from models import notifications, ratings, settings, tickets
 from models.errors import Invalid, NotFound
 from models.notifications import Kind, PushMessage, PushSubscription, State
 from models.tickets import Status, Ticket
@@ -155,6 +155,19 @@ async def test_a_fix_asks_how_did_we_do_with_rating_buttons(
     assert message.payload['title'] == f'#{taken.id} is fixed — how did we do?'
     assert message.payload['body'] == 'Replaced the access point'
     assert [a['action'] for a in message.payload['actions']] == ['rate-good', 'rate-poor']
+
+
+async def test_the_rating_buttons_carry_a_single_use_link_for_this_ticket_and_requester(
+    taken: Ticket, technician: User, requester: User, devices: SimpleNamespace, clock: FrozenClock
+) -> None:
+    await tickets.resolve(taken.id, 'Replaced the access point', actor=technician)
+    [*_, message] = await outbox(requester)
+    url = message.payload['rate_url']
+    assert url.startswith(notifications.RATE_PATH)
+    token = url.removeprefix(notifications.RATE_PATH)
+    assert ratings.check_token(token, clock.now) == (taken.id, requester.id)
+    rating = await ratings.rate_with_token(token, notifications.ACTION_SCORES['rate-good'], now=clock.now)
+    assert (rating.ticket_id, rating.score) == (taken.id, 5)
 
 
 async def test_assignment_reaches_the_technician_it_went_to(
