@@ -2,7 +2,19 @@
 
 from fastapi import FastAPI
 
-from . import auth, files, manage, my_requests, new_request, queue, settings, ticket  # noqa: F401
+from . import (  # noqa: F401
+    auth,
+    files,
+    manage,
+    measures,
+    my_requests,
+    new_request,
+    queue,
+    rate,
+    service_levels,
+    settings,
+    ticket,
+)
 
 
 def setup(api: FastAPI) -> None:
