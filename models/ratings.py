@@ -486,3 +486,19 @@ class Mean(Aggregate):
     """AVG that returns a number (Tortoise's Avg would turn an average of timestamps back into a timestamp)."""
 
     database_func = pypika_functions.Avg
+
+
+# ---- lists (appended for the list screens) -----------------------------------------------------------
+
+
+async def ratings_of(viewer: User, ticket_ids: list[int]) -> dict[int, Rating]:
+    """{ticket id: rating} for the listed tickets the viewer may see, in one query (a list shows one per row)."""
+    query = Rating.filter(ticket_id__in=ticket_ids)
+    if not viewer.can_work_tickets:
+        query = query.filter(ticket__requester_id=viewer.id)
+    return {r.ticket_id: r for r in await query}
+
+
+async def change_until(rating: Rating) -> datetime:
+    """Until when this rating may still be changed (the window starts at the first tap)."""
+    return rating.first_rated_at + timedelta(hours=(await followups.rules()).rating_change_hours)
