@@ -111,6 +111,75 @@ async def _change(request: Request) -> dict:
     return {'event_id': event.id, 'server_time': time.time()}
 
 
+@app.post('/__bench/subscribers')
+async def _subscribers(request: Request) -> dict:
+    """N technicians, one device each (its own P-256 key pair and auth secret, as a browser makes them), whose
+    endpoints are the local push service at `endpoint` (bench/push_throughput.py's live phase)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from models import clock
+    from models.notifications import PushSubscription
+    from tests.push_service import b64
+
+    body = await request.json()
+    n, endpoint = int(body['n']), str(body['endpoint'])
+    start = await users.User.filter(role=users.Role.TECHNICIAN).count()
+    await users.User.bulk_create(
+        [
+            users.User(
+                email=f'tech{i}@example.org',
+                name=f'Tech {i}',
+                password_hash='-',
+                role=users.Role.TECHNICIAN,
+                created_at=clock.now(),
+            )
+            for i in range(start, start + n)
+        ],
+        batch_size=500,
+    )
+    ids = await users.User.filter(email__startswith='tech', role=users.Role.TECHNICIAN).values_list('id', flat=True)
+    devices = []
+    for user_id in ids:
+        key = ec.generate_private_key(ec.SECP256R1())
+        public = key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        devices.append(
+            PushSubscription(
+                user_id=user_id,
+                endpoint=f'{endpoint}/push/{user_id}',
+                p256dh=b64(public),
+                auth=b64(os.urandom(16)),
+                device='Chrome on Android',
+                created_at=clock.now(),
+            )
+        )
+    await PushSubscription.bulk_create(devices, batch_size=500)
+    return {'devices': len(devices)}
+
+
+@app.post('/__bench/fanout')
+async def _fanout() -> dict:
+    """A requester reports a ticket: every technician's device is told (the push worker runs in this process)."""
+    requester = await users.User.get(id=SEED['requester_id'])
+    service_id = (await tickets.Ticket.get(id=SEED['ticket_id'])).service_id
+    start = time.monotonic()  # CLOCK_MONOTONIC: the push service's clock too
+    ticket = await tickets.create_ticket(requester=requester, service_id=service_id, title='No Wi-Fi on floor 2')
+    return {'ticket_id': ticket.id, 'start': start, 'committed': time.monotonic()}
+
+
+@app.get('/__bench/outbox')
+async def _outbox() -> dict:
+    from models.notifications import PushMessage, State
+
+    return {
+        'pending': await PushMessage.filter(state__in=[State.PENDING, State.SENDING]).count(),
+        'sent': await PushMessage.filter(state=State.SENT).count(),
+        'failed': await PushMessage.filter(state=State.FAILED).count(),
+    }
+
+
 add_routes(lambda c: c.page.path.startswith('/t/'))
 
 

@@ -19,8 +19,16 @@ Phases (after one warm-up run; each --runs times, the median reported; the best 
 Meanwhile a 10 ms asyncio ticker in the worker's process measures event-loop lag (p50, p95, max over all runs
 of a phase, and the same ticker idle as the machine's baseline): what a page update waiting on that loop
 would wait.
+- live (--live-clients, default 50; 0 skips it): what people with Tapdesk open feel during a fan-out. The real
+  app as a server subprocess (bench/_tapdesk_server.py: main.serve(), the push worker running inside it as in
+  production) with the N technicians' devices, and that many simulated browsers holding a ticket page open
+  (bench/live_latency.py's socket.io clients). Each run: some changes (a technician's reply through the domain
+  verb) with nothing else going on, then a new ticket that fans out to the N devices while replies keep coming
+  back to back until the last delivery. A change's latency is from just before its POST to its arrival in each
+  open page; p50/p95 quiet and during the fan-out, and their ratio (same run, same pages, interleaved: the
+  machine's noise hits both).
 
-Run:  /tmp/venv/bin/python bench/push_throughput.py [--subscribers 1000] [--runs 3] [--db URL]
+Run:  /tmp/venv/bin/python bench/push_throughput.py [--subscribers 1000] [--runs 3] [--db URL] [--live-clients 50]
 The last line printed is one JSON object with the figures.
 """
 
@@ -295,6 +303,92 @@ class Bench:
         return time.monotonic()
 
 
+async def live_during_fanout(subscribers: int, clients: int, runs: int, quiet_changes: int = 8) -> dict[str, Any]:
+    """Live-update latency in open ticket pages, quiet and while one ticket fans out to `subscribers` devices."""
+    import uuid
+
+    import aiohttp
+
+    sys.path.insert(0, str(BENCH))
+    from live_latency import App, Browser, Server, _change, _live, _open_all, _pct, _session_cookie, _wait_connected
+
+    service = await asyncio.create_subprocess_exec(sys.executable, __file__, '--serve', stdout=PIPE)
+    assert service.stdout is not None
+    port = int(await service.stdout.readline())
+    push_base = f'http://127.0.0.1:{port}'
+    os.environ.update(TAPDESK_PUSH_ALLOW_LOOPBACK='1', TAPDESK_FOLLOWUPS='0', TAPDESK_PUSH_WORKER='1')
+    server = Server(App('push-live', '_tapdesk_server.py'), reconnect_timeout=60, n=clients)
+    quiet: list[float] = []
+    during: list[float] = []
+    fanouts: list[float] = []
+    missing = 0
+    connector = aiohttp.TCPConnector(limit=25, force_close=True)
+    async with (
+        aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar()) as ws,
+    ):
+        browsers: list[Browser] = []
+        try:
+            ready = await server.wait_ready(http)
+            await server.post(http, '/__bench/subscribers', {'n': subscribers, 'endpoint': push_base})
+            cookie = await _session_cookie(server, http, 'requester')
+            browsers = [Browser(server.base, cookie) for _ in range(clients)]
+            await _open_all(browsers, http, ws, f'/t/{ready["ticket_id"]}', limit_s=max(60.0, clients * 0.5))
+            await _wait_connected(server, http, len(_live(browsers)), limit_s=30)
+
+            async def push_stats(path: str = '/stats') -> dict[str, Any]:
+                method = http.get if path == '/stats' else http.post
+                async with method(push_base + path) as r:
+                    return await r.json() if path == '/stats' else {}
+
+            async def one_change(into: list[float]) -> None:
+                nonlocal missing
+                live = _live(browsers)
+                text = f'change {uuid.uuid4().hex[:10]}'
+                _, lost = await _change(server, http, live, text, limit_s=30)
+                missing += lost
+                into.extend(b.received[text] for b in live if text in b.received)
+
+            async def fanout(into: list[float]) -> float:
+                await push_stats('/reset')
+                started = (await server.post(http, '/__bench/fanout'))[0]['start']
+                while (stats := await push_stats())['count'] < subscribers:
+                    await one_change(into)  # back to back until the last device has it
+                while (await server.get(http, '/__bench/outbox'))['pending']:  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+                return stats['last'] - started
+
+            await fanout([])  # warm-up: first connections to the push service, compiled queries
+            for _ in range(2):
+                await one_change([])
+            for _ in range(runs):
+                for _ in range(quiet_changes):
+                    await one_change(quiet)
+                    await asyncio.sleep(0.05)
+                fanouts.append(await fanout(during))
+            outbox = await server.get(http, '/__bench/outbox')
+        finally:
+            for b in browsers:
+                await b.close()
+            server.stop()
+            service.terminate()
+            await service.wait()
+    quiet_p95, during_p95 = _pct([x * 1000 for x in quiet], 95), _pct([x * 1000 for x in during], 95)
+    return {
+        'clients': len(_live(browsers)) or clients,
+        'quiet_p50_ms': round(_pct([x * 1000 for x in quiet], 50) or 0, 1),
+        'quiet_p95_ms': round(quiet_p95 or 0, 1),
+        'fanout_p50_ms': round(_pct([x * 1000 for x in during], 50) or 0, 1),
+        'fanout_p95_ms': round(during_p95 or 0, 1),
+        'p95_ratio': round(during_p95 / quiet_p95, 2) if quiet_p95 and during_p95 else None,
+        'samples_quiet': len(quiet),
+        'samples_fanout': len(during),
+        'missing_updates': missing,
+        'fanout_to_last_delivery_s': summary([{'s': round(f, 3)} for f in fanouts], 's'),
+        'failed_deliveries': outbox['failed'],
+    }
+
+
 def encryption_cost(samples: int = 500) -> float:
     """Microseconds to encrypt one notification with webpush (aes128gcm), on one core."""
     from cryptography.hazmat.primitives import serialization
@@ -345,6 +439,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         fanout = [await bench.fanout_run() for _ in range(args.runs)]
     finally:
         await bench.teardown()
+    live = None
+    if args.live_clients:
+        live = await live_during_fanout(args.subscribers, args.live_clients, runs=max(args.runs, 3))
+        print('live', json.dumps(live), flush=True)
     for name, runs in (('sequential', sequential), ('concurrent', concurrent), ('fan-out', fanout)):
         for run in runs:
             print(name, json.dumps({**run, 'loop_lag': lag_figures(run['loop_lag'])}), flush=True)
@@ -364,6 +462,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             'concurrent': lag_figures([lag for r in concurrent for lag in r['loop_lag']]),
             'fanout': lag_figures([lag for r in fanout for lag in r['loop_lag']]),
         },
+        'live_update_during_fanout': live,  # open ticket pages of the real server while it fans out
         'load_average_1m': round(os.getloadavg()[0], 2),
         'setup_s': bench.setup_s,
     }
@@ -376,6 +475,7 @@ if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--subscribers', type=int, default=1000)
     parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--live-clients', type=int, default=50, help='open ticket pages in the live phase (0: skip)')
     parser.add_argument('--db', help='a PostgreSQL URL (the database must exist); default: a SQLite file')
     result = asyncio.run(main(parser.parse_args()))
     print(json.dumps(result), flush=True)
