@@ -19,3 +19,4 @@ from . import (  # noqa: F401
 
 def setup(api: FastAPI) -> None:
     files.setup(api)
+    rate.setup(api)
