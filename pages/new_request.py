@@ -9,12 +9,13 @@ from nicegui import events, ui
 from models import catalog, errors, photos, settings, tickets
 from models.users import User
 
+from . import drafts
 from .components import received_photo
 from .layout import clear_errors, current_user, field_error, frame, to_login
 
 
 @ui.page('/new')
-async def new_request(request: Request) -> RedirectResponse | None:
+async def new_request(request: Request, service: int = 0) -> RedirectResponse | None:
     viewer = await current_user(request)
     if viewer is None:
         return to_login(request)
@@ -25,7 +26,10 @@ async def new_request(request: Request) -> RedirectResponse | None:
                 'text-body1'
             )
             return None
-        RequestForm(viewer, services)
+        form = RequestForm(viewer, services)
+        chosen = next((s for s in services if s.id == service), None)
+        if chosen is not None:  # /new?service=ID: a reload (e.g. after a long outage) comes back to the form
+            form.pick(chosen)
     return None
 
 
@@ -98,6 +102,11 @@ class RequestForm:
         self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
         self.photo_list = ui.row().classes('q-gutter-xs')
         self.keep_gps = ui.checkbox("Share the photos' GPS location with the technician").mark('keep-gps')
+        self.drafts = [
+            drafts.keep(self.title, self.viewer, 'new:title'),
+            drafts.keep(self.details, self.viewer, 'new:details'),
+            drafts.keep(self.location, self.viewer, 'new:location'),
+        ]
         self.inputs = {
             'title': self.title,
             'details': self.details,
@@ -116,10 +125,12 @@ class RequestForm:
         self.service_label.set_text(service.name)
         self.tiles.visible = False
         self.form.visible = True
+        ui.run_javascript(f"history.replaceState(history.state, '', '/new?service={service.id}')")
 
     def back(self) -> None:
         self.form.visible = False
         self.tiles.visible = True
+        ui.run_javascript("history.replaceState(history.state, '', '/new')")
 
     async def received(self, e: events.UploadEventArguments) -> None:
         photo = await received_photo(e, self.inputs)
@@ -164,4 +175,5 @@ class RequestForm:
             return
         finally:
             self.send_button.enable()
+        drafts.forget(*self.drafts)
         ui.navigate.to(f'/t/{ticket.id}?sent=1')

@@ -43,4 +43,53 @@
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
+
+  // Drafts (pages/drafts.py): a field marked data-draft keeps what is typed in localStorage, so a reload after a
+  // long outage (NiceGUI rebuilds the page once the server has given up on it) or a crash of the phone's browser
+  // does not lose it. Put back into the field when the page is built again; forgotten once sent or on sign-out.
+  const PREFIX = 'td-draft:';
+  const MAX_AGE = 7 * 24 * 3600 * 1000;
+  const read = (key) => {
+    try {
+      const saved = JSON.parse(localStorage.getItem(PREFIX + key) || 'null');
+      return saved && Date.now() - saved.at < MAX_AGE ? saved.text : null;
+    } catch (error) {
+      return null; // storage disabled or full: the field still works, it just is not kept
+    }
+  };
+  const write = (key, text) => {
+    try {
+      if (text) localStorage.setItem(PREFIX + key, JSON.stringify({ text, at: Date.now() }));
+      else localStorage.removeItem(PREFIX + key);
+    } catch (error) { /* as above */ }
+  };
+  document.addEventListener('input', (event) => {
+    const key = event.target?.dataset?.draft;
+    if (key && !event.tdRestoring) write(key, event.target.value);
+  }, true);
+  const restore = () => {
+    for (const field of document.querySelectorAll('[data-draft]:not([data-td-restored])')) {
+      field.dataset.tdRestored = '1';
+      const text = read(field.dataset.draft);
+      if (!text || field.value) continue;
+      field.value = text;
+      const input = new Event('input', { bubbles: true });
+      input.tdRestoring = true;
+      field.dispatchEvent(input); // Quasar updates its model, NiceGUI tells the server
+    }
+  };
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; restore(); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  window.tdDrafts = {
+    forget: (keys) => keys.forEach((key) => write(key, '')),
+    forgetAll: () => {
+      try {
+        Object.keys(localStorage).filter((k) => k.startsWith(PREFIX)).forEach((k) => localStorage.removeItem(k));
+      } catch (error) { /* nothing kept */ }
+    },
+  };
 })();

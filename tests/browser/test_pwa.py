@@ -232,6 +232,32 @@ async def test_the_banner_shows_while_offline_and_what_was_typed_is_sent_when_ba
     await expect(page.get_by_text('Typed in the basement')).to_be_visible()
 
 
+async def test_what_was_typed_survives_the_server_forgetting_the_page(context: BrowserContext, server: Server) -> None:
+    """Longer than TAPDESK_RECONNECT_TIMEOUT, or a restart: NiceGUI rebuilds the page; the draft comes back."""
+    page = await controlled(context, server.url + '/login')
+    await sign_in(page, server, 'alex@example.com')
+    await page.goto(server.url + '/new')
+    await page.get_by_role('button', name=re.compile('Wi-Fi & network')).click()
+    await expect(page).to_have_url(re.compile(r'/new\?service=\d+$'))  # a rebuilt page comes back to the form
+    await page.get_by_label('Short title').fill('Typed before the outage')
+    await page.get_by_label('What is happening?').fill('Every word of this stays.')
+
+    server.kill()  # the server's copy of the page is gone, as after any outage longer than the reconnect timeout
+    banner = page.locator('.td-offline')
+    await expect(banner).to_be_visible(timeout=SLOW)
+    server.start()
+    await expect(banner).to_be_hidden(timeout=SLOW)
+    await expect(page.get_by_label('Short title')).to_have_value('Typed before the outage', timeout=SLOW)
+    await expect(page.get_by_label('What is happening?')).to_have_value('Every word of this stays.')
+    await page.get_by_role('button', name='Send request').click()  # the server has the restored text too
+    await expect(page.get_by_text(re.compile(r'Your request #\d+ is in'))).to_be_visible(timeout=SLOW)
+
+    await page.goto(server.url + '/new')  # sent: the draft is forgotten
+    await page.get_by_role('button', name=re.compile('Wi-Fi & network')).click()
+    await expect(page.get_by_label('Short title')).to_have_value('')
+    assert await page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('td-draft:'))") == []
+
+
 async def test_a_push_message_shows_a_notification(context: BrowserContext, server: Server) -> None:
     page = await controlled(context, server.url + '/login')
     await push(
