@@ -1,16 +1,48 @@
-"""Pieces shared by screens: a ticket row that updates in place, and a list that stays live."""
+"""Pieces shared by screens: a ticket row that updates in place, a list that stays live, the rating faces
+and the service-level marker."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from nicegui import events, ui
 
-from models import errors, photos, tickets
-from models.tickets import Ticket
+from models import clock, errors, photos, ratings, sla, tickets
+from models.ratings import Rating
+from models.sla import SlaState
+from models.tickets import Status, Ticket
 from models.users import User
 
 from .layout import STATUS_COLOURS, field_error, when
+
+FACES = {
+    1: 'sentiment_very_dissatisfied',
+    2: 'sentiment_dissatisfied',
+    3: 'sentiment_neutral',
+    4: 'sentiment_satisfied',
+    5: 'sentiment_very_satisfied',
+}
+# The marker of an open ticket's service level, in plain words, and its colour.
+MARKERS = {
+    SlaState.ON_TRACK: ('On track', 'green-8'),
+    SlaState.AT_RISK: ('At risk', 'orange-9'),
+    SlaState.BREACHED: ('Overdue', 'red-8'),
+}
+URGENCY = {SlaState.BREACHED: 0, SlaState.AT_RISK: 1}  # queue order: overdue, then at risk, then the rest
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """What a row shows besides the ticket itself, read for the whole list at once."""
+
+    due: sla.Due | None = None
+    rating: Rating | None = None
+
+
+NO_FACTS = RowFacts()
+FactsReader = Callable[[list[Ticket]], Awaitable[dict[int, RowFacts]]]
 
 
 async def received_photo(e: events.UploadEventArguments, inputs: dict[str, ui.element]) -> photos.PhotoIn | None:
@@ -25,28 +57,90 @@ async def received_photo(e: events.UploadEventArguments, inputs: dict[str, ui.el
     return photo
 
 
-class TicketRow:
-    """One tappable row: number and title, status in plain words, service and last activity.
+def face_scale(on_pick: Callable[[int], Any], *, chosen: int | None = None, marker: str = 'face') -> ui.row:
+    """Five big faces, the plain word under each; one tap calls `on_pick(score)`."""
+    with ui.row().classes('td-faces no-wrap full-width') as row:
+        row.props['role'] = 'group'
+        row.props['aria-label'] = 'How did we do?'
+        for score, word in ratings.SCALE.items():
+            face = ui.button(word, icon=FACES[score], on_click=lambda s=score: on_pick(s))
+            face.props('flat stack no-caps').classes(f'td-face td-face-{score}').mark(f'{marker}-{score}')
+            face.props['aria-label'] = f'{word} ({score} of 5)'
+            face.props['aria-pressed'] = 'true' if score == chosen else 'false'
+            if score == chosen:
+                face.classes('td-face-chosen')
+    return row
 
-    Updates change the existing labels (no rebuild), so a live list costs a few bytes per change.
+
+def rating_words(rating: Rating) -> ui.row:
+    """A rating as read back: its face and word (the comment is a label of its own: user text)."""
+    with ui.row().classes('td-rated items-center no-wrap') as row:
+        ui.icon(FACES[rating.score]).classes(f'td-rated-face td-face-{rating.score}')
+        ui.label(rating.words).classes('text-weight-medium').mark('rating-words')
+    return row
+
+
+def marker_chip(due: sla.Due | None, ticket: Ticket) -> ui.label | None:
+    """ "On track" / "At risk" / "Overdue" for an open ticket with a service-level target; nothing otherwise."""
+    if due is None or due.state is None or not ticket.is_open:
+        return None
+    words, colour = MARKERS[due.state]
+    return ui.label(words).classes(f'td-chip td-marker bg-{colour} text-white').mark('service-level')
+
+
+async def service_level_facts(ticket_list: list[Ticket]) -> dict[int, RowFacts]:
+    """Due times and markers for a whole list: one `service_levels` call, not one per row."""
+    levels = await sla.service_levels(ticket_list, clock.now())
+    return {ticket_id: RowFacts(due=due) for ticket_id, due in levels.items()}
+
+
+def rating_facts(viewer: User) -> FactsReader:
+    async def read(ticket_list: list[Ticket]) -> dict[int, RowFacts]:
+        found = await ratings.ratings_of(viewer, [t.id for t in ticket_list])
+        return {ticket_id: RowFacts(rating=rating) for ticket_id, rating in found.items()}
+
+    return read
+
+
+def current_fix_rating(ticket: Ticket, rating: Rating | None) -> Rating | None:
+    """The rating if it is about the ticket's current fix (a rating of an earlier fix does not count)."""
+    if rating is None or ticket.resolved_at is None or rating.fix_at != ticket.resolved_at:
+        return None
+    return rating
+
+
+class TicketRow:
+    """One tappable row: number and title, status in plain words, service and last activity; for staff
+    the service-level marker; for the requester of a fixed ticket, the faces to rate it right there.
+
+    Updates change the existing labels (no rebuild), so a live list costs a few bytes per change. The
+    faces sit outside the row's link, so a tap on them rates and does not open the ticket.
     """
 
-    def __init__(self, ticket: Ticket, viewer: User, *, staff_view: bool = False) -> None:
+    def __init__(self, ticket: Ticket, viewer: User, *, staff_view: bool = False, facts: RowFacts = NO_FACTS) -> None:
         self.viewer = viewer
         self.staff_view = staff_view
         self.ticket = ticket
-        self.item = (
-            ui.item().props(f'clickable tag=a href=/t/{ticket.id}').classes('td-row').mark(f'ticket-{ticket.id}')
-        )
-        with self.item:
-            with ui.item_section():
-                self.title = ui.label().classes('td-row-title ellipsis-2-lines')
-                self.meta = ui.label().classes('td-row-meta')
-            with ui.item_section().props('side top'):
-                self.chip = ui.label().classes('td-chip text-white')
-        self.update(ticket)
+        self.facts = facts
+        self.element = ui.element('div').classes('td-row-wrap')
+        with self.element:
+            self.item = (
+                ui.item().props(f'clickable tag=a href=/t/{ticket.id}').classes('td-row').mark(f'ticket-{ticket.id}')
+            )
+            with self.item:
+                with ui.item_section():
+                    self.title = ui.label().classes('td-row-title ellipsis-2-lines')
+                    self.meta = ui.label().classes('td-row-meta')
+                with ui.item_section().props('side top').classes('td-row-side'):
+                    self.chip = ui.label().classes('td-chip text-white')
+                    self.marker = ui.label().classes('td-chip td-marker text-white').mark(f'marker-{ticket.id}')
+            self.rating_area = ui.element('div').classes('td-row-rating').mark(f'row-rating-{ticket.id}')
+        self.marker.visible = False
+        self.rating_area.visible = False
+        self._rating_key: tuple | None = None
+        self.update(ticket, facts)
 
-    def update(self, ticket: Ticket) -> None:
+    def update(self, ticket: Ticket, facts: RowFacts | None = None) -> None:
         old = self.ticket.status
         self.ticket = ticket
         self.title.set_text(f'{ticket.number} {ticket.title}')
@@ -55,34 +149,81 @@ class TicketRow:
         self.meta.set_text(f'{who}{ticket.service.name}{priority} · {when(ticket.updated_at, self.viewer)}')
         self.chip.set_text(tickets.status_words(ticket, viewer=self.viewer))
         self.chip.classes(remove=f'bg-{STATUS_COLOURS[old]}', add=f'bg-{STATUS_COLOURS[ticket.status]}')
+        self.set_facts(facts or self.facts)
+
+    def set_facts(self, facts: RowFacts) -> None:
+        self.facts = facts
+        if self.staff_view:
+            self._show_marker(facts.due)
+        else:
+            self._show_rating(current_fix_rating(self.ticket, facts.rating))
+
+    def _show_marker(self, due: sla.Due | None) -> None:
+        state = due.state if due is not None and self.ticket.is_open else None
+        self.marker.visible = state is not None
+        if state is not None:
+            words, colour = MARKERS[state]
+            self.marker.set_text(words)
+            self.marker.classes(remove=' '.join(f'bg-{c}' for _, c in MARKERS.values()), add=f'bg-{colour}')
+
+    def _show_rating(self, rating: Rating | None) -> None:
+        """The faces while a fixed ticket waits for its rating, then "You rated: Great"; rebuilt only on change."""
+        ask = rating is None and self.ticket.status == Status.RESOLVED
+        key = (ask, rating.score if rating else None)
+        if key == self._rating_key:
+            return
+        self._rating_key = key
+        self.rating_area.clear()
+        self.rating_area.visible = ask or rating is not None
+        with self.rating_area:
+            if rating is not None:
+                ui.label(f'You rated: {rating.words}').classes('td-row-rated').mark(f'rated-{self.ticket.id}')
+            elif ask:
+                face_scale(self.rate, marker=f'row-face-{self.ticket.id}')
+                self.rating_error = ui.label().classes('text-negative text-body2')
+
+    async def rate(self, score: int) -> None:
+        try:
+            rating = await ratings.rate(self.ticket.id, score, actor=self.viewer)
+        except errors.DomainError as e:
+            field_error({'score': self.rating_error}, e)
+            return
+        self.set_facts(RowFacts(rating=rating))
 
 
 class LiveList:
-    """A list of TicketRows kept in order; `changed(id)` re-reads one ticket and moves only its row."""
+    """A list of TicketRows kept in order; `changed(id)` re-reads one ticket and moves only its row.
+
+    `facts` reads what rows show besides the ticket (ratings, service levels) for many tickets at once;
+    the sort key sees them too, so a queue can put at-risk tickets first.
+    """
 
     def __init__(
         self,
         viewer: User,
         load_one: Callable[[int], Awaitable[Ticket | None]],
-        sort_key: Callable[[Ticket], tuple],
+        sort_key: Callable[[Ticket, RowFacts], tuple],
         *,
+        facts: FactsReader | None = None,
         staff_view: bool = False,
         empty_text: str = 'Nothing here.',
     ) -> None:
         self.viewer = viewer
         self.load_one = load_one
         self.sort_key = sort_key
+        self.facts = facts
         self.staff_view = staff_view
         self.rows: dict[int, TicketRow] = {}
         self.empty = ui.label(empty_text).classes('text-grey-7 q-pa-md').mark('empty')
-        self.container = ui.list().props('separator').classes('full-width td-list')
+        self.container = ui.list().classes('full-width td-list')
 
-    def show(self, items: list[Ticket]) -> None:
+    async def show(self, items: list[Ticket]) -> None:
+        found = await self._read_facts(items)
         self.container.clear()
         self.rows.clear()
         with self.container:
-            for ticket in items:
-                self.rows[ticket.id] = TicketRow(ticket, self.viewer, staff_view=self.staff_view)
+            for ticket in sorted(items, key=lambda t: self.sort_key(t, found.get(t.id, NO_FACTS))):
+                self.rows[ticket.id] = self._row(ticket, found.get(ticket.id, NO_FACTS))
         self.empty.visible = not self.rows
 
     async def changed(self, ticket_id: int) -> None:
@@ -90,20 +231,37 @@ class LiveList:
         row = self.rows.get(ticket_id)
         if ticket is None:
             if row is not None:
-                self.container.remove(row.item)
+                self.container.remove(row.element)
                 del self.rows[ticket_id]
-        elif row is None:
-            with self.container:
-                self.rows[ticket_id] = TicketRow(ticket, self.viewer, staff_view=self.staff_view)
-            self._place(ticket_id)
         else:
-            row.update(ticket)
+            facts = (await self._read_facts([ticket])).get(ticket_id, NO_FACTS)
+            if ticket_id not in self.rows:  # the row may have come meanwhile (two quick changes)
+                with self.container:
+                    self.rows[ticket_id] = self._row(ticket, facts)
+            else:
+                self.rows[ticket_id].update(ticket, facts)
             self._place(ticket_id)
         self.empty.visible = not self.rows
 
+    async def refresh_facts(self) -> None:
+        """Time passes: re-read every row's facts in one go (a ticket becomes at risk without any change)."""
+        if not self.facts or not self.rows:
+            return
+        found = await self.facts([row.ticket for row in self.rows.values()])
+        for ticket_id, row in list(self.rows.items()):
+            row.set_facts(found.get(ticket_id, NO_FACTS))
+        for ticket_id in sorted(self.rows, key=lambda i: self.sort_key(self.rows[i].ticket, self.rows[i].facts)):
+            self._place(ticket_id)  # in the new order: each move leaves the rows before it in place
+
+    def _row(self, ticket: Ticket, facts: RowFacts) -> TicketRow:
+        return TicketRow(ticket, self.viewer, staff_view=self.staff_view, facts=facts)
+
+    async def _read_facts(self, items: list[Ticket]) -> dict[int, RowFacts]:
+        return await self.facts(items) if self.facts and items else {}
+
     def _place(self, ticket_id: int) -> None:
-        order = sorted(self.rows, key=lambda i: self.sort_key(self.rows[i].ticket))
+        order = sorted(self.rows, key=lambda i: self.sort_key(self.rows[i].ticket, self.rows[i].facts))
         index = order.index(ticket_id)
         row = self.rows[ticket_id]
-        if self.container.default_slot.children.index(row.item) != index:
-            row.item.move(self.container, target_index=index)
+        if self.container.default_slot.children.index(row.element) != index:
+            row.element.move(self.container, target_index=index)

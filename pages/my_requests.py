@@ -1,4 +1,4 @@
-"""A requester's own requests, newest activity first, live."""
+"""A requester's own requests, newest activity first, live; a fixed one can be rated right in the list."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from nicegui import ui
 from models import errors, events, tickets
 from models.tickets import Ticket
 
-from .components import LiveList
+from .components import LiveList, rating_facts
 from .layout import current_user, frame, live, to_login
 
 
@@ -32,9 +32,10 @@ async def my_requests(request: Request) -> RedirectResponse | None:
         requests = LiveList(
             viewer,
             load_one,
-            lambda t: (-t.updated_at.timestamp(), -t.id),
+            lambda t, _: (-t.updated_at.timestamp(), -t.id),
+            facts=rating_facts(viewer),  # a rating made on another screen shows here too (its event reaches this list)
             empty_text='No requests yet. Tap "Report an issue" when something is wrong.',
         )
-        requests.show(await tickets.my_requests(viewer))
+        await requests.show(await tickets.my_requests(viewer))
     live(events.user_list(viewer.id), lambda e: requests.changed(e.ticket_id))
     return None

@@ -1,4 +1,5 @@
-"""The technicians' queue: unassigned, mine, all open; filters and search; live."""
+"""The technicians' queue: unassigned, mine, all open; filters and search; live. Overdue and at-risk
+tickets come first, then priority, then age."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from models import catalog, events, tickets
 from models.catalog import Priority
 from models.tickets import QueueView, Ticket
 
-from .components import LiveList
+from .components import URGENCY, LiveList, RowFacts, service_level_facts
 from .layout import current_user, frame, live, to_login
 
+MARKER_REFRESH_SECONDS = 60  # a ticket turns at risk or overdue as time passes, without any change
 VIEWS = {QueueView.UNASSIGNED: 'Unassigned', QueueView.MINE: 'Mine', QueueView.OPEN: 'All open'}
 
 
@@ -35,7 +37,7 @@ async def queue_page(request: Request, view: str = 'unassigned') -> RedirectResp
         return await tickets.queue_item(viewer, ticket_id, **filters)
 
     async def reload() -> None:
-        items.show(await tickets.queue(viewer, **filters))
+        await items.show(await tickets.queue(viewer, **filters))
 
     async def set_filter(name: str, value: object) -> None:
         filters[name] = value
@@ -66,10 +68,18 @@ async def queue_page(request: Request, view: str = 'unassigned') -> RedirectResp
         items = LiveList(
             viewer,
             load_one,
-            lambda t: (-t.priority, t.created_at.timestamp(), t.id),
+            queue_order,
+            facts=service_level_facts,
             staff_view=True,
             empty_text='Nothing waiting here. Nice work.',
         )
         await reload()
+        ui.timer(MARKER_REFRESH_SECONDS, items.refresh_facts)
     live(events.QUEUE, lambda e: items.changed(e.ticket_id))
     return None
+
+
+def queue_order(ticket: Ticket, facts: RowFacts) -> tuple:
+    """Overdue, then at risk, then the rest; within each, higher priority first, then the oldest."""
+    state = facts.due.state if facts.due else None
+    return (URGENCY.get(state, 2), -ticket.priority, ticket.created_at.timestamp(), ticket.id)

@@ -1,4 +1,5 @@
-"""One request, shared live by everyone who has it open: summary, actions, timeline, reply box."""
+"""One request, shared live by everyone who has it open: summary, service level (staff), rating, actions,
+timeline, reply box."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import events as ui_events
 from nicegui import ui
 
-from models import clock, errors, events, photos, presence, tickets, users
+from models import clock, errors, events, photos, presence, ratings, sla, tickets, users
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 
-from .components import received_photo
+from .components import current_fix_rating, face_scale, marker_chip, rating_words, received_photo
 from .layout import (
     STATUS_COLOURS,
     clear_errors,
@@ -28,6 +29,8 @@ from .layout import (
     when,
 )
 from .settings import push_prompt
+
+SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level as time passes
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
@@ -47,6 +50,7 @@ async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> Redire
             with ui.card().classes('td-sent full-width bg-green-1 text-green-10').mark('sent'):
                 ui.label(f'Thanks! Your request {ticket.number} is in. Updates will show here.')
             await push_prompt(viewer)
+        await view.load_facts()
         view.build()
         await view.load_timeline()
     view.go_live()
@@ -60,14 +64,22 @@ class TicketView:
         self.staff = viewer.can_work_tickets
         self.last_event_id = 0
         self.client = ui.context.client
+        self.due: sla.Due | None = None  # staff only: due times and the marker
+        self.rating: ratings.Rating | None = None
+        self.rating_until: datetime | None = None  # the rating can be changed until then
+        self.comment_input: ui.input | None = None
+        self.rating_error: ui.label | None = None
+        self._draft: str | None = None  # a comment being typed survives the card's redraw
 
     # ---- building ---------------------------------------------------------------------------------
 
     def build(self) -> None:
         with ui.card().classes('full-width td-summary').mark('summary'):
             self.summary()
+            self.service_level()
             self.presence_label = ui.label().classes('td-presence text-caption').mark('presence')
             self.presence_label.visible = False
+        self.rating_card()
         self.actions()
         self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
         self.reply_box()
@@ -146,6 +158,95 @@ class TicketView:
         if t.status in (Status.RESOLVED, Status.CLOSED):
             ui.button('Reopen', icon='replay', on_click=self.reopen_dialog).props('flat no-caps').mark('reopen')
 
+    @ui.refreshable_method
+    def service_level(self) -> None:
+        """Staff: "Reply due by 14:05 · Fix due by Tue 24 Nov, 17:00" and the marker, in plain words."""
+        t, due = self.ticket, self.due
+        if due is None or due.state is None:
+            return
+        with ui.row().classes('items-center no-wrap q-gutter-x-sm td-sla').mark('sla'):
+            if t.is_open:
+                marker_chip(due, t)
+            else:
+                met = due.state != sla.SlaState.BREACHED
+                ui.label('Target met' if met else 'Target missed').classes(
+                    f'td-chip td-marker text-white bg-{"green-8" if met else "red-8"}'
+                ).mark('service-level')
+            parts = []
+            if due.first_response and t.first_response_at is None:
+                parts.append(f'Reply due by {when(due.first_response, self.viewer)}')
+            if due.resolution and t.is_open:
+                paused = ' (paused while we wait for the requester)' if t.status == Status.WAITING else ''
+                parts.append(f'Fix due by {when(due.resolution, self.viewer)}{paused}')
+            ui.label(' · '.join(parts)).classes('text-body2 td-break').mark('due')
+
+    @ui.refreshable_method
+    def rating_card(self) -> None:
+        """The requester rates a fix with one tap; staff see the rating arrive live."""
+        t = self.ticket
+        fixed = t.status in (Status.RESOLVED, Status.CLOSED)
+        if self.viewer.id == t.requester_id and fixed:
+            with ui.card().classes('full-width td-rating').mark('rating-card'):
+                self._rate_this_fix(current_fix_rating(t, self.rating))
+        elif self.staff and (fixed or self.rating is not None):
+            with ui.card().classes('full-width td-rating').mark('rating-card'):
+                self._show_rating(current_fix_rating(t, self.rating))
+
+    def _rate_this_fix(self, rating: ratings.Rating | None) -> None:
+        self.comment_input = None
+        can_change = rating is None or (self.rating_until is not None and clock.now() < self.rating_until)
+        if rating is not None and not can_change:  # the window is over: read only
+            ui.label('You rated this fix').classes('text-subtitle1 text-weight-medium')
+            rating_words(rating)
+            if rating.comment:
+                ui.label(rating.comment).classes('td-break text-body2').mark('rating-comment')
+            self._reopen_offer(rating)
+            return
+        ui.label('How did we do?' if rating is None else 'Thanks for rating!').classes(
+            'text-subtitle1 text-weight-medium'
+        )
+        face_scale(self.rate, chosen=rating.score if rating else None)
+        self.rating_error = ui.label().classes('text-negative text-body2').mark('rating-error')
+        if rating is None:
+            ui.label('One tap is enough.').classes('text-caption text-grey-7')
+            return
+        with ui.row().classes('full-width items-start no-wrap q-gutter-x-sm'):
+            self.comment_input = (
+                ui.input(placeholder='What could we do better?', value=self._draft or rating.comment)
+                .props('outlined dense maxlength=200 aria-label="What could we do better?"')
+                .classes('col')
+                .mark('rating-comment-input')
+            )
+            self.comment_input.on('keydown.enter', self.send_comment)
+            ui.button('Send', on_click=self.send_comment).props('outline no-caps').mark('send-comment')
+        self._draft = None
+        ui.label(f'You can change this until {when(self.rating_until, self.viewer)}.').classes(
+            'text-caption text-grey-7'
+        ).mark('rating-window')
+        self._reopen_offer(rating)
+
+    def _reopen_offer(self, rating: ratings.Rating) -> None:
+        if rating.offers_reopen:
+            with ui.row().classes('full-width items-center q-gutter-sm td-reopen-offer'):
+                ui.label('Sorry it is not right yet.').classes('text-body2')
+                ui.button(
+                    'Reopen this request', icon='replay', on_click=lambda: self.reopen_dialog(rating.comment)
+                ).props('unelevated no-caps color=negative').mark('rating-reopen')
+
+    def _show_rating(self, rating: ratings.Rating | None) -> None:
+        if rating is None:
+            if self.rating is None:
+                ui.label('Not rated yet').classes('text-body2 text-grey-8').mark('not-rated')
+            else:  # reopened, or fixed again: the verdict on the earlier fix
+                earlier = f'Earlier fix rated: {self.rating.words}'
+                ui.label(earlier).classes('text-body2 text-grey-8').mark('rating-words')
+            return
+        ui.label(f'{self.ticket.requester.first_name} rated the fix').classes('text-subtitle1 text-weight-medium')
+        rating_words(rating)
+        if rating.comment:
+            ui.label(rating.comment).classes('td-break text-body2').mark('rating-comment')
+        ui.label(when(rating.rated_at, self.viewer)).classes('text-caption text-grey-7')
+
     def reply_box(self) -> None:
         self.pending: list[photos.PhotoIn] = []
         with ui.card().classes('full-width td-reply').mark('reply-box'):
@@ -174,6 +275,16 @@ class TicketView:
         self.inputs = {'reply': self.reply_input, 'photos': self.photo_error}
 
     # ---- timeline ---------------------------------------------------------------------------------
+
+    async def load_facts(self) -> None:
+        """What the page shows besides the ticket: its rating, and for staff its service level."""
+        self.rating, self.rating_until = await self._read_rating()
+        if self.staff:
+            self.due = await sla.due_times(self.ticket, clock.now())
+
+    async def _read_rating(self) -> tuple[ratings.Rating | None, datetime | None]:
+        rating = await ratings.rating_for(self.viewer, self.ticket.id)
+        return rating, (await ratings.change_until(rating) if rating else None)
 
     async def load_timeline(self) -> None:
         """The timeline as it is now (the page's first build)."""
@@ -220,16 +331,22 @@ class TicketView:
             live(events.presence(self.ticket.id), lambda _: self.show_presence())
             self.client.on_delete(lambda: presence.leave(self.ticket.id, self.client.id))
             self.show_presence()
+            if self.due is not None and self.due.state is not None:
+                ui.timer(SLA_REFRESH_SECONDS, self.tick)
 
     async def changed(self, event: events.TicketChanged) -> None:
         """One change wakes every open page of this ticket: they share one read per audience."""
         reader = 'staff' if self.staff else self.viewer.id  # a requester reads only their own ticket
         fresh = await shared_read(event, ('ticket', reader), lambda: tickets.get_for(self.viewer, self.ticket.id))
-        if _summary_key(fresh) != _summary_key(self.ticket):
-            self.ticket = fresh
+        old, self.ticket = self.ticket, fresh
+        if _summary_key(fresh) != _summary_key(old):
             self.summary.refresh()
             self.actions.refresh()
-        self.ticket = fresh
+        if event.kind == EventKind.RATED.value or (fresh.status, fresh.resolved_at) != (old.status, old.resolved_at):
+            self._set_rating(*await shared_read(event, ('rating', reader), self._read_rating))
+        if self.staff and _sla_key(fresh) != _sla_key(old):
+            self.due = await shared_read(event, ('sla',), lambda: sla.due_times(fresh, clock.now()))
+            self.service_level.refresh()
         after = self.last_event_id
         entries = await shared_read(
             event,
@@ -237,6 +354,14 @@ class TicketView:
             lambda: tickets.timeline_of(self.ticket.id, staff=self.staff, after_id=after),
         )
         self.append(entries)
+
+    async def tick(self) -> None:
+        """Time passes: an open ticket turns at risk or overdue without any change to it."""
+        if self.ticket.is_open:
+            due = await sla.due_times(self.ticket, clock.now())
+            if due != self.due:
+                self.due = due
+                self.service_level.refresh()
 
     def show_presence(self) -> None:
         names = presence.others(self.ticket.id, self.viewer.id)
@@ -253,6 +378,33 @@ class TicketView:
             ui.notify(str(e), type='negative', position='top')
             return False
         return True
+
+    async def rate(self, score: int) -> None:
+        """One tap records the rating; the card then offers a comment, the change window and maybe a reopen."""
+        try:
+            rating = await ratings.rate(self.ticket.id, score, actor=self.viewer)
+        except errors.DomainError as e:
+            field_error({'score': self.rating_error} if self.rating_error else {}, e)
+            return
+        self._set_rating(rating, await ratings.change_until(rating))
+
+    async def send_comment(self) -> None:
+        if self.comment_input is None:
+            return
+        try:
+            rating = await ratings.comment(self.ticket.id, self.comment_input.value or '', actor=self.viewer)
+        except errors.DomainError as e:
+            field_error({'comment': self.comment_input, 'score': self.rating_error} if self.rating_error else {}, e)
+            return
+        self.comment_input = None  # sent: nothing left to keep
+        self._set_rating(rating, self.rating_until)
+        ui.notify('Thanks for telling us.', type='positive', position='top')
+
+    def _set_rating(self, rating: ratings.Rating | None, until: datetime | None) -> None:
+        if self.comment_input is not None:
+            self._draft = self.comment_input.value
+        self.rating, self.rating_until = rating, until
+        self.rating_card.refresh()
 
     async def move(self, to: Status, **kwargs: object) -> bool:
         return await self.act(tickets.set_status(self.ticket.id, to, actor=self.viewer, **kwargs))
@@ -366,10 +518,11 @@ class TicketView:
             dialog_buttons(dialog, 'Assign', give, marker='assign-confirm')
         dialog.open()
 
-    def reopen_dialog(self) -> None:
+    def reopen_dialog(self, reason_text: str = '') -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label('What is still wrong?').classes('text-h6')
-            reason = ui.textarea().props('outlined autogrow autofocus').classes('full-width').mark('reason')
+            reason = ui.textarea(value=reason_text).props('outlined autogrow autofocus').classes('full-width')
+            reason.mark('reason')
 
             async def go() -> None:
                 try:
@@ -384,6 +537,10 @@ class TicketView:
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _sla_key(t: Ticket) -> tuple:
+    return (t.status, t.first_response_at, t.resolved_at, t.priority, t.service_id)
 
 
 def _summary_key(t: Ticket) -> tuple:
@@ -412,7 +569,7 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'added a comment to the rating'
     if e.kind == EventKind.RATED:
         changed = ' (changed)' if e.data.get('previous') else ''
-        return f'rated the fix {SCORE_WORDS.get(int(e.data.get("score", 0)), "")}{changed}'
+        return f'rated the fix: {ratings.SCALE.get(int(e.data.get("score") or 0), "no score")}{changed}'
     if e.kind == EventKind.REMINDER:
         return 'sent a reminder'
     to = Status(e.data.get('to', Status.IN_PROGRESS))
@@ -430,9 +587,6 @@ def _headline(e: TicketEvent, viewer: User) -> str:
     if e.data.get('auto'):
         return 'answered, back to the technician'
     return f'status: {words[to]}'
-
-
-SCORE_WORDS = {1: 'very poor', 2: 'poor', 3: 'okay', 4: 'good', 5: 'great'}
 
 
 def _viewing(names: list[str]) -> str:
