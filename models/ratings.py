@@ -488,6 +488,36 @@ class Mean(Aggregate):
     database_func = pypika_functions.Avg
 
 
+async def overall(*, actor: User, since: datetime, until: datetime) -> dict[str, Any]:
+    """The measures of `measures` for the whole period at once (a screen's headline figures), keyed None.
+
+    Averages are over every ticket of the period, not averages of group averages.
+    """
+    require(actor.is_manager, 'Only managers can see the measures.')
+    if since >= until:
+        raise Invalid('The period has to end after it starts.', field='until')
+    window = (since, until)
+    volume = await _total(tickets.Ticket, 'created_at', window, volume=Count('id'))
+    answered = await _total(
+        tickets.Ticket, 'first_response_at', window, first=Mean(Seconds('first_response_at', 'created_at'))
+    )
+    standing = await _total(
+        tickets.Ticket, 'resolved_at', window, fixed=Count('id'), took=Mean(Seconds('resolved_at', 'created_at'))
+    )
+    rated = await _total(
+        Rating, 'fix_at', window, rated=Count('id'), average=Mean('score'), good=Count('id', _filter=Q(score__gte=4))
+    )
+    called = await _total(Callback, 'fix_at', window, callbacks=Count('id'))
+    return _measure(None, 'All', volume, answered, standing, rated, called)
+
+
+async def _total(model: type[Model], date_field: str, window: tuple[datetime, datetime], **aggregates: Any) -> dict:
+    """One aggregate query without groups: {aggregate name: value} over rows whose `date_field` is in the window."""
+    query = model.filter(**{f'{date_field}__gte': window[0], f'{date_field}__lt': window[1]})
+    rows = await query.annotate(**aggregates).values(*aggregates)
+    return rows[0] if rows else {}
+
+
 # ---- lists (appended for the list screens) -----------------------------------------------------------
 
 
