@@ -83,6 +83,7 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
     items = [('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
     if viewer.is_manager:
         items.append(('Manage', 'tune', '/manage'))
+        items.append(('Measures', 'insights', '/measures'))
     return items
 
 

@@ -1,1 +1,315 @@
-"""(being written)"""
+"""Managers: how well the desk serves, for a period: headline figures, a breakdown per group, trends.
+
+Every figure comes from `ratings.overall` / `ratings.measures`, aggregated in the database; this page
+only formats them. A measure with nothing to measure shows "—" and says why, never a misleading 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from models import clock, ratings
+from models.ratings import GroupBy
+from models.users import User
+
+from .layout import current_user, frame, to_login
+
+PERIODS = {'7': '7 days', '30': '30 days', '90': '90 days', 'month': 'This month'}
+GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.TECHNICIAN: 'Technician', GroupBy.CATEGORY: 'Requester group'}
+NONE = '—'
+
+CSS = """
+.td-m-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; width: 100%; }
+.td-m-card { padding: 10px 12px; border-radius: 8px; gap: 2px; min-width: 0; }
+.td-m-wide { grid-column: 1 / -1; }
+.td-m-name { font-weight: 600; font-size: 0.9rem; line-height: 1.2; }
+.td-m-value { font-size: 1.5rem; font-weight: 600; line-height: 1.25; }
+.td-m-note { font-size: 0.8rem; opacity: 0.72; line-height: 1.25; }
+.td-m-hint { font-size: 0.8rem; font-style: italic; opacity: 0.72; }
+.td-m-line { font-size: 0.9rem; line-height: 1.35; }
+.td-m-head { font-size: 1.05rem; font-weight: 600; margin-top: 8px; }
+.td-m-toggle .q-btn { min-height: 48px; padding: 0 6px; }
+.td-m-trow { display: flex; align-items: center; gap: 8px; width: 100%; min-height: 28px; font-size: 0.85rem; }
+.td-m-trow > .td-m-when { flex: 0 0 96px; }
+.td-m-trow > .td-m-num { flex: 0 0 84px; text-align: right; white-space: nowrap; }
+.td-m-track { flex: 1 1 auto; height: 12px; border-radius: 6px; background: rgba(128, 128, 128, 0.18); }
+.td-m-bar { height: 100%; border-radius: 6px; background: var(--q-primary); }
+.td-m-bar.td-m-good { background: var(--q-positive); }
+"""
+
+
+@ui.page('/measures')
+async def measures_page(request: Request, period: str = '30', by: str = 'service') -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+    with frame('Measures', viewer):
+        if not viewer.is_manager:
+            ui.label('Only managers can see the measures.').classes('text-body1').mark('refused')
+            return None
+        ui.add_css(CSS)
+        await Measures(viewer, period, by).build()
+    return None
+
+
+class Measures:
+    """The screen's state: the chosen period and grouping; each choice change loads once."""
+
+    def __init__(self, viewer: User, period: str, by: str) -> None:
+        self.viewer = viewer
+        self.period = period if period in PERIODS else '30'
+        self.by = GroupBy(by) if by in GROUPS else GroupBy.SERVICE
+        self._loads = 0  # a newer choice wins over a slower, older load
+
+    async def build(self) -> None:
+        big_toggle(PERIODS, self.period, self.set_period).mark('period')
+        self.span = ui.label().classes('td-m-note').mark('span')
+        self.headline = ui.element('div').classes('td-m-grid').mark('headline')
+        ui.label('Per group').classes('td-m-head')
+        big_toggle(GROUPS, self.by, self.set_group).mark('group-by')
+        self.groups = ui.column().classes('full-width q-gutter-y-sm').mark('groups')
+        self.trend_title = ui.label().classes('td-m-head')
+        self.trends = ui.column().classes('full-width').mark('trends')
+        ui.label('Days are counted in UTC. Times run around the clock, nights and weekends included.').classes(
+            'td-m-note q-mt-md'
+        )
+        await self.load_period()
+
+    async def set_period(self, value: str) -> None:
+        self.period = value
+        await self.load_period()
+
+    async def set_group(self, value: GroupBy) -> None:
+        self.by = GroupBy(value)
+        await self._latest(self.load_groups)
+
+    async def load_period(self) -> None:
+        await self._latest(self._load_period)
+
+    async def _load_period(self) -> Callable[[], None]:
+        since, until, step = window(self.period, clock.now())
+        total = await ratings.overall(actor=self.viewer, since=since, until=until)
+        rows = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        trend = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=step)
+
+        def show() -> None:
+            self.span.set_text(f'{day_words(since)} – {day_words(until - timedelta(days=1))}')
+            fill(self.headline, lambda: headline(total))
+            fill(self.groups, lambda: group_cards(rows, self.by))
+            self.trend_title.set_text('Per day' if step == GroupBy.DAY else 'Per week')
+            fill(self.trends, lambda: trends(trend, since, until, step))
+
+        return show
+
+    async def load_groups(self) -> Callable[[], None]:
+        since, until, _ = window(self.period, clock.now())
+        rows = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        return lambda: fill(self.groups, lambda: group_cards(rows, self.by))
+
+    async def _latest(self, load: Callable[[], Awaitable[Callable[[], None]]]) -> None:
+        """Run a load and show its result, unless a newer choice was made meanwhile."""
+        self._loads += 1
+        mine = self._loads
+        show = await load()
+        if mine == self._loads:
+            show()
+
+
+def big_toggle(options: dict, value: Any, on_change: Callable[[Any], Awaitable[None]]) -> ui.toggle:
+    return (
+        ui.toggle(options, value=value, on_change=lambda e: on_change(e.value))
+        .props('spread no-caps unelevated toggle-color=primary color=grey-2 text-color=grey-9')
+        .classes('full-width td-m-toggle')
+    )
+
+
+def fill(container: ui.element, build: Callable[[], None]) -> None:
+    container.clear()
+    with container:
+        build()
+
+
+# ---- the period --------------------------------------------------------------------------------------------
+
+
+def window(period: str, now: datetime) -> tuple[datetime, datetime, GroupBy]:
+    """[since, until) in whole UTC days up to the end of today, and the step of its trend.
+
+    Whole days, so that the trend's first and last bars are not cut short by the time of day.
+    """
+    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    until = today + timedelta(days=1)
+    if period == 'month':
+        return today.replace(day=1), until, GroupBy.WEEK
+    days = int(period)
+    return until - timedelta(days=days), until, GroupBy.DAY if days <= 7 else GroupBy.WEEK
+
+
+def slots(since: datetime, until: datetime, step: GroupBy) -> list[tuple[str, str]]:
+    """Every day or week of the period, as (the domain's key, words), including those with nothing in them."""
+    if step == GroupBy.DAY:
+        days = (until - since).days
+        return [(key(since + timedelta(days=i)), f'{since + timedelta(days=i):%a %d %b}') for i in range(days)]
+    result = []
+    monday = since - timedelta(days=since.weekday())
+    last = until - timedelta(days=1)
+    while monday <= last:
+        start, end = max(monday, since), min(monday + timedelta(days=6), last)
+        first = day_words(start, month=start.month != end.month)
+        words = day_words(start) if start == end else f'{first}–{day_words(end)}'
+        result.append((key(monday), words))
+        monday += timedelta(days=7)
+    return result
+
+
+def key(day: datetime) -> str:
+    return f'{day:%Y-%m-%d}'
+
+
+def day_words(day: datetime, *, month: bool = True) -> str:
+    return f'{day.day} {day:%b}' if month else str(day.day)
+
+
+# ---- what is shown ------------------------------------------------------------------------------------------
+
+
+def headline(m: dict[str, Any]) -> None:
+    fixes = m['resolved']
+    no_fix = 'nothing fixed yet' if not fixes else ''
+    card('Received', str(m['volume']), 'Requests reported', 'received')
+    card('Fixed', str(fixes), 'Fixes made; one fixed twice counts twice', 'fixed')
+    card(
+        'Satisfaction',
+        satisfaction(m['satisfaction']),
+        'Average rating requesters gave the fixes',
+        'satisfaction',
+        hint=ratings_words(m['rated'], m['satisfied']) if m['rated'] else 'no ratings yet',
+        wide=True,
+    )
+    card('Rated', percent(m['response_rate']), 'Share of fixes the requester rated', 'response-rate', hint=no_fix)
+    card(
+        'Reopened',
+        percent(m['callback_rate']),
+        'Share of fixes that did not hold',
+        'callback-rate',
+        hint=f'{m["callbacks"]} of {fixes}' if fixes else no_fix,
+    )
+    card(
+        'First answer',
+        duration(m['first_response_seconds']),
+        'Average wait for a first reply',
+        'first-response',
+        hint='' if m['first_response_seconds'] is not None else 'no answers yet',
+    )
+    took = m['resolution_seconds']
+    card(
+        'Time to fix',
+        duration(took),
+        'Average time from report to fix',
+        'resolution',
+        hint='' if took is not None else no_fix or 'every fix was reopened',
+    )
+
+
+def card(name: str, value: str, meaning: str, marker: str, *, hint: str = '', wide: bool = False) -> None:
+    with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker):
+        ui.label(name).classes('td-m-name')
+        ui.label(value).classes('td-m-value').mark(f'{marker}-value')
+        if hint:
+            ui.label(hint).classes('td-m-hint')
+        ui.label(meaning).classes('td-m-note')
+
+
+def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:
+    if not rows:
+        ui.label('Nothing was reported or fixed in this period.').classes('td-m-hint').mark('no-groups')
+        return
+    busiest = max(r['volume'] for r in rows) or 1
+    for m in sorted(rows, key=lambda r: (-r['volume'], -r['resolved'], r['key'] is None, r['label'])):
+        with ui.card().props('flat bordered').classes('td-m-card full-width').mark(f'group-{m["key"]}'):
+            with ui.row().classes('full-width no-wrap items-baseline'):
+                ui.label(m['label']).classes('td-m-name ellipsis col')
+                ui.label(f'{m["volume"]} received').classes('td-m-line')
+            bar(m['volume'] / busiest)
+            fixes = m['resolved']
+            reopened = f'{fixes} fixed · {m["callbacks"]} reopened ({percent(m["callback_rate"])})'
+            ui.label(reopened if fixes else 'Nothing fixed yet').classes('td-m-line')
+            rated = (
+                f'Satisfaction {satisfaction(m["satisfaction"])} · {ratings_words(m["rated"], m["satisfied"])}'
+                if m['rated']
+                else 'Satisfaction — · no ratings yet'
+            )
+            ui.label(rated).classes('td-m-line')
+            answer, fix = duration(m['first_response_seconds']), duration(m['resolution_seconds'])
+            ui.label(f'First answer {answer} · fixed in {fix}').classes('td-m-line')
+
+
+def bar(share: float) -> None:
+    ui.html(_bar(share), sanitize=False).classes('full-width').props('aria-hidden=true')
+
+
+def trends(rows: list[dict[str, Any]], since: datetime, until: datetime, step: GroupBy) -> None:
+    per = {r['key']: r for r in rows}
+    every = [(words, per.get(k)) for k, words in slots(since, until, step)]
+    busiest = max((m['volume'] for _, m in every if m), default=0) or 1
+    ui.label('Requests received').classes('td-m-name q-mt-sm')
+    for words, m in every:
+        volume = m['volume'] if m else 0
+        trend_row(words, volume / busiest, str(volume), good=False)
+    ui.label('Satisfaction (average rating out of 5)').classes('td-m-name q-mt-md')
+    for words, m in every:
+        score = m['satisfaction'] if m else None
+        number = f'{score:.1f} ({m["rated"]})' if m and score is not None else 'no ratings'
+        trend_row(words, (score or 0) / 5, number, good=True)
+
+
+def trend_row(words: str, share: float, number: str, *, good: bool) -> None:
+    """One row as a single element (dates and numbers only, all made here): a bar between two texts."""
+    ui.html(
+        f'<div class="td-m-when">{words}</div>{_bar(share, good=good)}<div class="td-m-num">{number}</div>',
+        sanitize=False,
+    ).classes('td-m-trow').mark('trend-row')
+
+
+def _bar(share: float, *, good: bool = False) -> str:
+    width = max(0.0, min(1.0, share)) * 100
+    kind = 'td-m-bar td-m-good' if good else 'td-m-bar'
+    return f'<div class="td-m-track" aria-hidden="true"><div class="{kind}" style="width: {width:.1f}%"></div></div>'
+
+
+# ---- numbers in words ----------------------------------------------------------------------------------------
+
+
+def satisfaction(score: float | None) -> str:
+    return NONE if score is None else f'{score:.1f} / 5'
+
+
+def ratings_words(rated: int, satisfied: float | None) -> str:
+    count = f'{rated} rating' + ('' if rated == 1 else 's')
+    return f'{count}, {percent(satisfied)} good or great' if satisfied is not None else count
+
+
+def percent(ratio: float | None) -> str:
+    return NONE if ratio is None else f'{round(ratio * 100)}%'
+
+
+def duration(seconds: float | None) -> str:
+    """ "2 h 15 min", "45 min", "3 days 4 h": rounded to what a person reads."""
+    if seconds is None:
+        return NONE
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return 'under 1 min'
+    if minutes < 60:
+        return f'{minutes} min'
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f'{hours} h {rest} min' if rest else f'{hours} h'
+    days, hours = divmod(round(seconds / 3600), 24)
+    return f'{days} days {hours} h' if hours else f'{days} days'

@@ -1,0 +1,175 @@
+"""The managers' measures screen: headline figures, the breakdown per group, trends, and who may see it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from models import ratings, tickets
+from models.tickets import Ticket
+from models.users import User as Person
+from tests.conftest import START, FrozenClock
+
+from .conftest import sign_in
+
+MANAGER = 'maria@example.com'
+
+
+@pytest.fixture
+async def history(people: SimpleNamespace, clock: FrozenClock) -> SimpleNamespace:
+    """The requests of tests/unit/test_ratings.py's measures, seen on Thu 26 Nov 2026, plus an older one.
+
+    T1 Alex, Wi-Fi, Sam: answered after 30 min, fixed after 2 h, rated 5.
+    T2 Casey, Printer, Priya: answered after 1 h, fixed after 24 h, rated 2, reopened (a callback).
+    T3 Otto (Contractors), Printer, Sam: answered after 10 min, fixed after 4 h, not rated.
+    T4 Alex, Wi-Fi: reported Wed 25, nobody took it yet.
+    T0 Alex, Wi-Fi: reported 20 days before, never taken: in the last 30 days, not in the last 7.
+    """
+    p = people
+    day = timedelta(days=1)
+
+    def at(offset: timedelta, hours: float = 0) -> datetime:
+        return START + offset + timedelta(hours=hours)  # START is Tue 24 Nov 2026, 09:00 UTC
+
+    async def report(who: Person, service_id: int, when: datetime) -> Ticket:
+        return await tickets.create_ticket(requester=who, service_id=service_id, title='Help', now=when)
+
+    async def work(t: Ticket, tech: Person, answered: datetime, fixed: datetime) -> None:
+        await tickets.take(t.id, technician=tech, now=t.created_at)
+        await tickets.reply(t.id, 'On it', author=tech, now=answered)
+        await tickets.resolve(t.id, 'Done', actor=tech, now=fixed)
+
+    await report(p.requester, p.wifi.id, at(-20 * day))
+    t1 = await report(p.requester, p.wifi.id, at(0 * day))
+    await work(t1, p.technician, at(0 * day, 0.5), at(0 * day, 2))
+    await ratings.rate(t1.id, 5, actor=p.requester, now=at(0 * day, 3))
+    t2 = await report(p.colleague, p.printer.id, at(0 * day, 1))
+    await work(t2, p.technician2, at(0 * day, 2), at(day, 1))
+    await ratings.rate(t2.id, 2, actor=p.colleague, now=at(day, 2))
+    await tickets.reopen(t2.id, 'Still jams', actor=p.colleague, now=at(day, 3))
+    t3 = await report(p.outsider, p.printer.id, at(day))
+    await work(t3, p.technician, at(day, 1 / 6), at(day, 4))
+    await report(p.requester, p.wifi.id, at(day, 6))
+    clock.now = at(2 * day)
+    return people
+
+
+def shown(user: User, marker: str) -> str:
+    (label,) = user.find(marker=marker).elements
+    assert isinstance(label, ui.label)
+    return label.text
+
+
+def choose(user: User, marker: str, value: str) -> None:
+    (toggle,) = user.find(marker=marker).elements
+    assert isinstance(toggle, ui.toggle)
+    toggle.set_value(value)
+
+
+async def test_a_manager_sees_the_headline_figures_of_the_last_7_days(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('20 Nov – 26 Nov')
+    assert {m: shown(user, f'{m}-value') for m in HEADLINE} == {
+        'received': '4',
+        'fixed': '3',  # T1, T3, and T2's fix that came back
+        'satisfaction': '3.5 / 5',
+        'response-rate': '67%',
+        'callback-rate': '33%',
+        'first-response': '33 min',  # (30 + 60 + 10) / 3
+        'resolution': '3 h',  # (2 h + 4 h) / 2: T2's fix did not hold
+    }
+    await user.should_see('2 ratings, 50% good or great')
+    await user.should_see('1 of 3')
+
+
+HEADLINE = ('received', 'fixed', 'satisfaction', 'response-rate', 'callback-rate', 'first-response', 'resolution')
+
+
+async def test_a_longer_period_takes_in_older_requests(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('20 Nov – 26 Nov')
+    assert shown(user, 'received-value') == '4'
+    choose(user, 'period', '30')
+    await user.should_see('28 Oct – 26 Nov')
+    assert shown(user, 'received-value') == '5'
+
+
+async def test_the_breakdown_is_per_service_and_switches_to_technicians(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Wi-Fi')
+    await user.should_see('Printer')
+    await user.should_see('1 fixed · 0 reopened (0%)')  # Wi-Fi
+    await user.should_see('2 fixed · 1 reopened (50%)')  # Printer
+    choose(user, 'group-by', 'technician')
+    await user.should_see('Priya Shah')
+    await user.should_see('Sam Rivera')
+    await user.should_see('Unassigned')
+    await user.should_see('First answer 1 h · fixed in —')  # Priya's only fix came back
+    await user.should_not_see('Wi-Fi')
+
+
+async def test_the_breakdown_per_requester_group(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7&by=category')
+    await user.should_see('Contractors')
+    await user.should_see('Satisfaction 3.5 / 5 · 2 ratings, 50% good or great')  # Staff
+    await user.should_see('Satisfaction — · no ratings yet')  # Contractors
+
+
+async def test_the_trend_of_7_days_has_a_row_per_day_with_its_numbers(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Per day')
+    rows = [row.content for row in sorted(user.find(marker='trend-row').elements, key=lambda e: e.id)]
+    assert len(rows) == 14  # 7 days of volume, 7 of satisfaction
+    assert '>Tue 24 Nov<' in rows[4] and '>2<' in rows[4]
+    assert '>Tue 24 Nov<' in rows[11] and '>5.0 (1)<' in rows[11]
+    assert '>Wed 25 Nov<' in rows[12] and '>2.0 (1)<' in rows[12]
+    assert '>no ratings<' in rows[13]
+
+
+async def test_the_trend_of_longer_periods_is_per_week(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=30')
+    await user.should_see('Per week')
+    await user.should_see('28 Oct–1 Nov')  # the period starts on a Wednesday
+    await user.should_see('23–26 Nov')  # this week so far
+
+
+async def test_an_empty_period_shows_dashes_and_why_not_zeros(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures')
+    await user.should_see('no ratings yet')
+    assert shown(user, 'received-value') == '0'  # a count of nothing is a true 0
+    for measure in ('satisfaction', 'response-rate', 'callback-rate', 'first-response', 'resolution'):
+        assert shown(user, f'{measure}-value') == '—'
+    await user.should_see('nothing fixed yet')
+    await user.should_see('no answers yet')
+    await user.should_see('Nothing was reported or fixed in this period.')
+    texts = [label.text for label in user.find(ui.label).elements]
+    assert not [t for t in texts if '0%' in t or '0.0' in t]
+
+
+@pytest.mark.parametrize('email', ['sam@example.com', 'alex@example.com'])
+async def test_only_managers_see_the_measures(user: User, history: SimpleNamespace, email: str) -> None:
+    await sign_in(user, email)
+    await user.open('/measures')
+    await user.should_see('Only managers can see the measures.')
+    await user.should_not_see('Satisfaction')
+    await user.should_not_see('Wi-Fi')
+
+
+async def test_the_measures_are_in_the_managers_navigation(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/queue')
+    user.find('Measures').click()
+    await user.should_see('Per group')
