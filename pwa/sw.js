@@ -129,28 +129,64 @@ self.addEventListener('push', (event) => {
 
 self.addEventListener('notificationclick', (event) => {
   const action = event.action || '';
-  const data = event.notification.data || {};
-  event.notification.close();
-  event.waitUntil(onNotificationClick(action, data));
+  const notification = event.notification;
+  const data = notification.data || {};
+  const choice = (notification.actions || []).find((a) => a.action === action);
+  notification.close();
+  event.waitUntil(onNotificationClick(action, data, { tag: notification.tag, title: choice ? choice.title : '' }));
 });
 
-async function onNotificationClick(action, data) {
-  // A button on the notification (e.g. a rating): one tap records it, with no page in between.
-  const target = action ? sameOrigin(action.startsWith('rate-') && data.rate_url ? data.rate_url : data.action_url) : null;
+async function onNotificationClick(action, data, tapped) {
+  if (action.startsWith('rate-') && sameOrigin(data.rate_url)) return rate(action, data, tapped);
+  // A button on the notification: one tap does it, with no page in between.
+  const target = action ? sameOrigin(data.action_url) : null;
   if (target) {
     try {
-      const response = await fetch(target, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ action }),
-      });
+      const response = await post(target, action);
       if (response.ok) return;
     } catch (error) {
       // offline or refused: open the page instead, where the same choice is one tap away
     }
   }
   await openPage(sameOrigin(data.url) || sameOrigin('/'));
+}
+
+/** A rating button: POST it to the single-use rating link, then say it was recorded. If it was not, open a page
+ * where it is one tap away: the rating page (offline, refused), or the ticket (link used or expired). */
+async function rate(action, data, tapped) {
+  let response = null;
+  try {
+    response = await post(sameOrigin(data.rate_url), action);
+  } catch (error) {
+    // offline: the rating page below
+  }
+  if (response && response.ok) {
+    const answer = await response.json().catch(() => ({}));
+    const number = answer.ticket_id ?? data.ticket_id;
+    const words = tapped.title || answer.words || 'it';
+    const poor = typeof answer.score === 'number' && answer.score <= 2;
+    return self.registration.showNotification(`Thanks — you rated #${number} ${words}`, {
+      body: poor ? 'Sorry it did not go well. Tap to open the request and reopen it.' : 'Tap to open the request.',
+      tag: tapped.tag || (number != null ? `ticket-${number}` : 'tapdesk'),
+      renotify: false,
+      silent: true,
+      data: { url: data.url, ticket_id: number, kind: 'rated', action_url: null, rate_url: null },
+      icon: '/static/icons/icon-192.png',
+      badge: '/static/icons/badge-96.png',
+      timestamp: Date.now(),
+    });
+  }
+  const settled = response && [400, 404, 409].includes(response.status); // used, expired, not valid: see the ticket
+  return openPage(settled ? sameOrigin(data.url) || sameOrigin('/') : sameOrigin(data.rate_url));
+}
+
+function post(url, action) {
+  return fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ action }),
+  });
 }
 
 /** Focus a Tapdesk window already showing `url`, else bring one to `url`, else open a new one. */
