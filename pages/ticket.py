@@ -230,8 +230,15 @@ class TicketView:
             with ui.row().classes('full-width items-center q-gutter-sm td-reopen-offer'):
                 ui.label('Sorry it is not right yet.').classes('text-body2')
                 ui.button(
-                    'Reopen this request', icon='replay', on_click=lambda: self.reopen_dialog(rating.comment)
+                    'Reopen this request',
+                    icon='replay',
+                    on_click=lambda: self.reopen_dialog(self._comment_so_far(rating)),
                 ).props('unelevated no-caps color=negative').mark('rating-reopen')
+
+    def _comment_so_far(self, rating: ratings.Rating) -> str:
+        """What the requester wrote (sent or not): it becomes the reason to reopen, ready to edit."""
+        typed = self.comment_input.value if self.comment_input is not None else ''
+        return typed or rating.comment
 
     def _show_rating(self, rating: ratings.Rating | None) -> None:
         if rating is None:
