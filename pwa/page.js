@@ -15,10 +15,25 @@
   const update = () => {
     document.body?.classList.toggle('td-is-offline', !leaving && (!navigator.onLine || socketDown));
   };
-  addEventListener('online', update);
+  addEventListener('online', () => {
+    update();
+    reconnectNow();
+  });
   addEventListener('offline', update);
   addEventListener('pagehide', () => { leaving = true; });
   addEventListener('pageshow', () => { leaving = false; update(); });
+
+  // Back online: socket.io would wait out its back-off (up to 5 s) before trying again, leaving the banner up. Try now:
+  // close the manager (which clears its pending retry) and open it again, with the message id NiceGUI's own retry
+  // would send, so that the server replays only what this page missed. If it fails, socket.io's back-off resumes.
+  const reconnectNow = () => {
+    const socket = window.socket;
+    if (!socket || socket.connected || leaving) return;
+    const query = socket.io?.opts?.query;
+    if (query && window.nextMessageId !== undefined) query.next_message_id = window.nextMessageId;
+    socket.disconnect();
+    socket.connect();
+  };
 
   const watchSocket = () => {
     const socket = window.socket;
