@@ -28,13 +28,13 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from tortoise import fields
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import clock, events, notifications, ratings, tickets
+from . import clock, events, notifications, ratings, sla, tickets
 from .errors import Invalid, require
-from .users import User
+from .users import Role, User
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,11 @@ class JobKind(StrEnum):
     UNRATED = 'unrated'  # a fix nobody rated: one reminder after 1 day
     IDLE = 'idle'  # the assignee's ticket without activity for N hours
     VISIT = 'visit'  # "visit planned": the requester, 1 hour before the window
+    # Service levels (models/sla.py): the assignee when a ticket is about to be late, and when it is late.
+    REPLY_AT_RISK = 'reply_at_risk'
+    REPLY_OVERDUE = 'reply_overdue'
+    FIX_AT_RISK = 'fix_at_risk'
+    FIX_OVERDUE = 'fix_overdue'
 
 
 class JobState(StrEnum):
@@ -61,6 +66,10 @@ class JobState(StrEnum):
 
 
 WAITING_CHAIN = (JobKind.WAITING_FIRST, JobKind.WAITING_SECOND, JobKind.WAITING_RESOLVE)
+SLA_KINDS = (JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE, JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE)
+OVERDUE_FOR = {JobKind.REPLY_AT_RISK: JobKind.REPLY_OVERDUE, JobKind.FIX_AT_RISK: JobKind.FIX_OVERDUE}
+SLACK = timedelta(seconds=1)  # business-hours arithmetic is in float seconds: "due now" within this
+NEW_TICKET_SWEEP = timedelta(days=1)  # how far back run_due looks for new tickets that have no warnings yet
 IDLE_STATUSES = (
     'assigned',
     'in_progress',
@@ -154,7 +163,7 @@ async def ticket_changed(ticket_id: int, *, now: datetime) -> None:
     ticket = await tickets.Ticket.get(id=ticket_id)
     jobs = await Job.filter(
         Q(state=JobState.PENDING) | Q(kind__in=[JobKind.UNRATED, JobKind.VISIT]), ticket_id=ticket_id
-    )
+    ).exclude(kind__in=SLA_KINDS)
     rated = ticket.status == tickets.Status.RESOLVED and await ratings.rated_this_fix(ticket)
     wanted = _wanted(ticket, await rules(), jobs, rated=rated, now=now)
     pending = {j.kind: j for j in jobs if j.state == JobState.PENDING}
@@ -166,6 +175,7 @@ async def ticket_changed(ticket_id: int, *, now: datetime) -> None:
     for kind, due in wanted.items():
         if kind not in pending:
             await schedule(ticket_id, kind, due, now=now)
+    await fit_service_levels(ticket, now=now)
 
 
 def _wanted(
@@ -215,6 +225,86 @@ async def pending_for(ticket_id: int) -> list[Job]:
     return await Job.filter(ticket_id=ticket_id, state=JobState.PENDING).order_by('due_at', 'id')
 
 
+# ---- service levels: warn before and when a ticket is late -----------------------------------------
+#
+# Each clock (first reply, fix) warns twice at most per ticket: when it is about to be late (the assignee;
+# while nobody has it, every technician) and when it is late (the assignee, and managers who chose to be
+# told). The jobs sit at the moments models/sla.py computes; when one runs it computes them again, because
+# a reply, a pause while waiting, or a changed target may have moved or ended them since.
+
+
+async def fit_service_levels(ticket: tickets.Ticket, *, now: datetime, catch_up: bool = True) -> None:
+    """Schedule, move or cancel the ticket's service-level warnings. Without `catch_up` (a manager changed a
+    target or the calendar) moments already past get no new warning: only what lies ahead is scheduled."""
+    moments = _moments(await sla.alarms(ticket))
+    jobs = await Job.filter(ticket_id=ticket.id, kind__in=SLA_KINDS, state=JobState.PENDING).order_by('id')
+    warned = await _warned(ticket)
+    for kind in SLA_KINDS:
+        due = moments.get(kind) if kind not in warned else None
+        mine = [j for j in jobs if j.kind == kind]
+        keep = mine[0] if mine and due is not None else None
+        for job in mine:
+            if job is not keep:
+                await Job.filter(id=job.id, state=JobState.PENDING).update(state=JobState.CANCELLED, finished_at=now)
+        if keep is not None and keep.due_at != due:
+            await Job.filter(id=keep.id, state=JobState.PENDING).update(due_at=due)
+        elif keep is None and due is not None and (catch_up or due > now):
+            await schedule(ticket.id, kind, due, now=now)
+
+
+async def service_levels_changed(ticket_ids: list[int], *, now: datetime) -> None:
+    """A target or the working calendar changed: refit these open tickets' warnings (one ticket at a time,
+    so no long transaction blocks the app)."""
+    for ticket_id in ticket_ids:
+        ticket = await tickets.Ticket.get_or_none(id=ticket_id)
+        if ticket is not None:
+            await fit_service_levels(ticket, now=now, catch_up=False)
+
+
+async def _fit_new_tickets(now: datetime) -> None:
+    """New tickets get their warnings here: reporting one is not a verb that fits follow-ups (the first
+    verb on it, e.g. taking it, refits them anyway). Two instances may both schedule one: the job that
+    runs second finds the warning given and ends cancelled."""
+    covered = await sla.open_tickets()
+    if not covered:
+        return
+    fitted = Job.filter(kind__in=SLA_KINDS).values_list('ticket_id', flat=True)
+    fresh = await tickets.Ticket.filter(
+        id__in=covered, status=tickets.Status.NEW, created_at__gte=now - NEW_TICKET_SWEEP
+    ).exclude(id__in=Subquery(fitted))
+    for ticket in fresh:
+        await fit_service_levels(ticket, now=now)
+
+
+def _moments(a: sla.Alarms) -> dict[JobKind, datetime]:
+    found = {
+        JobKind.REPLY_AT_RISK: a.reply_at_risk,
+        JobKind.REPLY_OVERDUE: a.reply_due,
+        JobKind.FIX_AT_RISK: a.fix_at_risk,
+        JobKind.FIX_OVERDUE: a.fix_due,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+async def _warned(ticket: tickets.Ticket, *, besides: int | None = None) -> set[JobKind]:
+    """The warnings this ticket has had: the reply ones ever, the fix ones since its last reopen."""
+    done = await Job.filter(ticket_id=ticket.id, kind__in=SLA_KINDS, state=JobState.DONE).exclude(id=besides or 0)
+    if not done:
+        return set()
+    reopened = await (
+        tickets.TicketEvent.filter(ticket_id=ticket.id, kind=tickets.EventKind.REOPENED)
+        .order_by('-id')
+        .first()
+        .values_list('created_at', flat=True)
+    )
+    fix = (JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE)
+    return {
+        j.kind
+        for j in done
+        if j.kind not in fix or reopened is None or (j.finished_at is not None and j.finished_at >= reopened)
+    }
+
+
 # ---- running due jobs ---------------------------------------------------------------------------------
 
 
@@ -222,6 +312,7 @@ async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
     """Run the follow-ups that are due; returns how many took effect. Safe to call from several
     instances (or tasks) at once: each job is claimed by one of them."""
     now = now or clock.now()
+    await _fit_new_tickets(now)
     ran = 0
     for job_id in await Job.filter(_claimable(now)).order_by('due_at', 'id').limit(limit).values_list('id', flat=True):
         claim = await _claim(job_id, now)
@@ -371,6 +462,27 @@ async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
     return True
 
 
+async def _service_level_warning(job: Job, now: datetime, told: list[_Told]) -> bool:
+    # The ticket row is the lock (PostgreSQL, where two instances run at once; SQLite runs one transaction
+    # at a time anyway): a second copy of this warning waits here, then sees it given.
+    ticket = await tickets.Ticket.select_for_update().get(id=job.ticket_id)
+    if job.kind in await _warned(ticket, besides=job.id):
+        return False
+    a = await sla.alarms(ticket)
+    moments = _moments(a)
+    due = moments.get(job.kind)
+    if due is None:  # answered, fixed, waiting for the requester, or no target any more
+        return False
+    if due > now + SLACK:  # paused meanwhile, or the target changed: warn at the new moment instead
+        await schedule(ticket.id, job.kind, due, now=now)
+        return False
+    overdue = OVERDUE_FOR.get(job.kind)
+    if overdue is not None and moments.get(overdue, now + SLACK) <= now + SLACK:
+        return False  # late already (this ran late): the overdue warning says so
+    await _warn(ticket, job.kind, a, moments, now, told)
+    return True
+
+
 RULES = {
     JobKind.WAITING_FIRST: _waiting_reminder,
     JobKind.WAITING_SECOND: _waiting_reminder,
@@ -378,6 +490,7 @@ RULES = {
     JobKind.UNRATED: _unrated_reminder,
     JobKind.IDLE: _idle_reminder,
     JobKind.VISIT: _visit_reminder,
+    **dict.fromkeys(SLA_KINDS, _service_level_warning),
 }
 
 
@@ -439,6 +552,86 @@ def _publish(told: _Told) -> None:
         events.TicketChanged(ticket_id=told.ticket.id, kind=told.kind, requester_id=told.ticket.requester_id),
         requester_sees=told.requester_sees,
     )
+
+
+async def _warn(
+    ticket: tickets.Ticket,
+    kind: JobKind,
+    a: sla.Alarms,
+    moments: dict[JobKind, datetime],
+    now: datetime,
+    told: list[_Told],
+) -> None:
+    """A staff-only line on the timeline, and a push to the people who should act (in their own time zones)."""
+    at_risk = kind in OVERDUE_FOR
+    people = await _warn_whom(ticket, at_risk=at_risk)
+    await tickets.TicketEvent.create(
+        ticket_id=ticket.id,
+        kind=tickets.EventKind.REMINDER,
+        actor=None,
+        body=_warning_line(kind, a, moments, now),
+        internal=True,
+        data={'rule': kind.value, 'to': [p.id for p in people]},
+        created_at=now,
+    )
+    notification = notifications.Kind.SLA_AT_RISK if at_risk else notifications.Kind.SLA_BREACHED
+    zones: dict[str, list[int | None]] = {}
+    for person in people:
+        zones.setdefault(person.timezone or 'UTC', []).append(person.id)
+    for zone, ids in zones.items():
+        headline = _warning_headline(ticket, kind, moments, now, ZoneInfo(zone))
+        await notifications.queue_for(ticket.id, notification, actor=None, now=now, text=headline, to=ids)
+    told.append(_Told(ticket, tickets.EventKind.REMINDER.value, requester_sees=False))
+
+
+async def _warn_whom(ticket: tickets.Ticket, *, at_risk: bool) -> list[User]:
+    """About to be late: the assignee (nobody has it: all staff). Late: the assignee and the managers.
+    Each person's switches decide whether a push is written (managers' are off until they turn them on)."""
+    staff = User.filter(is_active=True, role__in=[Role.TECHNICIAN, Role.MANAGER]).order_by('id')
+    if at_risk:
+        return await (staff if ticket.assignee_id is None else staff.filter(id=ticket.assignee_id))
+    return await staff.filter(Q(id=ticket.assignee_id or 0) | Q(role=Role.MANAGER))
+
+
+def _warning_headline(
+    ticket: tickets.Ticket, kind: JobKind, moments: dict[JobKind, datetime], now: datetime, zone: ZoneInfo
+) -> str:
+    """ "#12 needs a reply within 15 min", "#12 is overdue: fix was due 14:05" (in the reader's zone)."""
+    what = 'reply' if kind in (JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE) else 'fix'
+    if kind in OVERDUE_FOR:
+        due = moments[OVERDUE_FOR[kind]]
+        if due - now <= timedelta(hours=12):
+            return f'{ticket.number} needs a {what} within {_span((due - now).total_seconds())}'
+        return f'{ticket.number} needs a {what} by {_clock_time(due, now, zone)}'
+    return f'{ticket.number} is overdue: {what} was due {_clock_time(moments[kind], now, zone)}'
+
+
+def _warning_line(kind: JobKind, a: sla.Alarms, moments: dict[JobKind, datetime], now: datetime) -> str:
+    """The timeline's words: no clock times (the line shows its own, in each reader's zone)."""
+    assert a.target is not None
+    reply = kind in (JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE)
+    minutes = a.target.first_response_minutes if reply else a.target.resolution_minutes
+    target = _span((minutes or 0) * 60) + (' of working hours' if a.target.business_hours else '')
+    if kind in OVERDUE_FOR:
+        left = _span((moments[OVERDUE_FOR[kind]] - now).total_seconds())
+        return f'About to be late: needs a {"reply" if reply else "fix"} within {left} (target: {target}).'
+    return f'Overdue: {"no reply" if reply else "not fixed"} within the target of {target}.'
+
+
+def _span(seconds: float) -> str:
+    """15 min, 2 h, 1 h 30 min, 3 days."""
+    minutes = max(1, round(seconds / 60))
+    if minutes < 60:
+        return f'{minutes} min'
+    hours, rest = divmod(minutes, 60)
+    if hours >= 48 and not rest:
+        return _days(hours)
+    return f'{hours} h {rest} min' if rest else f'{hours} h'
+
+
+def _clock_time(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    return f'{local:%H:%M}' if local.date() == today else f'{local:%a %d %b} {local:%H:%M}'
 
 
 def _days(hours: int) -> str:

@@ -11,6 +11,8 @@ pruning of a device that is gone are per device. Who gets what is decided here, 
 - assignment: the technician it went to
 - a new ticket: every technician who wants to hear (on by default for technicians, off for managers)
 - reminders: whoever the caller names; a test: the person asking, on every device they have
+- a ticket about to be late or overdue (models/followups.py): whoever the caller names, the assignee and
+  staff; managers hear about it only once they switch it on
 
 Nobody is ever told about their own action, and a preference switched off writes no row.
 """
@@ -58,6 +60,8 @@ class Kind(StrEnum):
     NEW_TICKET = 'new_ticket'
     RESOLVED = 'resolved'
     REMINDER = 'reminder'
+    SLA_AT_RISK = 'sla_at_risk'  # a ticket is about to miss its reply or fix time
+    SLA_BREACHED = 'sla_breached'  # ... and now it has
     TEST = 'test'
 
 
@@ -85,6 +89,8 @@ DELIVERY = {
     Kind.NEW_TICKET: Delivery(3600, 'high'),
     Kind.RESOLVED: Delivery(3 * 86400, 'normal'),
     Kind.REMINDER: Delivery(3 * 86400, 'normal'),
+    Kind.SLA_AT_RISK: Delivery(3600, 'high'),  # only worth it while there is time left to act
+    Kind.SLA_BREACHED: Delivery(86400, 'high'),
     Kind.TEST: Delivery(300, 'high'),
 }
 
@@ -98,9 +104,13 @@ WORDS = {
     Kind.ASSIGNED: 'A ticket is given to me',
     Kind.NEW_TICKET: 'New requests in the queue',
     Kind.REMINDER: 'Reminders',
+    Kind.SLA_AT_RISK: 'A ticket is about to be late',
+    Kind.SLA_BREACHED: 'A ticket is overdue',
 }
 REQUESTER_KINDS = [Kind.REPLY, Kind.STATUS, Kind.ON_THE_WAY, Kind.VISIT_PLANNED, Kind.RESOLVED, Kind.REMINDER]
-STAFF_KINDS = [Kind.NEW_TICKET, Kind.ASSIGNED, Kind.REPLY, Kind.REMINDER]
+STAFF_KINDS = [Kind.NEW_TICKET, Kind.ASSIGNED, Kind.REPLY, Kind.REMINDER, Kind.SLA_AT_RISK, Kind.SLA_BREACHED]
+# On for technicians, off for managers until they switch them on: the whole queue, and late tickets.
+TECHNICIANS_FIRST = {Kind.NEW_TICKET, Kind.SLA_AT_RISK, Kind.SLA_BREACHED}
 
 RATING_ACTIONS = [{'action': 'rate-good', 'title': 'Good'}, {'action': 'rate-poor', 'title': 'Not good'}]
 # What a notification action's tap records (the full five-face scale is one tap on the body away).
@@ -263,8 +273,9 @@ async def _wanting(kind: Kind, roles: dict[int, Role]) -> set[int]:
 
 
 def default_on(kind: Kind, role: Role) -> bool:
-    """Everything is on until switched off, except the queue, which only technicians hear by default."""
-    return role == Role.TECHNICIAN if kind == Kind.NEW_TICKET else True
+    """Everything is on until switched off, except the queue and late tickets, which only technicians hear
+    by default (a manager chooses to be told)."""
+    return role == Role.TECHNICIAN if kind in TECHNICIANS_FIRST else True
 
 
 async def _queue(
@@ -318,6 +329,8 @@ def _message(
         title, body = f'{number} is fixed — how did we do?', text or what
         if requester_reads:
             extra.update(_rating_extra(ticket, now))
+    elif kind in (Kind.SLA_AT_RISK, Kind.SLA_BREACHED):  # `text` is the headline, in the reader's time zone
+        title, body = text or f'{number} is overdue', f'{what} — {ticket.requester.name}'
     elif kind == Kind.REMINDER:
         title, body = f'Reminder about {number}', text or what
         if requester_reads and ticket.status == tickets.Status.RESOLVED:  # "how did we do?" once more

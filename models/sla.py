@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.models import Model
 
-from . import tickets
+from . import clock, followups, tickets
 from .catalog import Priority, Service
 from .errors import Invalid, NotFound, require
 from .users import User
@@ -84,6 +85,53 @@ class Due:
 async def due_times(ticket: tickets.Ticket, now: datetime) -> Due:
     """The ticket's due times and its marker (one ticket; use `service_levels` for a list)."""
     return (await service_levels([ticket], now))[ticket.id]
+
+
+@dataclass(frozen=True)
+class Alarms:
+    """The moments worth a warning while they are still ahead of the clock: when the ticket becomes at risk
+    and when it is overdue, per clock. None: that clock has nothing left to warn about (no target, already
+    answered, fixed, or standing still while the ticket waits for the requester)."""
+
+    reply_at_risk: datetime | None = None
+    reply_due: datetime | None = None
+    fix_at_risk: datetime | None = None
+    fix_due: datetime | None = None
+    target: SlaTarget | None = None
+
+
+async def alarms(ticket: tickets.Ticket) -> Alarms:
+    """When this ticket turns at risk and overdue, as it stands (the follow-up jobs are scheduled from it)."""
+    target = await SlaTarget.get_or_none(service_id=ticket.service_id, priority=Priority(ticket.priority))
+    if target is None or not ticket.is_open:
+        return Alarms(target=target)
+    cal = await working_calendar()
+    clk = business_hours(cal) if target.business_hours else AROUND_THE_CLOCK
+    share = cal.at_risk_percent / 100
+    found: dict[str, datetime] = {}
+    if target.first_response_minutes and ticket.first_response_at is None:
+        allowed = target.first_response_minutes * 60
+        found['reply_at_risk'] = clk.add(ticket.created_at, allowed * share)
+        found['reply_due'] = clk.add(ticket.created_at, allowed)
+    if target.resolution_minutes and ticket.status not in STOPPED:
+        allowed, stops = target.resolution_minutes * 60, (await _stops({ticket.id})).get(ticket.id, [])
+        closed = [(a, b) for a, b in stops if b is not None]
+        found['fix_at_risk'] = _due(clk, ticket.created_at, allowed * share, closed)
+        found['fix_due'] = _due(clk, ticket.created_at, allowed, closed)
+    return Alarms(target=target, **found)
+
+
+async def open_tickets(*, service_id: int | None = None, priority: Priority | None = None) -> list[int]:
+    """Ids of the open tickets of one service and priority, or (without them) of every service and priority
+    that has a target: the tickets whose warnings a changed target or calendar moves."""
+    if service_id is not None:
+        covered = [Q(service_id=service_id, priority=priority)]
+    else:
+        covered = [Q(service_id=s, priority=p) for s, p in await SlaTarget.all().values_list('service_id', 'priority')]
+    if not covered:
+        return []
+    query = tickets.Ticket.filter(Q(*covered, join_type='OR'), status__in=tickets.OPEN)
+    return list(await query.values_list('id', flat=True))
 
 
 async def sla_state(ticket: tickets.Ticket, now: datetime) -> SlaState | None:
@@ -145,13 +193,15 @@ async def set_target(
     }
     if values['first_response_minutes'] is None and values['resolution_minutes'] is None:
         await SlaTarget.filter(service_id=service_id, priority=priority).delete()
-        return None
-    if not await SlaTarget.filter(service_id=service_id, priority=priority).update(**values):
+    elif not await SlaTarget.filter(service_id=service_id, priority=priority).update(**values):
         try:
             await SlaTarget.create(service_id=service_id, priority=priority, **values)
         except IntegrityError:  # set twice at once: the later values win
             await SlaTarget.filter(service_id=service_id, priority=priority).update(**values)
-    return await SlaTarget.get(service_id=service_id, priority=priority)
+    # Open tickets' warnings move to the new times (those already past are not sent after the fact).
+    affected = await open_tickets(service_id=service_id, priority=priority)
+    await followups.service_levels_changed(affected, now=clock.now())
+    return await SlaTarget.get_or_none(service_id=service_id, priority=priority)
 
 
 async def set_calendar(
@@ -188,6 +238,7 @@ async def set_calendar(
         }
     )
     await cal.save()
+    await followups.service_levels_changed(await open_tickets(), now=clock.now())
     return cal
 
 

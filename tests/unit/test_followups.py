@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import events, followups, notifications, ratings, settings, tickets
+from models import events, followups, notifications, ratings, settings, sla, tickets, users
+from models.catalog import Priority, Service
 from models.errors import Forbidden, Invalid
 from models.followups import Job, JobKind, JobState
 from models.notifications import Kind, PushMessage
@@ -383,3 +384,244 @@ async def test_changed_intervals_apply_to_tickets_that_start_waiting_afterwards(
 
 async def test_run_due_with_nothing_due_does_nothing(people: SimpleNamespace, clock: FrozenClock) -> None:
     assert await followups.run_due(clock.now) == 0
+
+
+# ---- service levels: about to be late, and late ------------------------------------------------------
+
+
+async def give_phone(person: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`person` accepted notifications on a phone (only the outbox is looked at)."""
+    monkeypatch.setenv('TAPDESK_PUSH_ALLOW_LOOPBACK', '1')
+    settings.reload()
+    phone = BrowserDevice(f'http://127.0.0.1:9/push/{person.id}')
+    await notifications.subscribe(person, endpoint=phone.endpoint, keys=phone.keys())
+
+
+@pytest.fixture
+async def phones(people: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sam, Priya and Maria (the manager) have a phone each."""
+    for person in (people.technician, people.technician2, people.manager):
+        await give_phone(person, monkeypatch)
+
+
+async def wifi_target(manager: User, wifi: Service, *, first: int | None = None, resolve: int | None = None) -> None:
+    await sla.set_target(
+        actor=manager,
+        service_id=wifi.id,
+        priority=Priority.NORMAL,
+        first_response_minutes=first,
+        resolution_minutes=resolve,
+    )
+
+
+async def warnings(ticket: Ticket) -> list[TicketEvent]:
+    return await reminders(ticket, *followups.SLA_KINDS)
+
+
+async def pushed(kind: Kind) -> list[tuple[int, str]]:
+    """(recipient, title) of the outbox rows of this kind."""
+    rows = await PushMessage.filter(kind=kind).order_by('id')
+    return [(r.user_id, r.payload['title']) for r in rows]
+
+
+async def test_the_assignee_is_told_once_when_a_reply_is_about_to_be_late(
+    manager: User, wifi: Service, taken: Ticket, technician: User, requester: User, clock: FrozenClock, phones: None
+) -> None:
+    await wifi_target(manager, wifi, first=30)  # at risk from 75 %: 09:22:30, due 09:30
+    await followups.run_due(taken.created_at + timedelta(minutes=22))
+    assert await warnings(taken) == []
+    await followups.run_due(taken.created_at + timedelta(minutes=22, seconds=30))
+    await followups.run_due(taken.created_at + timedelta(minutes=25))
+    [line] = await warnings(taken)
+    assert (line.internal, line.data['rule'], line.body) == (
+        True,
+        JobKind.REPLY_AT_RISK,
+        'About to be late: needs a reply within 8 min (target: 30 min).',
+    )
+    assert await pushed(Kind.SLA_AT_RISK) == [(technician.id, f'#{taken.id} needs a reply within 8 min')]
+    assert line.id not in [e.id for e in await tickets.timeline_for(requester, taken.id)]
+
+
+async def test_a_reply_in_time_means_no_warning(
+    manager: User, wifi: Service, taken: Ticket, technician: User, clock: FrozenClock, phones: None
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    clock.advance(minutes=10)
+    await tickets.reply(taken.id, 'Looking into it', author=technician)
+    await run_at(clock, hours=2)
+    assert await warnings(taken) == []
+    assert await PushMessage.filter(kind__in=[Kind.SLA_AT_RISK, Kind.SLA_BREACHED]).count() == 0
+
+
+async def test_a_reply_after_the_warning_was_scheduled_cancels_it_when_due(
+    manager: User, wifi: Service, taken: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    assert {j.kind for j in await followups.pending_for(taken.id)} >= {JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE}
+    # A reply the verbs did not tell the follow-ups about: the job checks the ticket itself when it runs.
+    await Ticket.filter(id=taken.id).update(first_response_at=clock.advance(minutes=5))
+    assert await run_at(clock, hours=1) == 0
+    assert await warnings(taken) == []
+
+
+async def test_managers_hear_about_a_late_ticket_only_once_they_choose_to(
+    manager: User, wifi: Service, taken: Ticket, technician: User, clock: FrozenClock, phones: None
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    await run_at(clock, minutes=30)
+    title = f'#{taken.id} is overdue: reply was due 09:30'
+    assert await pushed(Kind.SLA_BREACHED) == [(technician.id, title)]  # Maria has not switched it on
+    [line] = [w for w in await warnings(taken) if w.data['rule'] == JobKind.REPLY_OVERDUE]
+    assert line.body == 'Overdue: no reply within the target of 30 min.'
+
+
+async def test_a_manager_who_switched_it_on_hears_about_late_tickets(
+    manager: User, wifi: Service, taken: Ticket, technician: User, clock: FrozenClock, phones: None
+) -> None:
+    await notifications.set_preference(manager, Kind.SLA_BREACHED, True)
+    await wifi_target(manager, wifi, resolve=8 * 60)
+    await run_at(clock, hours=6)
+    await run_at(clock, hours=2)
+    title = f'#{taken.id} is overdue: fix was due 17:00'
+    assert await pushed(Kind.SLA_BREACHED) == [(technician.id, title), (manager.id, title)]
+    assert await pushed(Kind.SLA_AT_RISK) == [(technician.id, f'#{taken.id} needs a fix within 2 h')]
+
+
+async def test_the_overdue_time_is_in_the_readers_time_zone(
+    manager: User, wifi: Service, taken: Ticket, technician: User, clock: FrozenClock, phones: None
+) -> None:
+    await users.set_timezone(technician, 'Europe/Berlin')
+    await wifi_target(manager, wifi, resolve=8 * 60)
+    await run_at(clock, hours=8)
+    assert await pushed(Kind.SLA_BREACHED) == [(technician.id, f'#{taken.id} is overdue: fix was due 18:00')]
+
+
+async def test_no_fix_warning_while_the_ticket_waits_for_the_requester(
+    manager: User, wifi: Service, taken: Ticket, technician: User, requester: User, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, resolve=8 * 60)  # at risk 15:00, due 17:00 without a pause
+    clock.advance(hours=2)
+    await tickets.set_status(taken.id, Status.WAITING, actor=technician)
+    await run_at(clock, hours=10)  # 21:00: would be long overdue, but the clock stood still
+    assert await warnings(taken) == []
+    await tickets.reply(taken.id, 'Here is the photo', author=requester)  # 6 h used of 8: at risk 4 h on, due 6 h on
+    await run_at(clock, hours=3, minutes=59)
+    assert await warnings(taken) == []
+    await run_at(clock, minutes=1)
+    await run_at(clock, hours=2)
+    assert [w.data['rule'] for w in await warnings(taken)] == [JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE]
+
+
+async def test_a_warning_that_became_early_is_moved_when_it_runs(
+    manager: User, wifi: Service, taken: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    # The target grew behind the follow-ups' back: the old job finds the moment later and waits for it.
+    await sla.SlaTarget.filter(service_id=wifi.id).update(first_response_minutes=60)
+    assert await run_at(clock, minutes=23) == 0
+    assert await warnings(taken) == []
+    await run_at(clock, minutes=22)  # 45 min: 75 % of the hour
+    assert [w.data['rule'] for w in await warnings(taken)] == [JobKind.REPLY_AT_RISK]
+
+
+async def test_changing_a_target_moves_the_warnings_of_open_tickets(
+    manager: User, wifi: Service, taken: Ticket, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    await wifi_target(manager, wifi, first=120)
+    due = {j.kind: j.due_at for j in await followups.pending_for(taken.id)}
+    assert due[JobKind.REPLY_AT_RISK] == taken.created_at + timedelta(minutes=90)
+    assert due[JobKind.REPLY_OVERDUE] == taken.created_at + timedelta(minutes=120)
+
+
+async def test_removing_a_target_removes_the_warnings(
+    manager: User, wifi: Service, taken: Ticket, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    await wifi_target(manager, wifi)
+    assert [j.kind for j in await followups.pending_for(taken.id) if j.kind in followups.SLA_KINDS] == []
+
+
+async def test_a_new_target_warns_only_about_what_lies_ahead(
+    manager: User, wifi: Service, taken: Ticket, clock: FrozenClock
+) -> None:
+    clock.advance(hours=1)
+    await wifi_target(manager, wifi, first=30, resolve=8 * 60)  # the reply is late already: no warning after the fact
+    assert sorted(j.kind for j in await followups.pending_for(taken.id) if j.kind in followups.SLA_KINDS) == sorted(
+        [JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE]
+    )
+
+
+async def test_a_ticket_without_a_target_gets_no_warnings(taken: Ticket, clock: FrozenClock) -> None:
+    await run_at(clock, days=3)
+    assert await Job.filter(ticket_id=taken.id, kind__in=followups.SLA_KINDS).count() == 0
+
+
+async def test_a_new_unassigned_ticket_warns_every_technician(
+    manager: User, wifi: Service, requester: User, technician: User, technician2: User, clock: FrozenClock, phones: None
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    new = await tickets.create_ticket(requester=requester, service_id=wifi.id, title='No Wi-Fi')
+    await run_at(clock, minutes=1)  # reporting is not a follow-up verb: the next run schedules its warnings
+    await run_at(clock, minutes=22)
+    assert sorted(await pushed(Kind.SLA_AT_RISK)) == [
+        (technician.id, f'#{new.id} needs a reply within 7 min'),
+        (technician2.id, f'#{new.id} needs a reply within 7 min'),
+    ]
+
+
+async def test_taking_a_ticket_after_its_warning_does_not_warn_again(
+    manager: User, wifi: Service, ticket: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    await run_at(clock, minutes=23)
+    await tickets.take(ticket.id, technician=technician)
+    await run_at(clock, minutes=3)
+    assert [w.data['rule'] for w in await warnings(ticket)] == [JobKind.REPLY_AT_RISK]
+
+
+async def test_a_warning_is_given_once_when_two_instances_run_at_the_same_time(
+    manager: User, wifi: Service, taken: Ticket, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    now = clock.advance(minutes=23)
+    ran = await asyncio.gather(followups.run_due(now), followups.run_due(now))
+    assert sorted(ran) == [0, 1]
+    assert len(await warnings(taken)) == 1
+
+
+async def test_a_warning_scheduled_twice_is_given_once(
+    manager: User, wifi: Service, taken: Ticket, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    [job] = await Job.filter(ticket_id=taken.id, kind=JobKind.REPLY_AT_RISK)
+    await followups.schedule(taken.id, JobKind.REPLY_AT_RISK, job.due_at, now=clock.now)  # e.g. a sweep and a verb
+    await run_at(clock, minutes=23)
+    assert len(await warnings(taken)) == 1
+
+
+async def test_a_warning_survives_a_restart_and_is_given_once(
+    manager: User, wifi: Service, taken: Ticket, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, first=30)
+    [job] = await Job.filter(ticket_id=taken.id, kind=JobKind.REPLY_AT_RISK)
+    now = clock.advance(minutes=23)
+    assert await followups._claim(job.id, now) is not None  # ... and then the instance died
+    later = now + followups.LEASE + timedelta(seconds=1)
+    assert await followups.run_due(later) == 1  # the overdue warning is not due yet (09:30)
+    assert await followups.run_due(later + timedelta(seconds=1)) == 0
+    assert [w.data['rule'] for w in await warnings(taken)] == [JobKind.REPLY_AT_RISK]
+
+
+async def test_a_reopened_ticket_can_be_warned_about_its_fix_again(
+    manager: User, wifi: Service, taken: Ticket, technician: User, requester: User, clock: FrozenClock
+) -> None:
+    await wifi_target(manager, wifi, resolve=60)
+    await run_at(clock, minutes=50)  # at risk at 45 min
+    await tickets.resolve(taken.id, 'Rebooted', actor=technician)
+    clock.advance(days=1)
+    await tickets.reopen(taken.id, 'Dropped again', actor=requester)  # 50 of the 60 minutes used already
+    await run_at(clock, minutes=1)
+    lines = await warnings(taken)
+    assert [w.data['rule'] for w in lines] == [JobKind.FIX_AT_RISK, JobKind.FIX_AT_RISK]
+    assert lines[-1].body == 'About to be late: needs a fix within 9 min (target: 1 h).'

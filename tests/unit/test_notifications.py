@@ -366,3 +366,24 @@ async def test_preferences_show_the_switches_for_your_role(requester: User, tech
     assert (await notifications.preferences(requester))[Kind.STATUS] is False
     with pytest.raises(Invalid):
         await notifications.set_preference(requester, Kind.TEST, False)
+
+
+async def test_late_tickets_are_on_for_technicians_and_a_managers_choice(technician: User, manager: User) -> None:
+    late = [Kind.SLA_AT_RISK, Kind.SLA_BREACHED]
+    assert [(await notifications.preferences(technician))[k] for k in late] == [True, True]
+    assert [(await notifications.preferences(manager))[k] for k in late] == [False, False]
+    await notifications.set_preference(manager, Kind.SLA_BREACHED, True)
+    assert (await notifications.preferences(manager))[Kind.SLA_BREACHED] is True
+
+
+async def test_a_late_ticket_says_so_in_its_title_and_is_urgent(
+    taken: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    await device(technician, 'sam')
+    title = f'#{taken.id} is overdue: fix was due 14:05'
+    await notifications.queue_for(
+        taken.id, Kind.SLA_BREACHED, actor=None, now=clock.now, text=title, to=[technician.id]
+    )
+    [message] = await outbox(technician)
+    assert (message.payload['title'], message.payload['body']) == (title, 'Wi-Fi drops in room 3 — Alex Kim')
+    assert (message.urgency, message.payload['url']) == ('high', f'/t/{taken.id}')
