@@ -33,7 +33,8 @@ CSS = """
 .td-face { flex: 1 1 0; min-width: 48px; min-height: 76px; padding: 6px 0; font-size: 0.8rem; line-height: 1.2; }
 .td-face .q-icon { font-size: 40px; margin: 0 0 4px; }
 .td-face.td-chosen { box-shadow: 0 0 0 2px currentColor inset; }
-.td-rate-what { overflow-wrap: anywhere; }
+.td-rate-head { gap: 0; }
+.td-rate-what { overflow-wrap: anywhere; line-height: 1.35; }
 """
 
 
@@ -41,14 +42,14 @@ CSS = """
 async def rate_page(token: str, score: str = '') -> None:
     await db.ready()
     ui.add_css(CSS)
-    with ui.column().classes('td-login q-pa-lg'):
+    with ui.column().classes('td-login full-width q-pa-lg'):
         _brand()
         try:
             ticket, _ = await ratings.peek_token(token, now=clock.now())
         except errors.DomainError as e:
             _refused(e, token)
             return
-        with ui.column().classes('full-width q-gutter-y-md') as body:
+        with ui.column().classes('full-width') as body:
             _scale(ticket, token, _preselected(score), body)
 
 
@@ -74,8 +75,9 @@ def _scale(ticket: Ticket, token: str, chosen: int | None, body: ui.column) -> N
         with body:
             _thanks(rating, ticket)
 
-    ui.label(f'Request {ticket.number}').classes('text-subtitle2 text-grey-7').mark('number')
-    ui.label(ticket.title).classes('text-h6 td-rate-what q-mt-none').mark('title')
+    with ui.column().classes('td-rate-head full-width'):
+        ui.label(f'Request {ticket.number}').classes('text-subtitle2 text-grey-7').mark('number')
+        ui.label(ticket.title).classes('text-h6 td-rate-what').mark('title')
     ui.label('How did we do?').classes('text-h5 text-weight-bold')
     faces = []
     with ui.row().classes('td-faces no-wrap justify-between').mark('faces'):
@@ -115,7 +117,7 @@ def _refused(error: errors.DomainError, token: str) -> None:
     """Forged, altered, expired or used links: the domain's plain words and a way into Tapdesk."""
     ui.page_title('Rating link · Tapdesk')
     used = isinstance(error, errors.Conflict)
-    with ui.column().classes('full-width q-gutter-y-md').mark('refused'):
+    with ui.column().classes('full-width').mark('refused'):
         ui.icon('task_alt' if used else 'link_off', color='grey-7').classes('text-h2')
         ui.label(str(error)).classes('text-h6').mark('message')
         if used:
@@ -127,7 +129,7 @@ def _refused(error: errors.DomainError, token: str) -> None:
 
 
 def _brand() -> None:
-    with ui.row().classes('items-center q-gutter-sm no-wrap'):
+    with ui.row().classes('no-wrap').style('align-items: center'):  # .nicegui-row's flex-start beats items-center
         ui.image('/static/icons/icon-192.png').classes('td-logo').props('alt=""')
         ui.label('Tapdesk').classes('text-h5 text-weight-bold')
 
