@@ -21,7 +21,12 @@ from models.users import User
 from .layout import current_user, frame, to_login
 
 PERIODS = {'7': '7 days', '30': '30 days', '90': '90 days', 'month': 'This month'}
-GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.TECHNICIAN: 'Technician', GroupBy.CATEGORY: 'Requester group'}
+GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.TECHNICIAN: 'Technician', GroupBy.CATEGORY: 'Requesters'}
+GROUP_MEANING = {
+    GroupBy.SERVICE: 'What the requests were about.',
+    GroupBy.TECHNICIAN: 'Who the requests are assigned to.',
+    GroupBy.CATEGORY: 'Who asked: the requester’s category.',
+}
 NONE = '—'
 
 CSS = """
@@ -37,7 +42,9 @@ CSS = """
 .td-m-toggle .q-btn { min-height: 48px; padding: 0 6px; }
 .td-m-trow { display: flex; align-items: center; gap: 8px; width: 100%; min-height: 28px; font-size: 0.85rem; }
 .td-m-trow > .td-m-when { flex: 0 0 96px; }
-.td-m-trow > .td-m-num { flex: 0 0 84px; text-align: right; white-space: nowrap; }
+.td-m-trow > .td-m-num { flex: 0 0 72px; text-align: right; white-space: nowrap; }
+.td-m-list { gap: 8px; }
+.td-m-rows { gap: 2px; }
 .td-m-track { flex: 1 1 auto; height: 12px; border-radius: 6px; background: rgba(128, 128, 128, 0.18); }
 .td-m-bar { height: 100%; border-radius: 6px; background: var(--q-primary); }
 .td-m-bar.td-m-good { background: var(--q-positive); }
@@ -73,9 +80,10 @@ class Measures:
         self.headline = ui.element('div').classes('td-m-grid').mark('headline')
         ui.label('Per group').classes('td-m-head')
         big_toggle(GROUPS, self.by, self.set_group).mark('group-by')
-        self.groups = ui.column().classes('full-width q-gutter-y-sm').mark('groups')
+        self.group_meaning = ui.label(GROUP_MEANING[self.by]).classes('td-m-note')
+        self.groups = ui.column().classes('full-width td-m-list').mark('groups')
         self.trend_title = ui.label().classes('td-m-head')
-        self.trends = ui.column().classes('full-width').mark('trends')
+        self.trends = ui.column().classes('full-width td-m-rows').mark('trends')
         ui.label('Days are counted in UTC. Times run around the clock, nights and weekends included.').classes(
             'td-m-note q-mt-md'
         )
@@ -87,6 +95,7 @@ class Measures:
 
     async def set_group(self, value: GroupBy) -> None:
         self.by = GroupBy(value)
+        self.group_meaning.set_text(GROUP_MEANING[self.by])
         await self._latest(self.load_groups)
 
     async def load_period(self) -> None:
@@ -102,7 +111,7 @@ class Measures:
             self.span.set_text(f'{day_words(since)} – {day_words(until - timedelta(days=1))}')
             fill(self.headline, lambda: headline(total))
             fill(self.groups, lambda: group_cards(rows, self.by))
-            self.trend_title.set_text('Per day' if step == GroupBy.DAY else 'Per week')
+            self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
             fill(self.trends, lambda: trends(trend, since, until, step))
 
         return show
@@ -192,7 +201,13 @@ def headline(m: dict[str, Any]) -> None:
         hint=ratings_words(m['rated'], m['satisfied']) if m['rated'] else 'no ratings yet',
         wide=True,
     )
-    card('Rated', percent(m['response_rate']), 'Share of fixes the requester rated', 'response-rate', hint=no_fix)
+    card(
+        'Rated',
+        percent(m['response_rate']),
+        'Share of fixes the requester rated',
+        'response-rate',
+        hint=f'{m["rated"]} of {fixes}' if fixes else no_fix,
+    )
     card(
         'Reopened',
         percent(m['callback_rate']),
@@ -243,7 +258,7 @@ def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:
             rated = (
                 f'Satisfaction {satisfaction(m["satisfaction"])} · {ratings_words(m["rated"], m["satisfied"])}'
                 if m['rated']
-                else 'Satisfaction — · no ratings yet'
+                else 'Satisfaction: no ratings yet'
             )
             ui.label(rated).classes('td-m-line')
             answer, fix = duration(m['first_response_seconds']), duration(m['resolution_seconds'])
@@ -263,6 +278,9 @@ def trends(rows: list[dict[str, Any]], since: datetime, until: datetime, step: G
         volume = m['volume'] if m else 0
         trend_row(words, volume / busiest, str(volume), good=False)
     ui.label('Satisfaction (average rating out of 5)').classes('td-m-name q-mt-md')
+    if not any(m and m['rated'] for _, m in every):
+        ui.label('No ratings in this period yet.').classes('td-m-hint').mark('no-ratings-trend')
+        return
     for words, m in every:
         score = m['satisfaction'] if m else None
         number = f'{score:.1f} ({m["rated"]})' if m and score is not None else 'no ratings'
@@ -300,7 +318,7 @@ def percent(ratio: float | None) -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """ "2 h 15 min", "45 min", "3 days 4 h": rounded to what a person reads."""
+    """ "45 min", "2 h 15 min", "1 day 3 h": rounded to what a person reads."""
     if seconds is None:
         return NONE
     minutes = round(seconds / 60)
@@ -309,7 +327,8 @@ def duration(seconds: float | None) -> str:
     if minutes < 60:
         return f'{minutes} min'
     hours, rest = divmod(minutes, 60)
-    if hours < 48:
+    if hours < 24:
         return f'{hours} h {rest} min' if rest else f'{hours} h'
     days, hours = divmod(round(seconds / 3600), 24)
-    return f'{days} days {hours} h' if hours else f'{days} days'
+    in_days = f'{days} day' + ('' if days == 1 else 's')
+    return f'{in_days} {hours} h' if hours else in_days

@@ -84,7 +84,8 @@ async def test_a_manager_sees_the_headline_figures_of_the_last_7_days(user: User
         'resolution': '3 h',  # (2 h + 4 h) / 2: T2's fix did not hold
     }
     await user.should_see('2 ratings, 50% good or great')
-    await user.should_see('1 of 3')
+    await user.should_see('2 of 3')  # rated
+    await user.should_see('1 of 3')  # reopened
 
 
 HEADLINE = ('received', 'fixed', 'satisfaction', 'response-rate', 'callback-rate', 'first-response', 'resolution')
@@ -120,13 +121,13 @@ async def test_the_breakdown_per_requester_group(user: User, history: SimpleName
     await user.open('/measures?period=7&by=category')
     await user.should_see('Contractors')
     await user.should_see('Satisfaction 3.5 / 5 · 2 ratings, 50% good or great')  # Staff
-    await user.should_see('Satisfaction — · no ratings yet')  # Contractors
+    await user.should_see('Satisfaction: no ratings yet')  # Contractors
 
 
 async def test_the_trend_of_7_days_has_a_row_per_day_with_its_numbers(user: User, history: SimpleNamespace) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')
-    await user.should_see('Per day')
+    await user.should_see('Day by day')
     rows = [row.content for row in sorted(user.find(marker='trend-row').elements, key=lambda e: e.id)]
     assert len(rows) == 14  # 7 days of volume, 7 of satisfaction
     assert '>Tue 24 Nov<' in rows[4] and '>2<' in rows[4]
@@ -138,7 +139,7 @@ async def test_the_trend_of_7_days_has_a_row_per_day_with_its_numbers(user: User
 async def test_the_trend_of_longer_periods_is_per_week(user: User, history: SimpleNamespace) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=30')
-    await user.should_see('Per week')
+    await user.should_see('Week by week')
     await user.should_see('28 Oct–1 Nov')  # the period starts on a Wednesday
     await user.should_see('23–26 Nov')  # this week so far
 
@@ -155,6 +156,7 @@ async def test_an_empty_period_shows_dashes_and_why_not_zeros(
     await user.should_see('nothing fixed yet')
     await user.should_see('no answers yet')
     await user.should_see('Nothing was reported or fixed in this period.')
+    await user.should_see('No ratings in this period yet.')
     texts = [label.text for label in user.find(ui.label).elements]
     assert not [t for t in texts if '0%' in t or '0.0' in t]
 
@@ -173,3 +175,14 @@ async def test_the_measures_are_in_the_managers_navigation(user: User, people: S
     await user.open('/queue')
     user.find('Measures').click()
     await user.should_see('Per group')
+
+
+@pytest.mark.parametrize(
+    ('seconds', 'words'),
+    [(None, '—'), (20, 'under 1 min'), (45 * 60, '45 min'), (3600, '1 h'), (8100, '2 h 15 min'),
+     (25 * 3600 + 600, '1 day 1 h'), (3 * 86400, '3 days')],
+)  # fmt: skip
+async def test_times_read_as_a_person_says_them(user: User, seconds: float | None, words: str) -> None:
+    from pages.measures import duration  # after `user` loaded the app: pages imported outside it would not register
+
+    assert duration(seconds) == words
