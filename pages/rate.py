@@ -120,12 +120,20 @@ def _refused(error: errors.DomainError, token: str) -> None:
     with ui.column().classes('full-width').mark('refused'):
         ui.icon('task_alt' if used else 'link_off', color='grey-7').classes('text-h2')
         ui.label(str(error)).classes('text-h6').mark('message')
+        ticket_id = _ticket_of(token) if used else None
         if used:
             ui.label('Thanks — your rating is in.').classes('text-body1')
-            ticket_id, _ = ratings.check_token(token, clock.now())  # genuine and unexpired, or peek would say so
+        if ticket_id is not None:
             _open_request(ticket_id)
         else:
             _button('Open Tapdesk', '/', 'open-tapdesk')
+
+
+def _ticket_of(token: str) -> int | None:
+    try:
+        return ratings.check_token(token, clock.now())[0]
+    except errors.DomainError:  # expired since the peek a moment ago
+        return None
 
 
 def _brand() -> None:
