@@ -134,9 +134,10 @@ class TicketRow:
                 with ui.item_section().props('side top').classes('td-row-side'):
                     self.chip = ui.label().classes('td-chip text-white')
                     self.marker = ui.label().classes('td-chip td-marker text-white').mark(f'marker-{ticket.id}')
-            self.rating_area = ui.element('div').classes('td-row-rating').mark(f'row-rating-{ticket.id}')
+            if not staff_view:  # only a requester's own rows can be rated
+                self.rating_area = ui.element('div').classes('td-row-rating').mark(f'row-rating-{ticket.id}')
+                self.rating_area.visible = False
         self.marker.visible = False
-        self.rating_area.visible = False
         self._rating_key: tuple | None = None
         self.update(ticket, facts)
 
