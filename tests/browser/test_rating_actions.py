@@ -8,9 +8,9 @@ import json
 import subprocess
 import sys
 
-from playwright.async_api import BrowserContext
+from playwright.async_api import BrowserContext, expect
 
-from models import notifications
+from models import notifications, ratings
 
 from .conftest import ROOT, Server
 from .test_pwa import context, controlled, push, service_worker  # noqa: F401  (context is a fixture)
@@ -47,6 +47,18 @@ async def main():
 
 asyncio.run(main())
 """
+OFFLINE_CLICK = """async (action) => {  // as CLICK, with the rating's POST failing as it does offline
+    const realFetch = self.fetch;
+    self.fetch = (input, init) =>
+        init?.method === 'POST' ? Promise.reject(new TypeError('Failed to fetch')) : realFetch(input, init);
+    try {
+        const [notification] = await self.registration.getNotifications();
+        self.dispatchEvent(new NotificationEvent('notificationclick', {notification, action}));
+        await new Promise(resolve => setTimeout(resolve, 300));
+    } finally {
+        self.fetch = realFetch;
+    }
+}"""
 CLICK = """async (action) => {
     const [notification] = await self.registration.getNotifications();
     self.dispatchEvent(new NotificationEvent('notificationclick', {notification, action}));
@@ -107,3 +119,9 @@ async def test_a_rating_button_on_the_notification_records_it_and_says_thanks(
     await worker.evaluate(CLICK, 'rate-poor')
     await page.wait_for_url(f'**/login?next=%2Ft%2F{number}')  # the ticket, behind sign-in
     assert await asyncio.to_thread(in_server_database, server, RATINGS) == [[number, 5]]
+
+    # Offline at the tap: the rating page opens, where the same choice is one tap away.
+    await push(context, page, server, message)
+    await worker.evaluate(OFFLINE_CLICK, 'rate-good')
+    await page.wait_for_url(f'**/rate/{token}')
+    await expect(page.get_by_text(ratings.USED)).to_be_visible()  # this link was used above
