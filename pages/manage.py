@@ -28,6 +28,11 @@ async def manage(request: Request) -> RedirectResponse | None:
             with ui.tab_panel(people_tab).classes('q-pa-none'):
                 await People(viewer).build()
             with ui.tab_panel(services_tab).classes('q-pa-none'):
+                ui.button(
+                    'Target times, working hours, reminders',
+                    icon='timer',
+                    on_click=lambda: ui.navigate.to('/service-levels'),
+                ).props('outline no-caps').classes('full-width q-mb-sm').mark('service-levels')
                 await Services(viewer).build()
     return None
 

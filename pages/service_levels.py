@@ -1,1 +1,337 @@
-"""(being written)"""
+"""Managers: target times per service and priority, the working hours they count in, follow-up intervals.
+
+Three stacked cards on one screen (a phone scrolls; a manager sets these once and rarely again). Each card
+saves with one domain call, and the domain's error shows at the field it names.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from models import catalog, errors, followups, sla
+from models.catalog import Priority
+from models.users import User
+
+from .layout import clear_errors, current_user, field_error, frame, to_login
+
+DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']  # ISO weekdays 1..7
+ZONES = [
+    'UTC',
+    'Europe/London',
+    'Europe/Dublin',
+    'Europe/Lisbon',
+    'Europe/Paris',
+    'Europe/Berlin',
+    'Europe/Amsterdam',
+    'Europe/Madrid',
+    'Europe/Rome',
+    'Europe/Warsaw',
+    'Europe/Helsinki',
+    'Europe/Istanbul',
+    'Africa/Johannesburg',
+    'Asia/Dubai',
+    'Asia/Kolkata',
+    'Asia/Singapore',
+    'Asia/Tokyo',
+    'Australia/Sydney',
+    'Pacific/Auckland',
+    'America/New_York',
+    'America/Chicago',
+    'America/Denver',
+    'America/Los_Angeles',
+    'America/Sao_Paulo',
+]
+# Every follow-up interval, in the words a manager reads, and its unit.
+RULE_WORDS = {
+    'waiting_first_hours': ('First reminder when waiting for the requester’s reply: after', 'hours'),
+    'waiting_second_hours': ('Second reminder when there is still no reply: after', 'hours'),
+    'waiting_resolve_hours': ('Mark it fixed when the requester never replies: after', 'hours'),
+    'unrated_hours': ('Ask once more for a rating of a fix: after', 'hours'),
+    'idle_hours': ('Remind the technician of a ticket with no activity: after', 'hours'),
+    'visit_before_minutes': ('Remind the requester of a planned visit, before it by', 'minutes'),
+    'rating_change_hours': ('A rating can be changed for', 'hours'),
+}
+CSS = """
+.td-sl-card { width: 100%; }
+.td-sl-card .q-field { font-size: 16px; }  /* 16 px: phones do not zoom into the field */
+.td-sl-days .q-checkbox { min-height: 44px; min-width: 72px; }
+"""
+
+
+@ui.page('/service-levels')
+async def service_levels_page(request: Request) -> RedirectResponse | None:
+    viewer = await current_user(request)
+    if viewer is None:
+        return to_login(request)
+    if not viewer.is_manager:
+        return RedirectResponse('/', status_code=303)
+    ui.add_css(CSS)
+    with frame('Service levels', viewer, back='/manage'):
+        await Targets(viewer).build()
+        await WorkingHours(viewer).build()
+        await FollowUps(viewer).build()
+    return None
+
+
+class Targets:
+    """How soon a ticket should get its first reply and its fix, per service and priority."""
+
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+
+    async def build(self) -> None:
+        services = {s.id: s.name for s in await catalog.all_services(actor=self.viewer)}
+        with ui.card().classes('td-sl-card').mark('targets-card'):
+            ui.label('Target times').classes('text-h6')
+            ui.label(
+                'How soon a request should get its first reply and be fixed. Technicians are warned before a '
+                'ticket is late; leave both times empty to have no target.'
+            ).classes('text-body2 text-grey-8')
+            self.f: dict[str, Any] = {
+                'service': ui.select(services, label='Service', value=next(iter(services), None))
+                .props('outlined')
+                .classes('full-width')
+                .mark('target-service'),
+                'priority': ui.select(
+                    {p.value: p.words for p in Priority}, label='Priority', value=Priority.NORMAL.value
+                )
+                .props('outlined')
+                .classes('full-width')
+                .mark('target-priority'),
+            }
+            ui.label('First reply within').classes('text-subtitle2 q-mt-sm')
+            self.reply = _duration('reply')
+            ui.label('Fixed within').classes('text-subtitle2')
+            self.fix = _duration('fix')
+            self.f['first_response_minutes'], self.f['resolution_minutes'] = self.reply[0], self.fix[0]
+            self.business = ui.switch('Count only working hours (nights, weekends don’t count)').mark(
+                'target-business-hours'
+            )
+            ui.button('Save target', icon='check', on_click=self.save).props('unelevated no-caps').classes(
+                'full-width'
+            ).mark('save-target')
+            for key in ('service', 'priority'):
+                self.f[key].on_value_change(self.load)
+            self.list = ui.list().props('separator').classes('full-width').mark('target-list')
+        self.targets = await sla.targets(actor=self.viewer)
+        self.services = services
+        self.show()
+        self.load()
+
+    def show(self) -> None:
+        self.list.clear()
+        with self.list:
+            if not self.targets:
+                with ui.item():
+                    ui.label('No targets yet.').classes('text-body2 text-grey-8')
+            for t in self.targets:
+                with ui.item(on_click=lambda t=t: self.pick(t)).props('clickable').mark(f'target-{t.id}'):
+                    with ui.item_section():
+                        ui.label(f'{self.services.get(t.service_id, "?")} · {Priority(t.priority).words}').classes(
+                            'text-weight-medium'
+                        )
+                        ui.label(target_words(t)).classes('text-caption')
+
+    def pick(self, target: sla.SlaTarget) -> None:
+        self.f['service'].value, self.f['priority'].value = target.service_id, Priority(target.priority).value
+        self.load()
+
+    def load(self) -> None:
+        """Show the stored target of the chosen service and priority (empty fields when there is none)."""
+        clear_errors(self.f)
+        key = (self.f['service'].value, self.f['priority'].value)
+        found = next((t for t in self.targets if (t.service_id, Priority(t.priority).value) == key), None)
+        _set_duration(self.reply, found.first_response_minutes if found else None)
+        _set_duration(self.fix, found.resolution_minutes if found else None)
+        self.business.value = bool(found and found.business_hours)
+
+    async def save(self) -> None:
+        clear_errors(self.f)
+        try:
+            saved = await sla.set_target(
+                actor=self.viewer,
+                service_id=self.f['service'].value or 0,
+                priority=Priority(self.f['priority'].value),
+                first_response_minutes=_minutes_of(self.reply, 'first_response_minutes'),
+                resolution_minutes=_minutes_of(self.fix, 'resolution_minutes'),
+                business_hours=bool(self.business.value),
+            )
+        except errors.DomainError as e:
+            field_error(self.f, e)
+            return
+        ui.notify('Target saved.' if saved else 'Target removed.', type='positive', position='top')
+        self.targets = await sla.targets(actor=self.viewer)
+        self.show()
+
+
+class WorkingHours:
+    """The organisation's working week, which "working hours only" targets count in."""
+
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+
+    async def build(self) -> None:
+        cal = await sla.working_calendar()
+        with ui.card().classes('td-sl-card').mark('calendar-card'):
+            ui.label('Working hours').classes('text-h6')
+            ui.label('Targets that count only working hours pause outside these.').classes('text-body2 text-grey-8')
+            ui.label('Working days').classes('text-subtitle2')
+            with ui.row().classes('td-sl-days q-gutter-none'):
+                self.days = {
+                    day: ui.checkbox(name, value=str(day) in cal.days).mark(f'day-{day}')
+                    for day, name in enumerate(DAYS, start=1)
+                }
+            days_error = ui.label().classes('text-negative text-caption').mark('days-error')
+            with ui.row().classes('full-width no-wrap q-gutter-sm'):
+                start = (
+                    ui.input('Starts at', value=_hhmm(cal.start_minute))
+                    .props('outlined type=time')
+                    .classes('col')
+                    .mark('day-start')
+                )
+                end = (
+                    ui.input('Ends at', value=_hhmm(cal.end_minute))
+                    .props('outlined type=time')
+                    .classes('col')
+                    .mark('day-end')
+                )
+            zones = list(dict.fromkeys([cal.timezone, *ZONES]))
+            self.f: dict[str, Any] = {
+                'days': days_error,
+                'start': start,
+                'end': end,
+                'timezone': ui.select(
+                    zones, label='Time zone', value=cal.timezone, with_input=True, new_value_mode='add-unique'
+                )
+                .props('outlined hint="Pick one or type a name such as Europe/Berlin"')
+                .classes('full-width')
+                .mark('timezone'),
+                'at_risk_percent': ui.number(
+                    'Warn technicians when this much of the time is used', value=cal.at_risk_percent, suffix='%'
+                )
+                .props('outlined')
+                .classes('full-width')
+                .mark('at-risk-percent'),
+            }
+            ui.button('Save working hours', icon='check', on_click=self.save).props('unelevated no-caps').classes(
+                'full-width'
+            ).mark('save-calendar')
+
+    async def save(self) -> None:
+        clear_errors(self.f)
+        try:
+            await sla.set_calendar(
+                actor=self.viewer,
+                days=[day for day, box in self.days.items() if box.value],
+                start=_time_of(self.f['start'].value, 'start'),
+                end=_time_of(self.f['end'].value, 'end'),
+                timezone=str(self.f['timezone'].value or '').strip(),
+                at_risk_percent=_whole(self.f['at_risk_percent'].value),  # type: ignore[arg-type]
+            )
+        except errors.DomainError as e:
+            field_error(self.f, e)
+            return
+        ui.notify('Working hours saved.', type='positive', position='top')
+
+
+class FollowUps:
+    """The intervals of the reminders and of the auto-resolve."""
+
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+
+    async def build(self) -> None:
+        current = await followups.rules()
+        with ui.card().classes('td-sl-card').mark('followups-card'):
+            ui.label('Follow-up reminders').classes('text-h6')
+            ui.label('New times apply to reminders planned from now on.').classes('text-body2 text-grey-8')
+            self.f: dict[str, Any] = {}
+            for name, (words, unit) in RULE_WORDS.items():
+                ui.label(words).classes('text-body2 q-mt-xs')
+                self.f[name] = (
+                    ui.number(value=getattr(current, name), min=0, step=1, suffix=unit)
+                    .props('outlined')
+                    .classes('full-width')
+                    .mark(f'rule-{name}')
+                )
+            ui.button('Save reminders', icon='check', on_click=self.save).props('unelevated no-caps').classes(
+                'full-width'
+            ).mark('save-followups')
+
+    async def save(self) -> None:
+        clear_errors(self.f)
+        try:
+            await followups.set_rules(actor=self.viewer, **{k: _whole(e.value) for k, e in self.f.items()})
+        except errors.DomainError as e:
+            field_error(self.f, e)
+            return
+        ui.notify('Reminder times saved.', type='positive', position='top')
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def target_words(t: sla.SlaTarget) -> str:
+    """ "Reply within 30 min · fixed within 1 day 2 h · working hours only" """
+    parts = []
+    if t.first_response_minutes:
+        parts.append(f'reply within {_span(t.first_response_minutes)}')
+    if t.resolution_minutes:
+        parts.append(f'fixed within {_span(t.resolution_minutes)}')
+    if t.business_hours:
+        parts.append('working hours only')
+    return ' · '.join(parts).capitalize()
+
+
+def _span(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f'{rest} min'
+    return f'{hours} h {rest} min' if rest else f'{hours} h'
+
+
+def _duration(name: str) -> tuple[ui.number, ui.number]:
+    """Hours and minutes side by side: a time a thumb can type."""
+    with ui.row().classes('full-width no-wrap q-gutter-sm'):
+        hours = ui.number(min=0, step=1, suffix='hours').props('outlined').classes('col').mark(f'{name}-hours')
+        minutes = (
+            ui.number(min=0, max=59, step=1, suffix='min').props('outlined').classes('col').mark(f'{name}-minutes')
+        )
+    return hours, minutes
+
+
+def _set_duration(pair: tuple[ui.number, ui.number], minutes: int | None) -> None:
+    pair[0].value, pair[1].value = (None, None) if minutes is None else divmod(minutes, 60)
+
+
+def _minutes_of(pair: tuple[ui.number, ui.number], field: str) -> int | None:
+    """Both empty: no time. Otherwise whole hours and minutes (an error at the field if not)."""
+    hours, minutes = (_whole(e.value) for e in pair)
+    if hours is None and minutes is None:
+        return None
+    if not all(isinstance(v, int) and v >= 0 for v in (hours or 0, minutes or 0)):
+        raise errors.Invalid('Use whole hours and minutes.', field=field)
+    return (hours or 0) * 60 + (minutes or 0)
+
+
+def _whole(value: Any) -> Any:
+    """A number field's value as an int when it is a whole number (else as it is, for the domain to refuse)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _hhmm(minute: int) -> str:
+    return f'{minute // 60 % 24:02d}:{minute % 60:02d}'
+
+
+def _time_of(text: str | None, field: str) -> time:
+    try:
+        return time.fromisoformat((text or '').strip())
+    except ValueError:
+        raise errors.Invalid('Choose a time such as 09:00.', field=field) from None
