@@ -39,6 +39,7 @@ CSS = """
 .td-m-hint { font-size: 0.8rem; font-style: italic; opacity: 0.72; }
 .td-m-line { font-size: 0.9rem; line-height: 1.35; }
 .td-m-head { font-size: 1.05rem; font-weight: 600; margin-top: 8px; }
+.td-m-toggle { border: 1px solid rgba(128, 128, 128, 0.4); }
 .td-m-toggle .q-btn { min-height: 48px; padding: 0 6px; }
 .td-m-trow { display: flex; align-items: center; gap: 8px; width: 100%; min-height: 28px; font-size: 0.85rem; }
 .td-m-trow > .td-m-when { flex: 0 0 96px; }
@@ -133,7 +134,7 @@ class Measures:
 def big_toggle(options: dict, value: Any, on_change: Callable[[Any], Awaitable[None]]) -> ui.toggle:
     return (
         ui.toggle(options, value=value, on_change=lambda e: on_change(e.value))
-        .props('spread no-caps unelevated toggle-color=primary color=grey-2 text-color=grey-9')
+        .props('spread no-caps unelevated toggle-color=primary')
         .classes('full-width td-m-toggle')
     )
 
@@ -277,7 +278,7 @@ def trends(rows: list[dict[str, Any]], since: datetime, until: datetime, step: G
     for words, m in every:
         volume = m['volume'] if m else 0
         trend_row(words, volume / busiest, str(volume), good=False)
-    ui.label('Satisfaction (average rating out of 5)').classes('td-m-name q-mt-md')
+    ui.label('Satisfaction, out of 5 (how many ratings)').classes('td-m-name q-mt-md')
     if not any(m and m['rated'] for _, m in every):
         ui.label('No ratings in this period yet.').classes('td-m-hint').mark('no-ratings-trend')
         return
