@@ -7,10 +7,6 @@ and the tap on it travels over NiceGUI's websocket.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-from urllib.parse import urlsplit
-
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from nicegui import ui
@@ -18,6 +14,8 @@ from nicegui import ui
 from models import clock, db, errors, notifications, ratings
 from models.ratings import Rating
 from models.tickets import Ticket
+
+from .guards import Refused, answer, check_same_origin, json_object, small_body
 
 FACES = {
     1: ('sentiment_very_dissatisfied', 'red-8'),
@@ -160,64 +158,26 @@ def _preselected(score: str) -> int | None:
 # ---- the service worker's POST ---------------------------------------------------------------------
 
 
-class Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def setup(api: FastAPI) -> None:
     @api.post(notifications.RATE_PATH + '{token}', include_in_schema=False)
     async def rate_from_notification(token: str, request: Request) -> JSONResponse:
         """{"action": "rate-good" | "rate-poor"} or {"score": 1..5}; same-origin only; the token is the credential."""
         try:
-            _check_same_origin(request)
-            score = _score_of(await _small_body(request))
+            check_same_origin(request, 'Ratings are only accepted from Tapdesk itself.')
+            score = _score_of(await small_body(request, MAX_BODY))
             await db.ready()
             rating = await ratings.rate_with_token(token, score, now=clock.now())
         except Refused as e:
-            return _answer(e.status, ok=False, error=str(e))
+            return answer(e.status, ok=False, error=str(e))
         except errors.DomainError as e:
-            return _answer(STATUS.get(type(e), 400), ok=False, error=str(e))
-        return _answer(200, ok=True, score=rating.score, words=rating.words, ticket_id=rating.ticket_id)
-
-
-def _check_same_origin(request: Request) -> None:
-    """Refuse cross-site posts: the browser's Origin must name this host (or, without an Origin, the browser
-    must say the request is same-origin)."""
-    site = request.headers.get('sec-fetch-site')
-    origin = request.headers.get('origin')
-    if site is not None and site != 'same-origin':
-        raise Refused(403, 'Ratings are only accepted from Tapdesk itself.')
-    if origin is None:
-        if site == 'same-origin':
-            return
-        raise Refused(403, 'Ratings are only accepted from Tapdesk itself.')
-    parts = urlsplit(origin)
-    host = request.headers.get('host', '')
-    if parts.scheme not in ('http', 'https') or not host or parts.netloc.lower() != host.lower():
-        raise Refused(403, 'Ratings are only accepted from Tapdesk itself.')
-
-
-async def _small_body(request: Request) -> bytes:
-    declared = request.headers.get('content-length', '')
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise Refused(413, f'The request is too large (at most {MAX_BODY} bytes).')
-    body = b''
-    async for chunk in request.stream():  # no Content-Length (chunked): count as it comes
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Refused(413, f'The request is too large (at most {MAX_BODY} bytes).')
-    return body
+            return answer(STATUS.get(type(e), 400), ok=False, error=str(e))
+        return answer(200, ok=True, score=rating.score, words=rating.words, ticket_id=rating.ticket_id)
 
 
 def _score_of(body: bytes) -> int:
     """Exactly one of {"action": ...} or {"score": 1..5}, nothing else."""
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Refused(400, 'Send JSON: {"action": "rate-good"} or {"score": 1 to 5}.') from None
-    if not isinstance(data, dict) or len(data) != 1 or not ({'action', 'score'} & data.keys()):
+    data = json_object(body, 'Send JSON: {"action": "rate-good"} or {"score": 1 to 5}.')
+    if len(data) != 1 or not ({'action', 'score'} & data.keys()):
         raise Refused(400, 'Send exactly one of "action" or "score".')
     if 'action' in data:
         action = data['action']
@@ -229,7 +189,3 @@ def _score_of(body: bytes) -> int:
     if type(score) is not int or score not in ratings.SCALE:  # not bool, not 4.0, not "4"
         raise Refused(400, 'The score must be a whole number from 1 to 5.')
     return score
-
-
-def _answer(status: int, **content: Any) -> JSONResponse:
-    return JSONResponse(content, status_code=status, headers={'Cache-Control': 'no-store'})
