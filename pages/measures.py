@@ -73,7 +73,7 @@ class Measures:
         self.viewer = viewer
         self.period = period if period in PERIODS else '30'
         self.by = GroupBy(by) if by in GROUPS else GroupBy.SERVICE
-        self._loads = 0  # a newer choice wins over a slower, older load
+        self._loads = {'period': 0, 'groups': 0}  # per part of the screen: a newer choice wins over an older load
 
     async def build(self) -> None:
         big_toggle(PERIODS, self.period, self.set_period).mark('period')
@@ -92,43 +92,50 @@ class Measures:
 
     async def set_period(self, value: str) -> None:
         self.period = value
+        self._remember()
         await self.load_period()
 
     async def set_group(self, value: GroupBy) -> None:
         self.by = GroupBy(value)
+        self._remember()
         self.group_meaning.set_text(GROUP_MEANING[self.by])
-        await self._latest(self.load_groups)
+        await self.load_groups()
 
     async def load_period(self) -> None:
-        await self._latest(self._load_period)
-
-    async def _load_period(self) -> Callable[[], None]:
+        """Everything: the period changed (or the page opened)."""
+        load = self._start('period', 'groups')
         since, until, step = window(self.period, clock.now())
         total = await ratings.overall(actor=self.viewer, since=since, until=until)
         rows = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
         trend = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=step)
-
-        def show() -> None:
+        if self._current(load, 'period'):
             self.span.set_text(f'{day_words(since)} – {day_words(until - timedelta(days=1))}')
             fill(self.headline, lambda: headline(total))
-            fill(self.groups, lambda: group_cards(rows, self.by))
             self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
             fill(self.trends, lambda: trends(trend, since, until, step))
+        if self._current(load, 'groups'):
+            fill(self.groups, lambda: group_cards(rows, self.by))
 
-        return show
-
-    async def load_groups(self) -> Callable[[], None]:
+    async def load_groups(self) -> None:
+        """Only the breakdown: the grouping changed."""
+        load = self._start('groups')
         since, until, _ = window(self.period, clock.now())
         rows = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
-        return lambda: fill(self.groups, lambda: group_cards(rows, self.by))
+        if self._current(load, 'groups'):
+            fill(self.groups, lambda: group_cards(rows, self.by))
 
-    async def _latest(self, load: Callable[[], Awaitable[Callable[[], None]]]) -> None:
-        """Run a load and show its result, unless a newer choice was made meanwhile."""
-        self._loads += 1
-        mine = self._loads
-        show = await load()
-        if mine == self._loads:
-            show()
+    def _start(self, *parts: str) -> dict[str, int]:
+        for part in parts:
+            self._loads[part] += 1
+        return dict(self._loads)
+
+    def _current(self, load: dict[str, int], part: str) -> bool:
+        """Whether no newer load of this part started while this one was waiting for the database."""
+        return load[part] == self._loads[part]
+
+    def _remember(self) -> None:
+        """Keep the choices in the address, so that a reload or a shared link shows the same."""
+        ui.navigate.history.replace(f'/measures?period={self.period}&by={self.by.value}')
 
 
 def big_toggle(options: dict, value: Any, on_change: Callable[[Any], Awaitable[None]]) -> ui.toggle:

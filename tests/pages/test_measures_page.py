@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from nicegui import ui
@@ -114,6 +116,28 @@ async def test_the_breakdown_is_per_service_and_switches_to_technicians(user: Us
     await user.should_see('Unassigned')
     await user.should_see('First answer 1 h · fixed in —')  # Priya's only fix came back
     await user.should_not_see('Wi-Fi')
+
+
+async def test_a_quick_second_choice_does_not_lose_the_first(
+    user: User, history: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=30')
+    await user.should_see('28 Oct – 26 Nov')
+    database_answers, read = asyncio.Event(), ratings.overall
+
+    async def slow_overall(**kwargs: Any) -> dict:
+        await database_answers.wait()
+        return await read(**kwargs)
+
+    monkeypatch.setattr(ratings, 'overall', slow_overall)
+    choose(user, 'period', '7')
+    choose(user, 'group-by', 'technician')  # while the period's figures are still on their way
+    await user.should_see('Priya Shah')
+    database_answers.set()
+    await user.should_see('20 Nov – 26 Nov')
+    assert shown(user, 'received-value') == '4'
+    assert user.find('Priya Shah').elements
 
 
 async def test_the_breakdown_per_requester_group(user: User, history: SimpleNamespace) -> None:
