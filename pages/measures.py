@@ -172,7 +172,8 @@ def slots(since: datetime, until: datetime, step: GroupBy) -> list[tuple[str, st
     """Every day or week of the period, as (the domain's key, words), including those with nothing in them."""
     if step == GroupBy.DAY:
         days = (until - since).days
-        return [(key(since + timedelta(days=i)), f'{since + timedelta(days=i):%a %d %b}') for i in range(days)]
+        every = [since + timedelta(days=i) for i in range(days)]
+        return [(key(day), f'{day:%a} {day_words(day)}') for day in every]
     result = []
     monday = since - timedelta(days=since.weekday())
     last = until - timedelta(days=1)

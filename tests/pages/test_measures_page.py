@@ -158,6 +158,15 @@ async def test_the_trend_of_7_days_has_a_row_per_day_with_its_numbers(user: User
     assert '>Tue 24 Nov<' in rows[11] and '>5.0 (1)<' in rows[11]
     assert '>Wed 25 Nov<' in rows[12] and '>2.0 (1)<' in rows[12]
     assert '>no ratings<' in rows[13]
+    assert '>Fri 20 Nov<' in rows[0]
+
+
+async def test_days_are_written_without_a_leading_zero(user: User, people: SimpleNamespace, clock: FrozenClock) -> None:
+    clock.now = START - timedelta(days=20)  # Wed 4 Nov
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Thu 29 Oct')
+    await user.should_see('Wed 4 Nov')
 
 
 async def test_the_trend_of_longer_periods_is_per_week(user: User, history: SimpleNamespace) -> None:
