@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     measures,
     my_requests,
     new_request,
+    push_api,
     queue,
     rate,
     service_levels,
@@ -20,3 +21,4 @@ from . import (  # noqa: F401
 def setup(api: FastAPI) -> None:
     files.setup(api)
     rate.setup(api)
+    push_api.setup(api)

@@ -127,6 +127,30 @@ self.addEventListener('push', (event) => {
   );
 });
 
+// The browser replaced this device's subscription (keys rotated, it expired): tell Tapdesk where to send from now on,
+// or notifications would stop until the person turned them on again. Without a new one, subscribe anew.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(resubscribe(event.oldSubscription || null, event.newSubscription || null));
+});
+
+async function resubscribe(old, fresh) {
+  if (!fresh) {
+    let key = old?.options?.applicationServerKey || null;
+    if (!key) {
+      const response = await fetch('/push/key', { credentials: 'same-origin' });
+      if (!response.ok) return;
+      key = await response.text();
+    }
+    fresh = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  }
+  await fetch('/push/subscription-change', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ old_endpoint: old?.endpoint ?? null, subscription: fresh.toJSON() }),
+  });
+}
+
 self.addEventListener('notificationclick', (event) => {
   const action = event.action || '';
   const notification = event.notification;

@@ -108,7 +108,12 @@ class Server:
 
 @pytest.fixture(params=['sqlite'] + (['postgres'] if PG else []))
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    env = {**os.environ, 'TAPDESK_DATA_DIR': str(tmp_path / 'data'), 'TAPDESK_RECONNECT_TIMEOUT': '30'}
+    env = {
+        **os.environ,
+        'TAPDESK_DATA_DIR': str(tmp_path / 'data'),
+        'TAPDESK_RECONNECT_TIMEOUT': '30',
+        'TAPDESK_PUSH_ALLOW_LOOPBACK': '1',  # test subscriptions point at 127.0.0.1 (the development setting)
+    }
     for key in [k for k in env if k.startswith(('PYTEST', 'NICEGUI'))]:  # else ui.run thinks it runs under pytest
         env.pop(key)
     admin_db = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import BrowserContext, Page, Worker, async_playwright, expect
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, Server
+from .conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, ROOT, Server
 from .test_core_loop import photo
 
 SLOW = 15_000  # ms, for what waits on the server or NiceGUI's reconnect back-off on a loaded 2-core machine
@@ -257,6 +259,51 @@ async def test_what_was_typed_survives_the_server_forgetting_the_page(context: B
     await page.get_by_role('button', name=re.compile('Wi-Fi & network')).click()
     await expect(page.get_by_label('Short title')).to_have_value('')
     assert await page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('td-draft:'))") == []
+
+
+SUBSCRIPTION_CHANGE = """async ({old, fresh}) => {  // as the browser fires it when it replaces a subscription
+    const event = new ExtendableEvent('pushsubscriptionchange');
+    Object.defineProperty(event, 'oldSubscription', {value: {endpoint: old}});
+    Object.defineProperty(event, 'newSubscription', {value: {endpoint: fresh.endpoint, toJSON: () => fresh}});
+    try { self.dispatchEvent(event); } catch (e) { /* a test's event is untrusted: waitUntil() refuses it */ }
+}"""
+DEVICES = """
+import asyncio, json
+from models import db
+from models.notifications import PushSubscription
+
+async def main():
+    await db.start()
+    print(json.dumps(await PushSubscription.all().order_by('id').values_list('user__email', 'endpoint')))
+    await db.stop()
+
+asyncio.run(main())
+"""
+
+
+async def test_a_replaced_subscription_is_sent_to_tapdesk_by_the_worker(
+    context: BrowserContext, server: Server
+) -> None:
+    from tests.push_service import BrowserDevice
+
+    page = await controlled(context, server.url + '/login')
+    await sign_in(page, server, 'alex@example.com')
+    worker = await service_worker(context)
+    fresh = BrowserDevice('http://127.0.0.1:9/push/rotated')
+    subscription = {'endpoint': fresh.endpoint, 'expirationTime': None, 'keys': fresh.keys()}
+    await worker.evaluate(SUBSCRIPTION_CHANGE, {'old': 'http://127.0.0.1:9/push/before', 'fresh': subscription})
+    for _ in range(100):
+        devices = in_server_database(server, DEVICES)
+        if devices:
+            break
+        await asyncio.sleep(0.1)
+    assert devices == [['alex@example.com', fresh.endpoint]]
+
+
+def in_server_database(server: Server, script: str) -> object:
+    """Run `script` against the running server's database and read the JSON it prints last."""
+    done = subprocess.run([sys.executable, '-c', script], cwd=ROOT, env=server.env, check=True, capture_output=True)
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
 async def test_a_push_message_shows_a_notification(context: BrowserContext, server: Server) -> None:

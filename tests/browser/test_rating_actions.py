@@ -4,16 +4,13 @@ the server records it once, and a short confirmation replaces the notification."
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 
 from playwright.async_api import BrowserContext, expect
 
 from models import notifications, ratings
 
-from .conftest import ROOT, Server
-from .test_pwa import context, controlled, push, service_worker  # noqa: F401  (context is a fixture)
+from .conftest import Server
+from .test_pwa import context, controlled, in_server_database, push, service_worker  # noqa: F401  (a fixture)
 from .test_pwa import notifications as shown_notifications
 
 FIXED = """
@@ -63,14 +60,6 @@ CLICK = """async (action) => {
     const [notification] = await self.registration.getNotifications();
     self.dispatchEvent(new NotificationEvent('notificationclick', {notification, action}));
 }"""
-
-
-def in_server_database(server: Server, script: str) -> object:
-    """Run `script` against the running server's database (the domain, as the server would) and read its JSON."""
-    done = subprocess.run(
-        [sys.executable, '-c', script], cwd=ROOT, env=server.env, check=True, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def fixed_message(ticket_id: int, token: str) -> dict[str, object]:
