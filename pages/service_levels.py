@@ -59,7 +59,8 @@ RULE_WORDS = {
 CSS = """
 .td-sl-card { width: 100%; }
 .td-sl-card .q-field { font-size: 16px; }  /* 16 px: phones do not zoom into the field */
-.td-sl-days .q-checkbox { min-height: 44px; min-width: 72px; }
+.td-sl-days { gap: 0; }
+.td-sl-days .q-checkbox { min-height: 44px; width: 25%; }
 """
 
 
@@ -120,26 +121,27 @@ class Targets:
             self.list = ui.list().props('separator').classes('full-width').mark('target-list')
         self.targets = await sla.targets(actor=self.viewer)
         self.services = services
-        self.show()
         self.load()
 
     def show(self) -> None:
+        """The chosen service's four priorities, most urgent first: tap one to edit it."""
         self.list.clear()
+        service = self.f['service'].value
+        found = {Priority(t.priority): t for t in self.targets if t.service_id == service}
         with self.list:
-            if not self.targets:
-                with ui.item():
-                    ui.label('No targets yet.').classes('text-body2 text-grey-8')
-            for t in self.targets:
-                with ui.item(on_click=lambda t=t: self.pick(t)).props('clickable').mark(f'target-{t.id}'):
+            ui.item_label(f'All priorities of {self.services.get(service, "this service")}').props('header')
+            for priority in sorted(Priority, reverse=True):
+                t = found.get(priority)
+                item = ui.item(on_click=lambda p=priority: self.pick(p)).props('clickable')
+                if priority.value == self.f['priority'].value:
+                    item.props('active')  # the one in the form above
+                with item.mark(f'target-{priority.name.lower()}'):
                     with ui.item_section():
-                        ui.label(f'{self.services.get(t.service_id, "?")} · {Priority(t.priority).words}').classes(
-                            'text-weight-medium'
-                        )
-                        ui.label(target_words(t)).classes('text-caption')
+                        ui.label(priority.words).classes('text-weight-medium')
+                        ui.label(target_words(t) if t else 'No target').classes('text-caption')
 
-    def pick(self, target: sla.SlaTarget) -> None:
-        self.f['service'].value, self.f['priority'].value = target.service_id, Priority(target.priority).value
-        self.load()
+    def pick(self, priority: Priority) -> None:
+        self.f['priority'].value = priority.value  # loads it (on_value_change)
 
     def load(self) -> None:
         """Show the stored target of the chosen service and priority (empty fields when there is none)."""
@@ -149,6 +151,7 @@ class Targets:
         _set_duration(self.reply, found.first_response_minutes if found else None)
         _set_duration(self.fix, found.resolution_minutes if found else None)
         self.business.value = bool(found and found.business_hours)
+        self.show()
 
     async def save(self) -> None:
         clear_errors(self.f)
@@ -187,7 +190,7 @@ class WorkingHours:
                     for day, name in enumerate(DAYS, start=1)
                 }
             days_error = ui.label().classes('text-negative text-caption').mark('days-error')
-            with ui.row().classes('full-width no-wrap q-gutter-sm'):
+            with ui.row().classes('full-width no-wrap'):
                 start = (
                     ui.input('Starts at', value=_hhmm(cal.start_minute))
                     .props('outlined type=time')
@@ -211,13 +214,14 @@ class WorkingHours:
                 .props('outlined hint="Pick one or type a name such as Europe/Berlin"')
                 .classes('full-width')
                 .mark('timezone'),
-                'at_risk_percent': ui.number(
-                    'Warn technicians when this much of the time is used', value=cal.at_risk_percent, suffix='%'
-                )
+            }
+            ui.label('Warn technicians when this share of the time is used').classes('text-body2 q-mt-xs')
+            self.f['at_risk_percent'] = (
+                ui.number(value=cal.at_risk_percent, min=1, max=99, step=1, suffix='%')
                 .props('outlined')
                 .classes('full-width')
-                .mark('at-risk-percent'),
-            }
+                .mark('at-risk-percent')
+            )
             ui.button('Save working hours', icon='check', on_click=self.save).props('unelevated no-caps').classes(
                 'full-width'
             ).mark('save-calendar')
@@ -297,7 +301,7 @@ def _span(minutes: int) -> str:
 
 def _duration(name: str) -> tuple[ui.number, ui.number]:
     """Hours and minutes side by side: a time a thumb can type."""
-    with ui.row().classes('full-width no-wrap q-gutter-sm'):
+    with ui.row().classes('full-width no-wrap'):
         hours = ui.number(min=0, step=1, suffix='hours').props('outlined').classes('col').mark(f'{name}-hours')
         minutes = (
             ui.number(min=0, max=59, step=1, suffix='min').props('outlined').classes('col').mark(f'{name}-minutes')

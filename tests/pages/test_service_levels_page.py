@@ -97,3 +97,21 @@ async def test_the_manage_screen_links_to_the_service_levels(user: User, people:
     user.find('Services').click()
     user.find(marker='service-levels').click()
     await user.should_see('Target times')
+
+
+async def test_tapping_a_priority_shows_its_target_for_editing(user: User, people: SimpleNamespace) -> None:
+    await sla.set_target(
+        actor=people.manager,
+        service_id=people.wifi.id,
+        priority=Priority.URGENT,
+        first_response_minutes=30,
+        resolution_minutes=4 * 60,
+    )
+    await open_as_manager(user)
+    user.find(marker='target-service').click()
+    user.find('Wi-Fi').click()
+    await user.should_see('Reply within 30 min · fixed within 4 h')
+    user.find(marker='target-urgent').click()
+    [reply_minutes] = user.find(marker='reply-minutes').elements
+    [fix_hours] = user.find(marker='fix-hours').elements
+    assert (reply_minutes.value, fix_hours.value) == (30, 4)  # type: ignore[attr-defined]
