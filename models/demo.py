@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw
 from tortoise.transactions import in_transaction
 
-from . import clock, photos, tickets, users
+from . import clock, photos, sla, tickets, users
 from .catalog import Priority, Service, save_service
 from .tickets import Status
 from .users import ROLE_WORDS, Category, Role, User
@@ -875,6 +875,7 @@ async def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             people = await _people(now)
             services = await _catalog()
             await _tickets(people, services, now)
+            await _service_levels(people['manager'], services)
     found = {u.email: u for u in await User.filter(email__in=[p.email for p in PEOPLE])}
     return [(ROLE_WORDS[found[p.email].role], found[p.email].name, p.email) for p in PEOPLE if p.email in found]
 
@@ -1408,3 +1409,29 @@ def _photo(kind: str) -> photos.PhotoIn:
     out = io.BytesIO()
     image.save(out, 'JPEG', quality=80)
     return photos.PhotoIn(out.getvalue(), f'{kind}.jpg')
+
+
+# ---- service levels -----------------------------------------------------------------------------------
+
+# (priority: first reply, fix, in working hours only) in minutes: the queue shows on-track / at-risk /
+# late markers. Set after the stories, so the month of history gets no warnings after the fact.
+TARGETS = {
+    Priority.URGENT: (30, 4 * 60, False),
+    Priority.HIGH: (60, 8 * 60, True),
+    Priority.NORMAL: (4 * 60, 16 * 60, True),
+    Priority.LOW: (8 * 60, 40 * 60, True),
+}
+
+
+async def _service_levels(manager: User, services: dict[str, Service]) -> None:
+    await sla.set_calendar(actor=manager, days=[1, 2, 3, 4, 5], start=time(9), end=time(17), timezone=DESK_TZ.key)
+    for service in services.values():
+        for priority, (first, fix, working_hours) in TARGETS.items():
+            await sla.set_target(
+                actor=manager,
+                service_id=service.id,
+                priority=priority,
+                first_response_minutes=first,
+                resolution_minutes=fix,
+                business_hours=working_hours,
+            )
