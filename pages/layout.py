@@ -20,6 +20,8 @@ from models import db, events, tickets, users
 from models.tickets import Status
 from models.users import Role, User
 
+from . import drafts
+
 T = TypeVar('T')
 
 STATUS_COLOURS = {
@@ -90,6 +92,7 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
 async def sign_out() -> None:
     await users.end_session(app.storage.user.get('session'))
     app.storage.user.clear()
+    drafts.forget_all()  # a shared phone keeps nobody's unsent text
     ui.navigate.to('/login')
 
 

@@ -258,9 +258,17 @@ async def test_what_was_typed_survives_the_server_forgetting_the_page(context: B
     await page.goto(server.url + '/new')  # sent: the draft is forgotten
     await page.get_by_role('button', name=re.compile('Wi-Fi & network')).click()
     await expect(page.get_by_label('Short title')).to_have_value('')
-    assert await page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('td-draft:'))") == []
+    assert await page.evaluate(DRAFT_KEYS) == []
+
+    await page.get_by_label('Short title').fill('Half a thought')  # signing out leaves no draft on a shared phone
+    await page.wait_for_function(f'{DRAFT_KEYS}.length === 1')
+    await page.get_by_role('button', name='Alex Kim').click()
+    await page.get_by_text('Sign out').click()
+    await page.wait_for_url('**/login')
+    assert await page.evaluate(DRAFT_KEYS) == []
 
 
+DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('td-draft:'))"
 SUBSCRIPTION_CHANGE = """async ({old, fresh}) => {  // as the browser fires it when it replaces a subscription
     const event = new ExtendableEvent('pushsubscriptionchange');
     Object.defineProperty(event, 'oldSubscription', {value: {endpoint: old}});
