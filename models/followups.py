@@ -265,14 +265,10 @@ async def _fit_new_tickets(now: datetime) -> None:
     """New tickets get their warnings here: reporting one is not a verb that fits follow-ups (the first
     verb on it, e.g. taking it, refits them anyway). Two instances may both schedule one: the job that
     runs second finds the warning given and ends cancelled."""
-    covered = await sla.open_tickets()
-    if not covered:
-        return
     fitted = Job.filter(kind__in=SLA_KINDS).values_list('ticket_id', flat=True)
-    fresh = await tickets.Ticket.filter(
-        id__in=covered, status=tickets.Status.NEW, created_at__gte=now - NEW_TICKET_SWEEP
-    ).exclude(id__in=Subquery(fitted))
-    for ticket in fresh:
+    new = Q(status=tickets.Status.NEW, created_at__gte=now - NEW_TICKET_SWEEP) & ~Q(id__in=Subquery(fitted))
+    for ticket_id in await sla.open_tickets(where=new):
+        ticket = await tickets.Ticket.get(id=ticket_id)
         await fit_service_levels(ticket, now=now)
 
 

@@ -121,9 +121,11 @@ async def alarms(ticket: tickets.Ticket) -> Alarms:
     return Alarms(target=target, **found)
 
 
-async def open_tickets(*, service_id: int | None = None, priority: Priority | None = None) -> list[int]:
+async def open_tickets(
+    *, service_id: int | None = None, priority: Priority | None = None, where: Q | None = None
+) -> list[int]:
     """Ids of the open tickets of one service and priority, or (without them) of every service and priority
-    that has a target: the tickets whose warnings a changed target or calendar moves."""
+    that has a target (and `where`, if given): the tickets whose warnings a changed target or calendar moves."""
     if service_id is not None:
         covered = [Q(service_id=service_id, priority=priority)]
     else:
@@ -131,6 +133,8 @@ async def open_tickets(*, service_id: int | None = None, priority: Priority | No
     if not covered:
         return []
     query = tickets.Ticket.filter(Q(*covered, join_type='OR'), status__in=tickets.OPEN)
+    if where is not None:
+        query = query.filter(where)
     return list(await query.values_list('id', flat=True))
 
 
