@@ -395,3 +395,25 @@ async def test_a_period_ends_after_it_starts(manager: User) -> None:
 async def test_an_empty_period_has_no_rows(history: SimpleNamespace, manager: User) -> None:
     later = START + timedelta(days=30)
     assert await ratings.measures(actor=manager, since=later, until=later + timedelta(days=1), group_by='service') == []  # type: ignore[arg-type]
+
+
+async def test_the_whole_periods_figures_are_over_all_its_tickets(history: SimpleNamespace, manager: User) -> None:
+    """Not an average of the groups' averages: the week above, as one row."""
+    figures = await ratings.overall(actor=manager, since=START, until=START + timedelta(days=14))
+    assert figures.pop('label') == 'All'
+    assert figures == expect(None, 4, 3, 2, 3.5, 0.5, 0.6667, 1, 0.3333, 2000, 10800)
+
+
+async def test_an_empty_period_has_no_figures_rather_than_zeros(manager: User) -> None:
+    figures = await ratings.overall(actor=manager, since=START, until=START + timedelta(days=1))
+    assert (figures['volume'], figures['satisfaction'], figures['response_rate'], figures['resolution_seconds']) == (
+        0,
+        None,
+        None,
+        None,
+    )
+
+
+async def test_only_managers_see_the_whole_periods_figures(technician: User) -> None:
+    with pytest.raises(Forbidden):
+        await ratings.overall(actor=technician, since=START, until=START + timedelta(days=1))
