@@ -63,7 +63,7 @@ def face_scale(on_pick: Callable[[int], Any], *, chosen: int | None = None, mark
         row.props['role'] = 'group'
         row.props['aria-label'] = 'How did we do?'
         for score, word in ratings.SCALE.items():
-            face = ui.button(word, icon=FACES[score], on_click=lambda s=score: on_pick(s))
+            face = ui.button(word, icon=FACES[score], color=None, on_click=lambda s=score: on_pick(s))
             face.props('flat stack no-caps').classes(f'td-face td-face-{score}').mark(f'{marker}-{score}')
             face.props['aria-label'] = f'{word} ({score} of 5)'
             face.props['aria-pressed'] = 'true' if score == chosen else 'false'
@@ -72,11 +72,13 @@ def face_scale(on_pick: Callable[[int], Any], *, chosen: int | None = None, mark
     return row
 
 
-def rating_words(rating: Rating) -> ui.row:
-    """A rating as read back: its face and word (the comment is a label of its own: user text)."""
+def rating_words(rating: Rating, caption: str) -> ui.row:
+    """A rating as read back: its face, its word and a caption (the comment is a label of its own: user text)."""
     with ui.row().classes('td-rated items-center no-wrap') as row:
         ui.icon(FACES[rating.score]).classes(f'td-rated-face td-face-{rating.score}')
-        ui.label(rating.words).classes('text-weight-medium').mark('rating-words')
+        with ui.column().classes('td-rated-text'):
+            ui.label(rating.words).classes('text-h6').mark('rating-words')
+            ui.label(caption).classes('text-caption text-grey-8')
     return row
 
 

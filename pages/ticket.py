@@ -164,7 +164,7 @@ class TicketView:
         t, due = self.ticket, self.due
         if due is None or due.state is None:
             return
-        with ui.row().classes('items-center no-wrap q-gutter-x-sm td-sla').mark('sla'):
+        with ui.row().classes('items-center no-wrap td-sla').mark('sla'):
             if t.is_open:
                 marker_chip(due, t)
             else:
@@ -196,8 +196,7 @@ class TicketView:
         self.comment_input = None
         can_change = rating is None or (self.rating_until is not None and clock.now() < self.rating_until)
         if rating is not None and not can_change:  # the window is over: read only
-            ui.label('You rated this fix').classes('text-subtitle1 text-weight-medium')
-            rating_words(rating)
+            rating_words(rating, f'You rated this fix · {when(rating.rated_at, self.viewer)}')
             if rating.comment:
                 ui.label(rating.comment).classes('td-break text-body2').mark('rating-comment')
             self._reopen_offer(rating)
@@ -210,7 +209,7 @@ class TicketView:
         if rating is None:
             ui.label('One tap is enough.').classes('text-caption text-grey-7')
             return
-        with ui.row().classes('full-width items-start no-wrap q-gutter-x-sm'):
+        with ui.row().classes('full-width items-center no-wrap td-comment-row'):
             self.comment_input = (
                 ui.input(placeholder='What could we do better?', value=self._draft or rating.comment)
                 .props('outlined dense maxlength=200 aria-label="What could we do better?"')
@@ -227,7 +226,7 @@ class TicketView:
 
     def _reopen_offer(self, rating: ratings.Rating) -> None:
         if rating.offers_reopen:
-            with ui.row().classes('full-width items-center q-gutter-sm td-reopen-offer'):
+            with ui.row().classes('full-width items-center td-reopen-offer'):
                 ui.label('Sorry it is not right yet.').classes('text-body2')
                 ui.button(
                     'Reopen this request',
@@ -248,11 +247,9 @@ class TicketView:
                 earlier = f'Earlier fix rated: {self.rating.words}'
                 ui.label(earlier).classes('text-body2 text-grey-8').mark('rating-words')
             return
-        ui.label(f'{self.ticket.requester.first_name} rated the fix').classes('text-subtitle1 text-weight-medium')
-        rating_words(rating)
+        rating_words(rating, f'{self.ticket.requester.first_name} rated the fix · {when(rating.rated_at, self.viewer)}')
         if rating.comment:
             ui.label(rating.comment).classes('td-break text-body2').mark('rating-comment')
-        ui.label(when(rating.rated_at, self.viewer)).classes('text-caption text-grey-7')
 
     def reply_box(self) -> None:
         self.pending: list[photos.PhotoIn] = []
