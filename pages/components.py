@@ -15,7 +15,7 @@ from models.sla import SlaState
 from models.tickets import Status, Ticket
 from models.users import User
 
-from .layout import STATUS_COLOURS, field_error, when
+from .layout import STATUS_COLOURS, field_error, shared_read, when
 
 FACES = {
     1: 'sentiment_very_dissatisfied',
@@ -198,7 +198,8 @@ class LiveList:
     """A list of TicketRows kept in order; `changed(id)` re-reads one ticket and moves only its row.
 
     `facts` reads what rows show besides the ticket (ratings, service levels) for many tickets at once;
-    the sort key sees them too, so a queue can put at-risk tickets first.
+    the sort key sees them too, so a queue can put at-risk tickets first. `facts_shared`: they do not
+    depend on the viewer (service levels), so one change costs one read for every open list.
     """
 
     def __init__(
@@ -208,6 +209,7 @@ class LiveList:
         sort_key: Callable[[Ticket, RowFacts], tuple],
         *,
         facts: FactsReader | None = None,
+        facts_shared: bool = False,
         staff_view: bool = False,
         empty_text: str = 'Nothing here.',
     ) -> None:
@@ -215,6 +217,7 @@ class LiveList:
         self.load_one = load_one
         self.sort_key = sort_key
         self.facts = facts
+        self.facts_shared = facts_shared
         self.staff_view = staff_view
         self.rows: dict[int, TicketRow] = {}
         self.empty = ui.label(empty_text).classes('text-grey-7 q-pa-md').mark('empty')
@@ -229,7 +232,7 @@ class LiveList:
                 self.rows[ticket.id] = self._row(ticket, found.get(ticket.id, NO_FACTS))
         self.empty.visible = not self.rows
 
-    async def changed(self, ticket_id: int) -> None:
+    async def changed(self, ticket_id: int, event: object | None = None) -> None:
         ticket = await self.load_one(ticket_id)
         row = self.rows.get(ticket_id)
         if ticket is None:
@@ -237,7 +240,7 @@ class LiveList:
                 self.container.remove(row.element)
                 del self.rows[ticket_id]
         else:
-            facts = (await self._read_facts([ticket])).get(ticket_id, NO_FACTS)
+            facts = (await self._facts_of(ticket, event)).get(ticket_id, NO_FACTS)
             if ticket_id not in self.rows:  # the row may have come meanwhile (two quick changes)
                 with self.container:
                     self.rows[ticket_id] = self._row(ticket, facts)
@@ -258,6 +261,11 @@ class LiveList:
 
     def _row(self, ticket: Ticket, facts: RowFacts) -> TicketRow:
         return TicketRow(ticket, self.viewer, staff_view=self.staff_view, facts=facts)
+
+    async def _facts_of(self, ticket: Ticket, event: object | None) -> dict[int, RowFacts]:
+        if event is None or not self.facts_shared:
+            return await self._read_facts([ticket])
+        return await shared_read(event, ('row-facts', ticket.id), lambda: self._read_facts([ticket]))
 
     async def _read_facts(self, items: list[Ticket]) -> dict[int, RowFacts]:
         return await self.facts(items) if self.facts and items else {}

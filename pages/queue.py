@@ -70,12 +70,13 @@ async def queue_page(request: Request, view: str = 'unassigned') -> RedirectResp
             load_one,
             queue_order,
             facts=service_level_facts,
+            facts_shared=True,
             staff_view=True,
             empty_text='Nothing waiting here. Nice work.',
         )
         await reload()
-        ui.timer(MARKER_REFRESH_SECONDS, items.refresh_facts)
-    live(events.QUEUE, lambda e: items.changed(e.ticket_id))
+        ui.timer(MARKER_REFRESH_SECONDS, items.refresh_facts, immediate=False)
+    live(events.QUEUE, lambda e: items.changed(e.ticket_id, e))
     return None
 
 

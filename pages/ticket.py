@@ -336,7 +336,7 @@ class TicketView:
             self.client.on_delete(lambda: presence.leave(self.ticket.id, self.client.id))
             self.show_presence()
             if self.due is not None and self.due.state is not None:
-                ui.timer(SLA_REFRESH_SECONDS, self.tick)
+                ui.timer(SLA_REFRESH_SECONDS, self.tick, immediate=False)
 
     async def changed(self, event: events.TicketChanged) -> None:
         """One change wakes every open page of this ticket: they share one read per audience."""

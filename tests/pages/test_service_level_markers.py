@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -72,6 +74,18 @@ async def test_a_late_ticket_is_marked_overdue_and_the_reply_due_time_goes_once_
     await user.should_see('Looking at it now')
     await user.should_not_see('Reply due by')
     await user.should_see('Overdue')  # the first reply came late: the miss stays on record
+
+
+async def test_an_open_ticket_page_notices_time_passing(
+    user: User, people: SimpleNamespace, targets: None, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importlib.import_module('pages.ticket'), 'SLA_REFRESH_SECONDS', 0.1)
+    ticket = await report(people, 'Printer jams')
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see('On track')
+    clock.advance(minutes=50)  # nothing changes on the ticket; only time passes
+    await user.should_see('At risk')
 
 
 async def test_the_requester_sees_no_service_level_marker(user: User, people: SimpleNamespace, targets: None) -> None:
@@ -163,7 +177,33 @@ async def test_queue_markers_come_from_one_call_for_the_whole_list(
         return await original(ticket_list, now)  # type: ignore[arg-type]
 
     await sign_in(user, 'sam@example.com')  # lands on the queue: its own calls
-    monkeypatch.setattr(sla, 'service_levels', counting)
+    monkeypatch.setattr(importlib.import_module('pages.components'), 'sla', SimpleNamespace(service_levels=counting))
     await user.open('/queue')
     await user.should_see('Problem 4')
     assert calls == [5]
+
+
+async def test_one_change_reads_the_service_level_once_for_every_open_queue(
+    user: User, create_user: object, people: SimpleNamespace, targets: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = await report(people, 'Printer jams')
+    other = create_user()  # type: ignore[operator]
+    for tab, email in ((user, 'sam@example.com'), (other, 'priya@example.com')):
+        await sign_in(tab, email)
+        await tab.open('/queue')
+        await tab.should_see('On track')
+    calls: list[int] = []
+    original = sla.service_levels
+
+    async def counting(ticket_list: list[Ticket], now: object) -> dict:
+        calls.append(len(ticket_list))
+        return await original(ticket_list, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.import_module('pages.components'), 'sla', SimpleNamespace(service_levels=counting))
+    await tickets.reply(ticket.id, 'Looking at it', author=people.manager, internal=True)
+    for _ in range(100):  # both open queues handle the change
+        await asyncio.sleep(0.02)
+        if calls:
+            break
+    await asyncio.sleep(0.3)
+    assert calls == [1]
