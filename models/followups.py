@@ -28,7 +28,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from tortoise import fields
-from tortoise.expressions import F, Q, Subquery
+from tortoise.expressions import F, Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -69,7 +69,6 @@ WAITING_CHAIN = (JobKind.WAITING_FIRST, JobKind.WAITING_SECOND, JobKind.WAITING_
 SLA_KINDS = (JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE, JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE)
 OVERDUE_FOR = {JobKind.REPLY_AT_RISK: JobKind.REPLY_OVERDUE, JobKind.FIX_AT_RISK: JobKind.FIX_OVERDUE}
 SLACK = timedelta(seconds=1)  # business-hours arithmetic is in float seconds: "due now" within this
-NEW_TICKET_SWEEP = timedelta(days=1)  # how far back run_due looks for new tickets that have no warnings yet
 IDLE_STATUSES = (
     'assigned',
     'in_progress',
@@ -261,17 +260,6 @@ async def service_levels_changed(ticket_ids: list[int], *, now: datetime) -> Non
             await fit_service_levels(ticket, now=now, catch_up=False)
 
 
-async def _fit_new_tickets(now: datetime) -> None:
-    """New tickets get their warnings here: reporting one is not a verb that fits follow-ups (the first
-    verb on it, e.g. taking it, refits them anyway). Two instances may both schedule one: the job that
-    runs second finds the warning given and ends cancelled."""
-    fitted = Job.filter(kind__in=SLA_KINDS).values_list('ticket_id', flat=True)
-    new = Q(status=tickets.Status.NEW, created_at__gte=now - NEW_TICKET_SWEEP) & ~Q(id__in=Subquery(fitted))
-    for ticket_id in await sla.open_tickets(where=new):
-        ticket = await tickets.Ticket.get(id=ticket_id)
-        await fit_service_levels(ticket, now=now)
-
-
 def _moments(a: sla.Alarms) -> dict[JobKind, datetime]:
     found = {
         JobKind.REPLY_AT_RISK: a.reply_at_risk,
@@ -308,7 +296,6 @@ async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
     """Run the follow-ups that are due; returns how many took effect. Safe to call from several
     instances (or tasks) at once: each job is claimed by one of them."""
     now = now or clock.now()
-    await _fit_new_tickets(now)
     ran = 0
     for job_id in await Job.filter(_claimable(now)).order_by('due_at', 'id').limit(limit).values_list('id', flat=True):
         claim = await _claim(job_id, now)

@@ -300,6 +300,7 @@ async def create_ticket(
         event = await _record(ticket, EventKind.CREATED, actor=requester, body=details, now=now)
         await _attach(ticket, event, stored, uploader=requester, internal=False, now=now)
         await notifications.queue_for(ticket.id, notifications.Kind.NEW_TICKET, actor=requester, now=now)
+        await followups.ticket_changed(ticket.id, now=now)  # service-level warnings start with the ticket
     _publish(ticket, EventKind.CREATED, requester)
     return ticket
 
