@@ -11,10 +11,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import events as ui_events
 from nicegui import ui
 
-from models import clock, errors, events, photos, presence, ratings, sla, tickets, users
+from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 
+from . import drafts
 from .components import current_fix_rating, face_scale, marker_chip, rating_words, received_photo
 from .layout import (
     STATUS_COLOURS,
@@ -257,6 +258,7 @@ class TicketView:
             self.reply_input = (
                 ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes('full-width').mark('reply')
             )
+            self.reply_draft = drafts.keep(self.reply_input, self.viewer, f't{self.ticket.id}:reply')
             self.photo_error = ui.label().classes('text-negative text-body2')
             with ui.row().classes('full-width items-center no-wrap'):
                 self.upload = (
@@ -428,6 +430,7 @@ class TicketView:
             field_error(self.inputs, e)
             return
         self.reply_input.set_value('')
+        drafts.forget(self.reply_draft)
         self.pending.clear()
         self.photo_count.set_text('')
         if self.internal:
@@ -551,6 +554,14 @@ def _summary_key(t: Ticket) -> tuple:
     return (t.status, t.assignee_id, t.eta, t.visit_start, t.visit_end, t.resolution, t.priority, t.title)
 
 
+LATE_WARNINGS = {  # the service-level warnings' timeline heads (the text says by when)
+    followups.JobKind.REPLY_AT_RISK.value: 'warned: a reply is due soon',
+    followups.JobKind.REPLY_OVERDUE.value: 'warned: the reply is late',
+    followups.JobKind.FIX_AT_RISK.value: 'warned: the fix is due soon',
+    followups.JobKind.FIX_OVERDUE.value: 'warned: the fix is late',
+}
+
+
 def _headline(e: TicketEvent, viewer: User) -> str:
     words = tickets.STAFF_WORDS
     if e.kind == EventKind.CREATED:
@@ -574,6 +585,8 @@ def _headline(e: TicketEvent, viewer: User) -> str:
     if e.kind == EventKind.RATED:
         changed = ' (changed)' if e.data.get('previous') else ''
         return f'rated the fix: {ratings.SCALE.get(int(e.data.get("score") or 0), "no score")}{changed}'
+    if e.kind == EventKind.REMINDER and e.data.get('rule') in LATE_WARNINGS:
+        return LATE_WARNINGS[e.data['rule']]
     if e.kind == EventKind.REMINDER:
         return 'sent a reminder'
     to = Status(e.data.get('to', Status.IN_PROGRESS))

@@ -255,7 +255,18 @@ async def test_what_was_typed_survives_the_server_forgetting_the_page(context: B
     await page.get_by_role('button', name='Send request').click()  # the server has the restored text too
     await expect(page.get_by_text(re.compile(r'Your request #\d+ is in'))).to_be_visible(timeout=SLOW)
 
-    await page.goto(server.url + '/new')  # sent: the draft is forgotten
+    reply = page.get_by_placeholder('Write a reply…')  # the reply box keeps its draft the same way
+    await reply.fill('One more thing: it started after the update.')
+    server.kill()
+    await expect(banner).to_be_visible(timeout=SLOW)
+    server.start()
+    await expect(banner).to_be_hidden(timeout=SLOW)
+    await expect(reply).to_have_value('One more thing: it started after the update.', timeout=SLOW)
+    await page.get_by_role('button', name='Send').click()
+    await expect(page.get_by_text('One more thing: it started after the update.').first).to_be_visible(timeout=SLOW)
+    await expect(reply).to_have_value('')
+
+    await page.goto(server.url + '/new')  # sent: the drafts are forgotten
     await page.get_by_role('button', name=re.compile('Wi-Fi & network')).click()
     await expect(page.get_by_label('Short title')).to_have_value('')
     assert await page.evaluate(DRAFT_KEYS) == []

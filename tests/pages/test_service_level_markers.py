@@ -207,3 +207,19 @@ async def test_one_change_reads_the_service_level_once_for_every_open_queue(
             break
     await asyncio.sleep(0.3)
     assert calls == [1]
+
+
+async def test_a_late_warning_reads_as_one_on_the_timeline(
+    user: User, people: SimpleNamespace, targets: None, clock: FrozenClock
+) -> None:
+    from models import followups
+
+    ticket = await report(people, 'Printer jams')
+    clock.advance(minutes=50)  # at risk from 45 min (75 % of the hour)
+    await followups.run_due()
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see(marker='event-reminder')
+    [entry] = user.find(marker='event-reminder').elements
+    assert entry.props['data-head'].startswith('Tapdesk · warned: a reply is due soon · ')
+    assert 'only staff can see this' in entry.props['data-head']
