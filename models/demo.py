@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw
 from tortoise.transactions import in_transaction
 
-from . import clock, photos, sla, tickets, users
+from . import clock, photos, ratings, sla, tickets, users
 from .catalog import Priority, Service, save_service
 from .tickets import Status
 from .users import ROLE_WORDS, Category, Role, User
@@ -250,6 +250,14 @@ REOPEN_REASONS = [
     'Sorry, it worked for a day but the problem is back.',
     "Better than before, but it's still not right.",
 ]
+RATING_COMMENTS = {  # "What could we do better?", by score; most people leave it empty
+    1: ['Three days without a word, then it came back the next morning.'],
+    2: ['The fix did not last.', 'I had to chase it twice.'],
+    3: ['Fine in the end, but it took a while to start.'],
+    4: ['Good, a bit slow to get going.'],
+    5: ['Quick and friendly, thank you!', 'Explained what went wrong, so I know next time.'],
+}
+RATING_ODDS = {1: 3, 2: 5, 3: 10, 4: 32, 5: 50}  # a desk that mostly does well
 HANDOVERS = [
     'Handing this to {to}: {frm} is out on site visits for the rest of the week.',
     '{frm} is off tomorrow, so {to} takes this over.',
@@ -938,6 +946,7 @@ class _Step:
     eta: datetime | None = None
     visit: tuple[datetime, datetime] | None = None
     photo: str = ''
+    score: int = 0
 
 
 @dataclass
@@ -962,6 +971,7 @@ async def _tickets(people: dict[str, User], services: dict[str, Service], now: d
         story.callback = True
     for story in stories:
         story.steps = _plan(story, people, now)
+        _rate(story, people[story.issue.requester], now)
     # Everything happens in time order, across tickets: ticket numbers and timeline ids follow the clock.
     steps = sorted(
         ((step, i, j) for i, s in enumerate(stories) for j, step in enumerate(s.steps)),
@@ -969,6 +979,24 @@ async def _tickets(people: dict[str, User], services: dict[str, Service], now: d
     )
     for step, i, _ in steps:
         await _perform(stories[i], step, people, services)
+
+
+def _rate(story: _Story, requester: User, now: datetime) -> None:
+    """The requester's one-tap verdicts, put between each fix and what came next: most fixes get rated, a fix
+    that did not hold gets a low score before the reopen. Its own random stream, so the stories stay the same."""
+    rng = random.Random(story.seed ^ 0x5EED)
+    steps = story.steps
+    for i in range(len(steps) - 1, -1, -1):
+        if steps[i].verb != 'resolve':
+            continue
+        after = steps[i + 1].at if i + 1 < len(steps) else now
+        came_back = i + 1 < len(steps) and steps[i + 1].verb == 'reopen'
+        if not came_back and rng.random() > 0.7:
+            continue  # not everyone rates
+        score = rng.choice([1, 2]) if came_back else rng.choices(list(RATING_ODDS), list(RATING_ODDS.values()))[0]
+        at = steps[i].at + min(timedelta(minutes=rng.uniform(3, 180)), (after - steps[i].at) / 2)
+        comment = rng.choice(RATING_COMMENTS[score]) if rng.random() < (0.7 if score <= 2 else 0.25) else ''
+        steps.insert(i + 1, _Step(at, 'rate', actor=requester, score=score, text=comment))
 
 
 def _deal_statuses(rng: random.Random) -> list[Status]:
@@ -1379,6 +1407,10 @@ async def _perform(story: _Story, step: _Step, people: dict[str, User], services
             await tickets.reopen(tid, step.text, actor=actor, now=at)
         case 'photo':
             await tickets.add_photos(tid, [_photo('after_fix')], actor=actor, now=at)
+        case 'rate':
+            await ratings.rate(tid, step.score, actor=actor, now=at)
+            if step.text:
+                await ratings.comment(tid, step.text, actor=actor, now=at)
         case _:  # pragma: no cover
             raise ValueError(step.verb)
 

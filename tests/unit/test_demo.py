@@ -14,6 +14,7 @@ from tortoise.contrib.test import tortoise_test_context
 
 from models import MODEL_MODULES, demo, settings, users
 from models.catalog import Service, services_for
+from models.ratings import Callback
 from models.tickets import Attachment, EventKind, Status, Ticket, TicketEvent
 from models.users import Category, Role, User
 
@@ -120,7 +121,8 @@ async def test_timelines_are_real_and_consistent_with_the_ticket(db: None, data_
             assert ticket.assignee_id is not None
         times = [e.created_at for e in timeline]
         assert times == sorted(times), ticket.title
-        public = [e.created_at for e in timeline if not e.internal]  # internal notes are not activity
+        # internal notes are not activity, nor is a rating (the fix it rates is)
+        public = [e.created_at for e in timeline if not e.internal and e.kind != EventKind.RATED]
         assert ticket.created_at <= ticket.updated_at == public[-1] <= now
         if ticket.first_response_at is not None:
             assert ticket.created_at <= ticket.first_response_at <= now
@@ -140,6 +142,8 @@ async def test_timelines_are_real_and_consistent_with_the_ticket(db: None, data_
     assert await TicketEvent.filter(kind=EventKind.REPLY, actor__role=Role.REQUESTER).exists()  # requesters answer
     assert await TicketEvent.filter(kind=EventKind.ASSIGNED, actor__role=Role.MANAGER).exists()  # and hand over
     assert await Ticket.filter(status=Status.CLOSED, reopen_count__gt=0).exists()  # a callback, fixed for good
+    assert kinds[EventKind.RATED] >= 15  # most fixes are rated, so the measures have something to show
+    assert await Callback.exists()  # a reopen after a poor rating counts as a callback
 
 
 async def test_a_few_photos_are_stored(db: None, data_dir: Path) -> None:
