@@ -15,22 +15,12 @@ from models import clock, db, errors, notifications, ratings
 from models.ratings import Rating
 from models.tickets import Ticket
 
+from .components import FACES, face_scale
 from .guards import Refused, answer, check_same_origin, json_object, small_body
 
-FACES = {
-    1: ('sentiment_very_dissatisfied', 'red-8'),
-    2: ('sentiment_dissatisfied', 'deep-orange-8'),
-    3: ('sentiment_neutral', 'amber-9'),
-    4: ('sentiment_satisfied', 'light-green-8'),
-    5: ('sentiment_very_satisfied', 'green-8'),
-}
 MAX_BODY = 1024  # bytes: {"action": "rate-good"} is 23
 STATUS = {errors.Conflict: 409, errors.NotFound: 404, errors.Forbidden: 403, errors.Invalid: 400}
 CSS = """
-.td-faces { width: 100%; gap: 4px; }
-.td-face { flex: 1 1 0; min-width: 48px; min-height: 76px; padding: 6px 0; font-size: 0.8rem; line-height: 1.2; }
-.td-face .q-icon { font-size: 40px; margin: 0 0 4px; }
-.td-face.td-chosen { box-shadow: 0 0 0 2px currentColor inset; }
 .td-rate-head { gap: 0; }
 .td-rate-what { overflow-wrap: anywhere; line-height: 1.35; }
 """
@@ -77,24 +67,13 @@ def _scale(ticket: Ticket, token: str, chosen: int | None, body: ui.column) -> N
         ui.label(f'Request {ticket.number}').classes('text-subtitle2 text-grey-7').mark('number')
         ui.label(ticket.title).classes('text-h6 td-rate-what').mark('title')
     ui.label('How did we do?').classes('text-h5 text-weight-bold')
-    faces = []
-    with ui.row().classes('td-faces no-wrap justify-between').mark('faces'):
-        for value, word in ratings.SCALE.items():
-            icon, colour = FACES[value]
-            face = ui.button(word, icon=icon, on_click=lambda v=value: tap(v))
-            face.props(f'flat stack no-caps color={colour}').classes('td-face').mark(f'face-{value}')
-            face.props['aria-label'] = f'{word} ({value} of 5)'
-            face.props['aria-pressed'] = 'true' if value == chosen else 'false'
-            if value == chosen:
-                face.classes('td-chosen')
-            faces.append(face)
+    faces = list(face_scale(tap, chosen=chosen).mark('faces').default_slot.children)
     hint = f'Tap {ratings.SCALE[chosen]} to send it.' if chosen else 'One tap sends it. No need to sign in.'
     ui.label(hint).classes('text-body2 text-grey-7').mark('hint')
 
 
 def _thanks(rating: Rating, ticket: Ticket) -> None:
-    icon, colour = FACES[rating.score]
-    ui.icon(icon, color=colour).classes('text-h2')
+    ui.icon(FACES[rating.score]).classes(f'td-rated-face td-face-{rating.score}')
     ui.label(f'Thanks — you rated it {rating.words}').classes('text-h6').mark('thanks')
     if rating.offers_reopen:
         ui.label('Sorry it did not go well — open the request to reopen it').classes('text-body1').mark('sorry')
