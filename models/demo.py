@@ -983,7 +983,7 @@ async def _tickets(people: dict[str, User], services: dict[str, Service], now: d
 
 def _rate(story: _Story, requester: User, now: datetime) -> None:
     """The requester's one-tap verdicts, put between each fix and what came next: most fixes get rated, a fix
-    that did not hold gets a low score before the reopen. Its own random stream, so the stories stay the same."""
+    that did not hold often gets a low score before the reopen. Its own random stream, so the stories stay the same."""
     rng = random.Random(story.seed ^ 0x5EED)
     steps = story.steps
     for i in range(len(steps) - 1, -1, -1):
@@ -991,9 +991,10 @@ def _rate(story: _Story, requester: User, now: datetime) -> None:
             continue
         after = steps[i + 1].at if i + 1 < len(steps) else now
         came_back = i + 1 < len(steps) and steps[i + 1].verb == 'reopen'
-        if not came_back and rng.random() > 0.7:
+        if rng.random() > (0.4 if came_back else 0.75):
             continue  # not everyone rates
-        score = rng.choice([1, 2]) if came_back else rng.choices(list(RATING_ODDS), list(RATING_ODDS.values()))[0]
+        odds = {1: 1, 2: 2} if came_back else RATING_ODDS
+        score = rng.choices(list(odds), list(odds.values()))[0]
         at = steps[i].at + min(timedelta(minutes=rng.uniform(3, 180)), (after - steps[i].at) / 2)
         comment = rng.choice(RATING_COMMENTS[score]) if rng.random() < (0.7 if score <= 2 else 0.25) else ''
         steps.insert(i + 1, _Step(at, 'rate', actor=requester, score=score, text=comment))
