@@ -17,6 +17,7 @@ ROOT = Path(os.environ.get('BENCH_APP_ROOT') or Path(__file__).resolve().parent.
 sys.path.insert(0, str(ROOT))
 
 from _bench_routes import add_routes  # noqa: E402  (bench/ is sys.path[0])
+from _devices import technicians_with_devices  # noqa: E402
 from fastapi import HTTPException, Request  # noqa: E402
 from nicegui import app  # noqa: E402
 
@@ -115,48 +116,8 @@ async def _change(request: Request) -> dict:
 async def _subscribers(request: Request) -> dict:
     """N technicians, one device each (its own P-256 key pair and auth secret, as a browser makes them), whose
     endpoints are the local push service at `endpoint` (bench/push_throughput.py's live phase)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from models import clock
-    from models.notifications import PushSubscription
-    from tests.push_service import b64
-
     body = await request.json()
-    n, endpoint = int(body['n']), str(body['endpoint'])
-    start = await users.User.filter(role=users.Role.TECHNICIAN).count()
-    await users.User.bulk_create(
-        [
-            users.User(
-                email=f'tech{i}@example.org',
-                name=f'Tech {i}',
-                password_hash='-',
-                role=users.Role.TECHNICIAN,
-                created_at=clock.now(),
-            )
-            for i in range(start, start + n)
-        ],
-        batch_size=500,
-    )
-    ids = await users.User.filter(email__startswith='tech', role=users.Role.TECHNICIAN).values_list('id', flat=True)
-    devices = []
-    for user_id in ids:
-        key = ec.generate_private_key(ec.SECP256R1())
-        public = key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
-        devices.append(
-            PushSubscription(
-                user_id=user_id,
-                endpoint=f'{endpoint}/push/{user_id}',
-                p256dh=b64(public),
-                auth=b64(os.urandom(16)),
-                device='Chrome on Android',
-                created_at=clock.now(),
-            )
-        )
-    await PushSubscription.bulk_create(devices, batch_size=500)
-    return {'devices': len(devices)}
+    return {'devices': await technicians_with_devices(int(body['n']), str(body['endpoint']), domain='example.org')}
 
 
 @app.post('/__bench/fanout')

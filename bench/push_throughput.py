@@ -49,6 +49,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 
 
 # ---- the local push service (runs as its own process: `push_throughput.py --serve`) ------------------------
@@ -169,14 +170,11 @@ class Bench:
 
     async def setup(self) -> None:
         import httpx
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
+        from _devices import technicians_with_devices
 
         from models import catalog, db, settings
-        from models.notifications import PushSubscription
-        from models.users import Category, Role, User
+        from models.users import Category, User
         from pwa import push  # noqa: F401  (imports NiceGUI via pwa/__init__: not inside a measured window)
-        from tests.push_service import b64
 
         settings.reload()
         self.service = await asyncio.create_subprocess_exec(sys.executable, __file__, '--serve', stdout=PIPE)
@@ -192,37 +190,7 @@ class Bench:
         self.requester = await User.create(
             email='alex@example.com', name='Alex Kim', password_hash='-', category=staff, created_at=clock.now()
         )
-        await User.bulk_create(
-            [
-                User(
-                    email=f'tech{i}@example.com',
-                    name=f'Tech {i}',
-                    password_hash='-',
-                    role=Role.TECHNICIAN,
-                    created_at=clock.now(),
-                )
-                for i in range(self.n)
-            ],
-            batch_size=500,
-        )
-        technicians = await User.filter(role=Role.TECHNICIAN).values_list('id', flat=True)
-        devices = []
-        for user_id in technicians:  # as a browser makes a subscription: its own key pair and auth secret
-            key = ec.generate_private_key(ec.SECP256R1())
-            public = key.public_key().public_bytes(
-                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-            )
-            devices.append(
-                PushSubscription(
-                    user_id=user_id,
-                    endpoint=f'http://127.0.0.1:{self.port}/push/{user_id}',
-                    p256dh=b64(public),
-                    auth=b64(os.urandom(16)),
-                    device='Chrome on Android',
-                    created_at=clock.now(),
-                )
-            )
-        await PushSubscription.bulk_create(devices, batch_size=500)
+        await technicians_with_devices(self.n, f'http://127.0.0.1:{self.port}')
         self.setup_s = round(time.time() - now, 2)
 
     async def teardown(self) -> None:
