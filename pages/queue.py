@@ -10,11 +10,14 @@ from nicegui import ui
 from models import catalog, events, tickets
 from models.catalog import Priority
 from models.tickets import QueueView, Ticket
+from models.users import User
 
 from .components import URGENCY, LiveList, RowFacts, service_level_facts
 from .layout import current_user, frame, live, to_login
 
 MARKER_REFRESH_SECONDS = 60  # a ticket turns at risk or overdue as time passes, without any change
+ROWS = 50  # the rows a queue shows, besides every late one
+SCAN = 500  # open tickets looked at for late ones (a low-priority ticket can be overdue behind 50 urgent ones)
 VIEWS = {QueueView.UNASSIGNED: 'Unassigned', QueueView.MINE: 'Mine', QueueView.OPEN: 'All open'}
 
 
@@ -37,7 +40,7 @@ async def queue_page(request: Request, view: str = 'unassigned') -> RedirectResp
         return await tickets.queue_item(viewer, ticket_id, **filters)
 
     async def reload() -> None:
-        await items.show(await tickets.queue(viewer, **filters))
+        await items.show(await first_rows(viewer, filters))
 
     async def set_filter(name: str, value: object) -> None:
         filters[name] = value
@@ -78,6 +81,17 @@ async def queue_page(request: Request, view: str = 'unassigned') -> RedirectResp
         ui.timer(MARKER_REFRESH_SECONDS, items.refresh_facts, immediate=False)
     live(events.QUEUE, lambda e: items.changed(e.ticket_id, e))
     return None
+
+
+async def first_rows(viewer: User, filters: dict) -> list[Ticket]:
+    """The first ROWS tickets by priority and age, and every overdue or at-risk one wherever it would be."""
+    found = await tickets.queue(viewer, **filters, limit=SCAN)
+    if len(found) <= ROWS:
+        return found
+    levels = await service_level_facts(found)
+    late = [t for t in found if levels[t.id].due and levels[t.id].due.state in URGENCY]  # type: ignore[union-attr]
+    rest = [t for t in found if t not in late]
+    return late + rest[: max(ROWS - len(late), 0)]
 
 
 def queue_order(ticket: Ticket, facts: RowFacts) -> tuple:

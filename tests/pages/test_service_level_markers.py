@@ -136,6 +136,30 @@ async def test_queue_puts_overdue_and_at_risk_before_priority(
     assert await queue_order(user, on_track) == [f'ticket-{t.id}' for t in (overdue, at_risk, urgent, on_track)]
 
 
+async def test_an_overdue_ticket_shows_even_behind_a_full_queue_of_more_urgent_ones(
+    user: User, people: SimpleNamespace, targets: None, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue_page = importlib.import_module('pages.queue')
+    monkeypatch.setattr(queue_page, 'ROWS', 3)  # a full first page, without reporting fifty tickets
+    await sla.set_target(
+        actor=people.manager,
+        service_id=people.printer.id,
+        priority=Priority.LOW,
+        first_response_minutes=60,
+        resolution_minutes=None,
+    )
+    overdue = await report(people, 'Old and low', Priority.LOW)
+    clock.advance(minutes=90)
+    urgent = [await report(people, f'Urgent {i}', Priority.URGENT) for i in range(4)]  # no target: no marker
+    await Ticket.filter(id__in=[t.id for t in urgent]).update(service_id=people.wifi.id)
+    await sign_in(user, 'sam@example.com')
+    await user.open('/queue')
+    await user.should_see(f'#{overdue.id} Old and low')
+    shown = await queue_order(user, overdue)
+    assert shown[0] == f'ticket-{overdue.id}'
+    assert len(shown) == 3  # the late one, then the first rows by priority and age
+
+
 async def test_a_ticket_that_turns_at_risk_moves_up_when_it_changes(
     user: User, people: SimpleNamespace, targets: None, clock: FrozenClock
 ) -> None:
