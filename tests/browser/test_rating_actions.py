@@ -10,7 +10,7 @@ from playwright.async_api import BrowserContext, expect
 from models import notifications, ratings
 
 from .conftest import Server
-from .test_pwa import context, controlled, in_server_database, push, service_worker  # noqa: F401  (a fixture)
+from .test_pwa import context, controlled, in_server_database, push, service_worker, sign_in  # noqa: F401  (a fixture)
 from .test_pwa import notifications as shown_notifications
 
 FIXED = """
@@ -114,3 +114,9 @@ async def test_a_rating_button_on_the_notification_records_it_and_says_thanks(
     await worker.evaluate(OFFLINE_CLICK, 'rate-good')
     await page.wait_for_url(f'**/rate/{token}')
     await expect(page.get_by_text(ratings.USED)).to_be_visible()  # this link was used above
+
+    # The ticket shows it: the technician's page has the rating the notification's button recorded.
+    await sign_in(page, server, 'sam@example.com')
+    await page.goto(f'{server.url}/t/{number}')
+    await expect(page.get_by_text('Alex rated the fix')).to_be_visible()
+    await expect(page.get_by_text('Great', exact=True)).to_be_visible()
