@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,18 +19,47 @@ from models import events, presence, settings
 from tests.personas import PASSWORD, make_personas
 
 PG = os.environ.get('TAPDESK_TEST_POSTGRES_URL')
+ROOT = Path(__file__).resolve().parents[2]
+
+
+MIGRATE = 'import asyncio, sys\nfrom models import db\nasyncio.run(db.migrate(sys.argv[1]))'
+
+
+@pytest.fixture(scope='session')
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The schema, migrated once per run: each page test starts from a copy (a file copy for SQLite, a
+    template for PostgreSQL) instead of running every migration again. The app still migrates on start,
+    which then finds nothing to do."""
+    folder = tmp_path_factory.mktemp('migrated')
+    subprocess.run([sys.executable, '-c', MIGRATE, f'sqlite://{folder / "tapdesk.sqlite3"}'], check=True, cwd=ROOT)
+    made = {'sqlite': str(folder)}
+    if PG:
+        made['postgres'] = f'tapdesk_page_template_{uuid.uuid4().hex[:10]}'
+        subprocess.run(['psql', PG, '-qc', f'CREATE DATABASE {made["postgres"]}'], check=True)
+        subprocess.run(
+            [sys.executable, '-c', MIGRATE, f'{PG.rsplit("/", 1)[0]}/{made["postgres"]}'], check=True, cwd=ROOT
+        )
+    yield made
+    if PG:
+        subprocess.run(['psql', PG, '-qc', f'DROP DATABASE IF EXISTS {made["postgres"]} WITH (FORCE)'], check=False)
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    for file in source.glob('tapdesk.sqlite3*'):
+        shutil.copy(file, target / file.name)
 
 
 @pytest.fixture(params=['sqlite'] + (['postgres'] if PG else []))
-async def app_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def app_database(request: pytest.FixtureRequest, tmp_path: Path, migrated: dict[str, str]) -> AsyncIterator[str]:
     """Point the app at a database of its own for this test (SQLite file, or a new PostgreSQL database)."""
     if request.param == 'sqlite':
+        _copy_database(Path(migrated['sqlite']), tmp_path)
         yield f'sqlite://{tmp_path / "tapdesk.sqlite3"}'
         return
     assert PG is not None
     name = f'tapdesk_page_{uuid.uuid4().hex[:12]}'
     admin = await asyncpg.connect(PG.replace('postgres://', 'postgresql://'))
-    await admin.execute(f'CREATE DATABASE {name}')
+    await admin.execute(f'CREATE DATABASE {name} TEMPLATE {migrated["postgres"]}')
     try:
         yield PG.rsplit('/', 1)[0] + f'/{name}'
     finally:
