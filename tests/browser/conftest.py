@@ -106,26 +106,50 @@ class Server:
                 self.process.kill()
 
 
-@pytest.fixture(params=['sqlite'] + (['postgres'] if PG else []))
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+def _server_env(data_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
-        'TAPDESK_DATA_DIR': str(tmp_path / 'data'),
+        'TAPDESK_DATA_DIR': str(data_dir),
         'TAPDESK_RECONNECT_TIMEOUT': '30',
         'TAPDESK_PUSH_ALLOW_LOOPBACK': '1',  # test subscriptions point at 127.0.0.1 (the development setting)
     }
     for key in [k for k in env if k.startswith(('PYTEST', 'NICEGUI'))]:  # else ui.run thinks it runs under pytest
         env.pop(key)
+    env.pop('TAPDESK_DATABASE_URL', None)
+    return env
+
+
+@pytest.fixture(scope='session')
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """SEED's people and services, migrated and written once per run; each test's server gets a copy (a file
+    copy for SQLite, a template database for PostgreSQL)."""
+    folder = tmp_path_factory.mktemp('seeded')
+    subprocess.run([sys.executable, '-c', SEED], cwd=ROOT, env=_server_env(folder), check=True)
+    made = {'sqlite': str(folder)}
+    if PG:
+        made['postgres'] = f'tapdesk_browser_template_{uuid.uuid4().hex[:10]}'
+        subprocess.run(['psql', PG, '-qc', f'CREATE DATABASE {made["postgres"]}'], check=True)
+        env = {**_server_env(folder / 'pg'), 'TAPDESK_DATABASE_URL': PG.rsplit('/', 1)[0] + f'/{made["postgres"]}'}
+        subprocess.run([sys.executable, '-c', SEED], cwd=ROOT, env=env, check=True)
+    yield made
+    if PG:
+        subprocess.run(['psql', PG, '-qc', f'DROP DATABASE IF EXISTS {made["postgres"]} WITH (FORCE)'], check=False)
+
+
+@pytest.fixture(params=['sqlite'] + (['postgres'] if PG else []))
+def server(request: pytest.FixtureRequest, tmp_path: Path, seeded: dict[str, str]) -> Iterator[Server]:
+    env = _server_env(tmp_path / 'data')
     admin_db = None
     if request.param == 'postgres':
         assert PG is not None
         name = f'tapdesk_browser_{uuid.uuid4().hex[:10]}'
-        subprocess.run(['psql', PG, '-qc', f'CREATE DATABASE {name}'], check=True)
+        subprocess.run(['psql', PG, '-qc', f'CREATE DATABASE {name} TEMPLATE {seeded["postgres"]}'], check=True)
         env['TAPDESK_DATABASE_URL'] = PG.rsplit('/', 1)[0] + f'/{name}'
         admin_db = name
     else:
-        env.pop('TAPDESK_DATABASE_URL', None)
-    subprocess.run([sys.executable, '-c', SEED], cwd=ROOT, env=env, check=True)
+        (tmp_path / 'data').mkdir()
+        for file in Path(seeded['sqlite']).glob('tapdesk.sqlite3*'):
+            shutil.copy(file, tmp_path / 'data' / file.name)
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
