@@ -405,6 +405,28 @@ async def devices(user: User) -> list[PushSubscription]:
     return await PushSubscription.filter(user_id=user.id).order_by('-created_at', '-id')
 
 
+async def replace_device(
+    user: User,
+    *,
+    old_endpoint: str | None,
+    endpoint: str,
+    keys: dict[str, str],
+    user_agent: str = '',
+    now: datetime | None = None,
+) -> PushSubscription:
+    """The browser replaced a subscription (`pushsubscriptionchange`): remember the new one and, if the old one
+    was this person's, move what was still queued for it to the new one and forget it. Someone else's device
+    is never touched: only its own holder can replace it."""
+    device = await subscribe(user, endpoint=endpoint, keys=keys, user_agent=user_agent, now=now)
+    if old_endpoint and old_endpoint != device.endpoint:
+        async with in_transaction():
+            old = await PushSubscription.get_or_none(endpoint=old_endpoint, user_id=user.id)
+            if old is not None:
+                await PushMessage.filter(subscription_id=old.id, state=State.PENDING).update(subscription_id=device.id)
+                await forget_devices({old.id})
+    return device
+
+
 async def remove_device(user: User, device_id: int) -> None:
     """Stop notifications to one of your own devices."""
     if not await PushSubscription.exists(id=device_id, user_id=user.id):

@@ -39,13 +39,9 @@ def setup(api: FastAPI) -> None:
             user = await users.user_for_session(app.storage.user.get('session'))
             if user is None:
                 raise Refused(401, 'Sign in to Tapdesk to keep notifications on for this device.')
-            device = await notifications.subscribe(
-                user, endpoint=endpoint, keys=keys, user_agent=request.headers.get('user-agent', '')
+            device = await notifications.replace_device(
+                user, old_endpoint=old, endpoint=endpoint, keys=keys, user_agent=request.headers.get('user-agent', '')
             )
-            if old and old != device.endpoint:
-                for mine in await notifications.devices(user):  # only this person's own device is removed
-                    if mine.endpoint == old:
-                        await notifications.remove_device(user, mine.id)
         except Refused as e:
             return answer(e.status, ok=False, error=str(e))
         except errors.DomainError as e:

@@ -336,6 +336,32 @@ async def test_subscribing_the_same_device_again_moves_it_to_the_new_person(
     assert await outbox(requester) == [] and await notifications.devices(requester) == []
 
 
+async def test_a_replaced_subscription_takes_over_what_was_queued_for_the_old_one(
+    taken: Ticket, technician: User, requester: User, devices: SimpleNamespace
+) -> None:
+    await tickets.reply(taken.id, 'On it', author=technician)
+    [queued] = await outbox(requester)
+    fresh = BrowserDevice('http://127.0.0.1:9/push/alex-renewed')
+    new = await notifications.replace_device(
+        requester, old_endpoint=devices.alex.endpoint, endpoint=fresh.endpoint, keys=fresh.keys()
+    )
+    assert [d.endpoint for d in await notifications.devices(requester)] == [fresh.endpoint]
+    [moved] = await outbox(requester)
+    assert (moved.id, moved.subscription_id) == (queued.id, new.id)  # still delivered, to where it now reaches
+
+
+async def test_replacing_someone_elses_device_is_not_possible(
+    requester: User, technician: User, devices: SimpleNamespace
+) -> None:
+    fresh = BrowserDevice('http://127.0.0.1:9/push/sam-new')
+    theirs = [d.endpoint for d in await notifications.devices(technician)]
+    await notifications.replace_device(
+        technician, old_endpoint=devices.alex.endpoint, endpoint=fresh.endpoint, keys=fresh.keys()
+    )
+    assert [d.endpoint for d in await notifications.devices(requester)] == [devices.alex.endpoint]
+    assert sorted(d.endpoint for d in await notifications.devices(technician)) == sorted([*theirs, fresh.endpoint])
+
+
 async def test_keys_that_are_not_a_browsers_are_refused(requester: User) -> None:
     good = BrowserDevice('http://127.0.0.1:9/push/x').keys()
     for keys in ({}, {**good, 'auth': 'c2hvcnQ'}, {**good, 'p256dh': 'A' * 87}, {**good, 'p256dh': 'not base64!'}):
