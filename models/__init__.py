@@ -3,9 +3,10 @@
 MODEL_MODULES = [
     'models.users',
     'models.catalog',
-    'models.tickets',
+    'models.records',
     'models.notifications',
     'models.ratings',
     'models.sla',
+    'models.followup_rules',
     'models.followups',
 ]

@@ -11,7 +11,9 @@ import asyncio
 import inspect
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +33,12 @@ class PresenceChanged:
     ticket_id: int
 
 
-Event = TicketChanged | PresenceChanged
+@dataclass(frozen=True)
+class PushQueued:
+    """Outbox rows were committed: the push worker(s) should look now, not at their next poll."""
+
+
+Event = TicketChanged | PresenceChanged | PushQueued
 Handler = Callable[[Any], Awaitable[None] | None]
 
 
@@ -48,6 +55,7 @@ def presence(ticket_id: int) -> str:
 
 
 QUEUE = 'queue'
+OUTBOX = 'outbox'
 
 
 @dataclass
@@ -105,3 +113,42 @@ def publish_ticket_change(event: TicketChanged, *, requester_sees: bool = True) 
     if requester_sees:
         bus.publish(user_list(event.requester_id), event)
     bus.publish(QUEUE, event)
+
+
+def wake_outbox() -> None:
+    """After a commit that queued push messages: tell the worker(s) (the bus reaches every instance)."""
+    bus.publish(OUTBOX, PushQueued())
+
+
+# ---- publishing after the commit -------------------------------------------------------------------
+#
+# A change is durable before anyone is told. A verb's transaction may run inside a larger one (a follow-up
+# job resolves a ticket inside the job's own transaction): what it publishes waits for the outermost.
+
+_pending: ContextVar[list[Callable[[], None]] | None] = ContextVar('tapdesk_pending_publications', default=None)
+
+
+@asynccontextmanager
+async def after_commit() -> AsyncIterator[None]:
+    """Wrap a transaction: `later()` calls inside it run once it ends without an error, dropped if it fails.
+    Nested uses join the outermost one."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: list[Callable[[], None]] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for publish in pending:
+        publish()
+
+
+def later(publish: Callable[[], None]) -> None:
+    """Publish when the surrounding `after_commit` block ends (at once outside of one)."""
+    pending = _pending.get()
+    if pending is None:
+        publish()
+    else:
+        pending.append(publish)

@@ -32,9 +32,15 @@ from tortoise.expressions import F, Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import clock, events, notifications, ratings, sla, tickets
-from .errors import Invalid, require
+from . import changes, clock, events, notifications, ratings, sla, tickets
+from .actors import SYSTEM
+from .changes import Change
+from .errors import Conflict
+from .followup_rules import RULE_LIMITS, FollowUpRules, rules, set_rules
+from .records import EventKind, Status, Ticket, TicketEvent, record
 from .users import Role, User
+
+__all__ = ['RULE_LIMITS', 'FollowUpRules', 'rules', 'set_rules']
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +91,7 @@ class Job(Model):
 
     id = fields.IntField(primary_key=True)
     kind = fields.CharEnumField(JobKind, max_length=16)
-    ticket: fields.ForeignKeyRelation[tickets.Ticket] = fields.ForeignKeyField(
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
         'models.Ticket', related_name='followups', on_delete=fields.CASCADE
     )
     ticket_id: int
@@ -103,67 +109,24 @@ class Job(Model):
         indexes = (('state', 'due_at'), ('ticket_id', 'state'))
 
 
-class FollowUpRules(Model):
-    """The intervals a manager may change: one row (id 1), the defaults while there is none."""
-
-    id = fields.IntField(primary_key=True)
-    waiting_first_hours = fields.IntField(default=24)
-    waiting_second_hours = fields.IntField(default=72)
-    waiting_resolve_hours = fields.IntField(default=168)
-    unrated_hours = fields.IntField(default=24)
-    idle_hours = fields.IntField(default=24)
-    visit_before_minutes = fields.IntField(default=60)
-    rating_change_hours = fields.IntField(default=24)  # how long a rating may still be changed
-
-    class Meta:
-        table = 'followup_rules'
-
-
-RULE_LIMITS = {  # field: (smallest, largest)
-    'waiting_first_hours': (1, 90 * 24),
-    'waiting_second_hours': (1, 90 * 24),
-    'waiting_resolve_hours': (1, 90 * 24),
-    'unrated_hours': (1, 30 * 24),
-    'idle_hours': (1, 30 * 24),
-    'visit_before_minutes': (5, 24 * 60),
-    'rating_change_hours': (0, 30 * 24),
-}
-
-
-async def rules() -> FollowUpRules:
-    return await FollowUpRules.get_or_none(id=1) or FollowUpRules(id=1)
-
-
-async def set_rules(*, actor: User, **changes: int) -> FollowUpRules:
-    """A manager changes intervals; jobs already scheduled keep their due times."""
-    require(actor.is_manager, 'Only managers can change the follow-up rules.')
-    current = await rules()
-    for name, value in changes.items():
-        if name not in RULE_LIMITS:
-            raise Invalid(f'There is no follow-up setting "{name}".', field=name)
-        low, high = RULE_LIMITS[name]
-        if not isinstance(value, int) or not low <= value <= high:
-            raise Invalid(f'Choose a whole number from {low} to {high}.', field=name)
-        setattr(current, name, value)
-    if not current.waiting_first_hours < current.waiting_second_hours < current.waiting_resolve_hours:
-        raise Invalid(
-            'The second reminder comes after the first, and resolving after both.', field='waiting_second_hours'
-        )
-    await current.save()
-    return current
-
-
 # ---- fitting the jobs to a ticket (inside the ticket verb's transaction) ---------------------------
+
+
+async def after_change(change: Change) -> None:
+    await ticket_changed(change.ticket_id, now=change.now)
+
+
+changes.add_step(after_change, order=30)  # last: it reads what the steps before wrote (a rating, a callback)
 
 
 async def ticket_changed(ticket_id: int, *, now: datetime) -> None:
     """Call inside a ticket verb's transaction, after its change: schedule, move or cancel the ticket's
     pending follow-ups so that they fit its new state. Every such change counts as activity."""
-    ticket = await tickets.Ticket.get(id=ticket_id)
+    ticket = await Ticket.get(id=ticket_id)
     jobs = await Job.filter(
         Q(state=JobState.PENDING) | Q(kind__in=[JobKind.UNRATED, JobKind.VISIT]), ticket_id=ticket_id
     ).exclude(kind__in=SLA_KINDS)
-    rated = ticket.status == tickets.Status.RESOLVED and await ratings.rated_this_fix(ticket)
+    rated = ticket.status == Status.RESOLVED and await ratings.rated_this_fix(ticket)
     wanted = _wanted(ticket, await rules(), jobs, rated=rated, now=now)
     pending = {j.kind: j for j in jobs if j.state == JobState.PENDING}
     for kind, job in pending.items():
@@ -178,27 +141,27 @@ async def ticket_changed(ticket_id: int, *, now: datetime) -> None:
 
 
 def _wanted(
-    ticket: tickets.Ticket, r: FollowUpRules, jobs: list[Job], *, rated: bool, now: datetime
+    ticket: Ticket, r: FollowUpRules, jobs: list[Job], *, rated: bool, now: datetime
 ) -> dict[JobKind, datetime]:
     """The pending jobs this ticket should have now, with their due times."""
     pending = {j.kind: j.due_at for j in jobs if j.state == JobState.PENDING}
     wanted: dict[JobKind, datetime] = {}
     status = ticket.status
-    if status == tickets.Status.WAITING:
+    if status == Status.WAITING:
         chain = {k: pending[k] for k in WAITING_CHAIN if k in pending}
         wanted |= chain or {
             JobKind.WAITING_FIRST: now + timedelta(hours=r.waiting_first_hours),
             JobKind.WAITING_SECOND: now + timedelta(hours=r.waiting_second_hours),
             JobKind.WAITING_RESOLVE: now + timedelta(hours=r.waiting_resolve_hours),
         }
-    if status == tickets.Status.RESOLVED and ticket.resolved_at and not rated:
+    if status == Status.RESOLVED and ticket.resolved_at and not rated:
         # One reminder per fix: not again once it ran (a later verb on the same fix must not re-arm it).
         asked = any(j.kind == JobKind.UNRATED and j.created_at >= ticket.resolved_at for j in jobs)
         if JobKind.UNRATED in pending or not asked:
             wanted[JobKind.UNRATED] = pending.get(JobKind.UNRATED) or ticket.resolved_at + timedelta(
                 hours=r.unrated_hours
             )
-    if status == tickets.Status.VISIT_PLANNED and ticket.visit_start:
+    if status == Status.VISIT_PLANNED and ticket.visit_start:
         due = ticket.visit_start - timedelta(minutes=r.visit_before_minutes)
         reminded = any(j.kind == JobKind.VISIT and j.due_at == due and j.state == JobState.DONE for j in jobs)
         if due > now and not reminded:
@@ -232,7 +195,7 @@ async def pending_for(ticket_id: int) -> list[Job]:
 # a reply, a pause while waiting, or a changed target may have moved or ended them since.
 
 
-async def fit_service_levels(ticket: tickets.Ticket, *, now: datetime, catch_up: bool = True) -> None:
+async def fit_service_levels(ticket: Ticket, *, now: datetime, catch_up: bool = True) -> None:
     """Schedule, move or cancel the ticket's service-level warnings. Without `catch_up` (a manager changed a
     target or the calendar) moments already past get no new warning: only what lies ahead is scheduled."""
     moments = _moments(await sla.alarms(ticket))
@@ -255,9 +218,16 @@ async def service_levels_changed(ticket_ids: list[int], *, now: datetime) -> Non
     """A target or the working calendar changed: refit these open tickets' warnings (one ticket at a time,
     so no long transaction blocks the app)."""
     for ticket_id in ticket_ids:
-        ticket = await tickets.Ticket.get_or_none(id=ticket_id)
+        ticket = await Ticket.get_or_none(id=ticket_id)
         if ticket is not None:
             await fit_service_levels(ticket, now=now, catch_up=False)
+
+
+async def _refit_after_targets_moved(ticket_ids: list[int]) -> None:
+    await service_levels_changed(ticket_ids, now=clock.now())
+
+
+sla.when_targets_move(_refit_after_targets_moved)
 
 
 def _moments(a: sla.Alarms) -> dict[JobKind, datetime]:
@@ -270,13 +240,13 @@ def _moments(a: sla.Alarms) -> dict[JobKind, datetime]:
     return {k: v for k, v in found.items() if v is not None}
 
 
-async def _warned(ticket: tickets.Ticket, *, besides: int | None = None) -> set[JobKind]:
+async def _warned(ticket: Ticket, *, besides: int | None = None) -> set[JobKind]:
     """The warnings this ticket has had: the reply ones ever, the fix ones since its last reopen."""
     done = await Job.filter(ticket_id=ticket.id, kind__in=SLA_KINDS, state=JobState.DONE).exclude(id=besides or 0)
     if not done:
         return set()
     reopened = await (
-        tickets.TicketEvent.filter(ticket_id=ticket.id, kind=tickets.EventKind.REOPENED)
+        TicketEvent.filter(ticket_id=ticket.id, kind=EventKind.REOPENED)
         .order_by('-id')
         .first()
         .values_list('created_at', flat=True)
@@ -321,7 +291,7 @@ async def _claim(job_id: int, now: datetime) -> str | None:
 class _Told:
     """What to publish after the commit."""
 
-    ticket: tickets.Ticket
+    ticket: Ticket
     kind: str
     requester_sees: bool = True
 
@@ -330,7 +300,7 @@ async def _run(job_id: int, claim: str, now: datetime) -> bool:
     job = await Job.get(id=job_id)
     told: list[_Told] = []
     try:
-        async with in_transaction():
+        async with events.after_commit(), in_transaction():  # a verb run inside publishes after this commit
             # Done first, and only if the claim is still ours: a slower instance whose lease ran out
             # (and whose job was taken over) finds 0 rows here and changes nothing.
             mine = await Job.filter(id=job_id, state=JobState.RUNNING, claimed_by=claim).update(
@@ -361,8 +331,8 @@ async def _retry_later(job: Job, claim: str, now: datetime, error: Exception) ->
 
 
 async def _waiting_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
-    ticket = await tickets.Ticket.get(id=job.ticket_id)
-    if ticket.status != tickets.Status.WAITING:
+    ticket = await Ticket.get(id=job.ticket_id)
+    if ticket.status != Status.WAITING:
         return False
     r = await rules()
     if job.kind == JobKind.WAITING_FIRST:
@@ -378,34 +348,25 @@ async def _waiting_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
 
 
 async def _auto_resolve(job: Job, now: datetime, told: list[_Told]) -> bool:
-    ticket = await tickets.Ticket.get(id=job.ticket_id)
+    """Resolved by Tapdesk itself, through the same verb as a technician: every rule of resolving holds."""
+    ticket = await Ticket.get(id=job.ticket_id)
+    if ticket.status != Status.WAITING:
+        return False
     r = await rules()
     note = (
         f'Resolved automatically after {_days(r.waiting_resolve_hours)} without a reply — '
         "reopen if it's still a problem."
     )
-    changed = await tickets.Ticket.filter(id=ticket.id, status=tickets.Status.WAITING).update(
-        status=tickets.Status.RESOLVED, resolution=note, resolved_at=now, updated_at=now, eta=None
-    )
-    if not changed:
+    try:
+        await tickets.resolve(ticket.id, note, actor=SYSTEM, now=now)  # "Fixed — how did we do?" goes out
+    except Conflict:  # it moved on a moment ago
         return False
-    await tickets.TicketEvent.create(
-        ticket_id=ticket.id,
-        kind=tickets.EventKind.RESOLVED,
-        actor=None,
-        body=note,
-        data={'from': tickets.Status.WAITING.value, 'to': tickets.Status.RESOLVED.value, 'auto': True},
-        created_at=now,
-    )
-    await notify_resolved(ticket, note, now=now)  # "Fixed — how did we do?": the rating request
-    await ticket_changed(ticket.id, now=now)  # the unrated-fix reminder starts; the idle one stops
-    told.append(_Told(ticket, tickets.EventKind.RESOLVED.value))
     return True
 
 
 async def _unrated_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
-    ticket = await tickets.Ticket.get(id=job.ticket_id)
-    if ticket.status != tickets.Status.RESOLVED or await ratings.rated_this_fix(ticket):
+    ticket = await Ticket.get(id=job.ticket_id)
+    if ticket.status != Status.RESOLVED or await ratings.rated_this_fix(ticket):
         return False
     text = f'How did we do on {ticket.number} "{ticket.title}"? One tap rates the fix.'
     await _remind(ticket, ticket.requester_id, text, job, now, told)
@@ -413,7 +374,7 @@ async def _unrated_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
 
 
 async def _idle_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
-    ticket = await tickets.Ticket.get(id=job.ticket_id)
+    ticket = await Ticket.get(id=job.ticket_id)
     if ticket.assignee_id is None or ticket.status not in IDLE_STATUSES:
         return False
     idle = timedelta(hours=(await rules()).idle_hours)
@@ -429,10 +390,10 @@ async def _idle_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
 
 
 async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
-    ticket = await tickets.Ticket.get(id=job.ticket_id).select_related('requester')
+    ticket = await Ticket.get(id=job.ticket_id).select_related('requester')
     r = await rules()
     if (
-        ticket.status != tickets.Status.VISIT_PLANNED
+        ticket.status != Status.VISIT_PLANNED
         or ticket.visit_start is None
         or ticket.visit_end is None
         or ticket.visit_start - timedelta(minutes=r.visit_before_minutes) != job.due_at
@@ -448,7 +409,7 @@ async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
 async def _service_level_warning(job: Job, now: datetime, told: list[_Told]) -> bool:
     # The ticket row is the lock (PostgreSQL, where two instances run at once; SQLite runs one transaction
     # at a time anyway): a second copy of this warning waits here, then sees it given.
-    ticket = await tickets.Ticket.select_for_update().get(id=job.ticket_id)
+    ticket = await Ticket.select_for_update().get(id=job.ticket_id)
     if job.kind in await _warned(ticket, besides=job.id):
         return False
     a = await sla.alarms(ticket)
@@ -481,7 +442,7 @@ RULES = {
 
 
 async def _remind(
-    ticket: tickets.Ticket,
+    ticket: Ticket,
     recipient_id: int,
     text: str,
     job: Job,
@@ -491,37 +452,32 @@ async def _remind(
     internal: bool = False,
 ) -> None:
     """The reminder shows on the ticket's timeline (staff-only when it is for staff) and goes out."""
-    await tickets.TicketEvent.create(
-        ticket_id=ticket.id,
-        kind=tickets.EventKind.REMINDER,
+    await record(
+        ticket.id,
+        EventKind.REMINDER,
         actor=None,
+        now=now,
         body=text,
         internal=internal,
         data={'rule': job.kind.value, 'to': recipient_id},
-        created_at=now,
     )
     recipient = await User.get(id=recipient_id)
     await notify_reminder(ticket, recipient, text, now=now)
-    told.append(_Told(ticket, tickets.EventKind.REMINDER.value, requester_sees=not internal))
+    told.append(_Told(ticket, EventKind.REMINDER.value, requester_sees=not internal))
 
 
-async def notify_reminder(ticket: tickets.Ticket, recipient: User, text: str, *, now: datetime) -> None:
+async def notify_reminder(ticket: Ticket, recipient: User, text: str, *, now: datetime) -> None:
     """Queue a reminder notification for `recipient` in the push outbox, inside the caller's transaction."""
     await notifications.queue_for(
         ticket.id, notifications.Kind.REMINDER, actor=None, now=now, text=text, to=[recipient.id]
     )
 
 
-async def notify_resolved(ticket: tickets.Ticket, note: str, *, now: datetime) -> None:
-    """Queue "Fixed — how did we do?" (with the rating actions) for the requester of an auto-resolved ticket."""
-    await notifications.queue_for(ticket.id, notifications.Kind.RESOLVED, actor=None, now=now, text=note)
-
-
-async def _last_activity(ticket: tickets.Ticket) -> datetime:
+async def _last_activity(ticket: Ticket) -> datetime:
     """The newest timeline line that is not one of our reminders (an internal note is activity too)."""
     last = (
-        await tickets.TicketEvent.filter(ticket_id=ticket.id)
-        .exclude(kind=tickets.EventKind.REMINDER)
+        await TicketEvent.filter(ticket_id=ticket.id)
+        .exclude(kind=EventKind.REMINDER)
         .order_by('-id')
         .first()
         .values_list('created_at', flat=True)
@@ -530,7 +486,7 @@ async def _last_activity(ticket: tickets.Ticket) -> datetime:
 
 
 def _publish(told: _Told) -> None:
-    notifications.wake()  # the outbox rows just committed
+    events.wake_outbox()  # the outbox rows just committed
     events.publish_ticket_change(
         events.TicketChanged(ticket_id=told.ticket.id, kind=told.kind, requester_id=told.ticket.requester_id),
         requester_sees=told.requester_sees,
@@ -538,7 +494,7 @@ def _publish(told: _Told) -> None:
 
 
 async def _warn(
-    ticket: tickets.Ticket,
+    ticket: Ticket,
     kind: JobKind,
     a: sla.Alarms,
     moments: dict[JobKind, datetime],
@@ -548,14 +504,14 @@ async def _warn(
     """A staff-only line on the timeline, and a push to the people who should act (in their own time zones)."""
     at_risk = kind in OVERDUE_FOR
     people = await _warn_whom(ticket, at_risk=at_risk)
-    await tickets.TicketEvent.create(
-        ticket_id=ticket.id,
-        kind=tickets.EventKind.REMINDER,
+    await record(
+        ticket.id,
+        EventKind.REMINDER,
         actor=None,
+        now=now,
         body=_warning_line(kind, a, moments, now),
         internal=True,
         data={'rule': kind.value, 'to': [p.id for p in people]},
-        created_at=now,
     )
     notification = notifications.Kind.SLA_AT_RISK if at_risk else notifications.Kind.SLA_BREACHED
     zones: dict[str, list[int | None]] = {}
@@ -564,10 +520,10 @@ async def _warn(
     for zone, ids in zones.items():
         headline = _warning_headline(ticket, kind, moments, now, ZoneInfo(zone))
         await notifications.queue_for(ticket.id, notification, actor=None, now=now, text=headline, to=ids)
-    told.append(_Told(ticket, tickets.EventKind.REMINDER.value, requester_sees=False))
+    told.append(_Told(ticket, EventKind.REMINDER.value, requester_sees=False))
 
 
-async def _warn_whom(ticket: tickets.Ticket, *, at_risk: bool) -> list[User]:
+async def _warn_whom(ticket: Ticket, *, at_risk: bool) -> list[User]:
     """About to be late: the assignee (nobody has it: all staff). Late: the assignee and the managers.
     Each person's switches decide whether a push is written (managers' are off until they turn them on)."""
     staff = User.filter(is_active=True, role__in=[Role.TECHNICIAN, Role.MANAGER]).order_by('id')
@@ -577,7 +533,7 @@ async def _warn_whom(ticket: tickets.Ticket, *, at_risk: bool) -> list[User]:
 
 
 def _warning_headline(
-    ticket: tickets.Ticket, kind: JobKind, moments: dict[JobKind, datetime], now: datetime, zone: ZoneInfo
+    ticket: Ticket, kind: JobKind, moments: dict[JobKind, datetime], now: datetime, zone: ZoneInfo
 ) -> str:
     """ "#12 needs a reply within 15 min", "#12 is overdue: fix was due 14:05" (in the reader's zone)."""
     what = 'reply' if kind in (JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE) else 'fix'

@@ -37,8 +37,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import clock, events, settings, tickets
+from . import changes, clock, events, ratings, settings
+from .changes import Change
 from .errors import Invalid, NotFound, require
+from .records import EventKind, Status, Ticket, status_words
 from .users import Role, User
 
 MAX_PAYLOAD_BYTES = 3000  # push services take 4096 bytes on the wire; encryption adds 103
@@ -48,7 +50,7 @@ MAX_ENDPOINT = 1024
 LOOPBACK_HOSTS = ('127.0.0.1', 'localhost', '::1')
 DNS_TIMEOUT = 3.0
 QUEUE_CHUNK = 200  # outbox rows inserted per statement (a fan-out to 1,000 devices: 5)
-OUTBOX = 'outbox'  # bus topic: rows were queued, the worker should look now
+OUTBOX = events.OUTBOX  # bus topic: rows were queued, the worker should look now
 
 
 class Kind(StrEnum):
@@ -166,7 +168,7 @@ class PushMessage(Model):
         'models.User', related_name='push_messages', on_delete=fields.CASCADE
     )
     user_id: int
-    ticket: fields.ForeignKeyNullableRelation[tickets.Ticket] = fields.ForeignKeyField(
+    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
         'models.Ticket', related_name='push_messages', null=True, on_delete=fields.CASCADE
     )
     ticket_id: int | None
@@ -206,7 +208,7 @@ async def queue_for(
     `to` names the people (default: by `kind`, see the module docstring); `text` is the reply, the
     summary or a reason, shown as the body.
     """
-    ticket = await tickets.Ticket.get(id=ticket_id)
+    ticket = await Ticket.get(id=ticket_id)
     targets = await _devices_for(ticket, kind, actor, to)
     if not targets:  # the usual case: two small queries, nothing written
         return 0
@@ -223,16 +225,56 @@ async def queue_for(
 
 def wake() -> None:
     """After a commit: tell the push worker(s) there is work (the bus reaches every instance)."""
-    events.bus.publish(OUTBOX, PushQueued())
+    events.wake_outbox()
 
 
-@dataclass(frozen=True)
-class PushQueued:
-    pass
+# ---- the step after every ticket change ---------------------------------------------------------------
+
+
+async def after_change(change: Change) -> None:
+    """What each timeline line of a ticket change tells whom (the module docstring lists who gets what)."""
+    for event in change.events:
+        for kind, to in _notices_for(change, event.kind, event.data):
+            await queue_for(change.ticket_id, kind, actor=change.actor, now=change.now, text=event.body, to=to)
+
+
+Notice = tuple[Kind, list[int | None] | None]  # what, and to whom (None: the kind's usual people)
+
+
+def _notices_for(change: Change, kind: EventKind, data: dict) -> list[Notice]:
+    after = change.after
+    if kind == EventKind.CREATED:
+        return [(Kind.NEW_TICKET, None)]
+    if kind == EventKind.REPLY:
+        return [(Kind.REPLY, None)]
+    if kind == EventKind.RESOLVED:
+        return [(Kind.RESOLVED, None)]
+    if kind == EventKind.REOPENED:
+        return [(Kind.STATUS, [after.requester_id, after.assignee_id])]
+    if kind == EventKind.ASSIGNED:
+        return _assigned_notices(change)
+    if kind == EventKind.STATUS and not data.get('auto'):  # a requester's answer is told as their reply
+        return [(STATUS_NOTICE.get(data.get('to', ''), Kind.STATUS), None)]
+    return []  # internal notes, photos, ratings, reminders
+
+
+def _assigned_notices(change: Change) -> list[Notice]:
+    """The technician it went to hears "yours now" (nobody hears of their own taking); the requester reads
+    "Assigned to Sam" when the ticket's status moved (taken: when it now reads "Assigned")."""
+    before, after = change.before, change.after
+    taken = change.actor is not None and change.actor.id == after.assignee_id
+    notices: list[Notice] = [] if taken else [(Kind.ASSIGNED, None)]
+    moved = after.status == Status.ASSIGNED if taken else (before is not None and before.status != after.status)
+    if moved:
+        notices.append((Kind.STATUS, None))
+    return notices
+
+
+STATUS_NOTICE = {Status.ON_THE_WAY.value: Kind.ON_THE_WAY, Status.VISIT_PLANNED.value: Kind.VISIT_PLANNED}
 
 
 async def _devices_for(
-    ticket: tickets.Ticket, kind: Kind, actor: User | None, to: list[int | None] | None
+    ticket: Ticket, kind: Kind, actor: User | None, to: list[int | None] | None
 ) -> list[tuple[int, int]]:
     """(subscription id, user id) for every device of everyone who should hear about this and wants to."""
     query = PushSubscription.filter(user__is_active=True)
@@ -252,7 +294,7 @@ async def _devices_for(
     return [(sid, uid) for sid, uid, _ in rows if uid in wanted]
 
 
-def _people_for(ticket: tickets.Ticket, kind: Kind, actor: User | None) -> list[int | None]:
+def _people_for(ticket: Ticket, kind: Kind, actor: User | None) -> list[int | None]:
     if kind == Kind.REPLY:
         staff = actor is not None and actor.can_work_tickets
         return [ticket.requester_id] if staff else [ticket.assignee_id]
@@ -312,12 +354,12 @@ def topic(ticket_id: int | None) -> str:
 
 
 def _message(
-    ticket: tickets.Ticket, kind: Kind, *, actor: User | None, text: str, requester_reads: bool, now: datetime
+    ticket: Ticket, kind: Kind, *, actor: User | None, text: str, requester_reads: bool, now: datetime
 ) -> dict[str, Any]:
     number, what = ticket.number, _clip(ticket.title, 60)
     who = actor.first_name if actor is not None else 'Tapdesk'
     reader = ticket.requester if requester_reads else (ticket.assignee or ticket.requester)
-    words = tickets.status_words(ticket, viewer=reader)
+    words = status_words(ticket, viewer=reader)
     extra: dict[str, Any] = {}
     if kind == Kind.REPLY:
         title, body = f'{who} replied on {number}', text or 'Sent a photo.'
@@ -333,17 +375,16 @@ def _message(
         title, body = text or f'{number} is overdue', f'{what} — {ticket.requester.name}'
     elif kind == Kind.REMINDER:
         title, body = f'Reminder about {number}', text or what
-        if requester_reads and ticket.status == tickets.Status.RESOLVED:  # "how did we do?" once more
+        if requester_reads and ticket.status == Status.RESOLVED:  # "how did we do?" once more
             extra.update(_rating_extra(ticket, now))
     else:  # status, on the way, visit planned: the status as the requester reads it
         title, body = f'{number} {what}', f'{words}: {text}' if text else words
     return payload(title, body, kind=kind, ticket_id=ticket.id, **extra)
 
 
-def _rating_extra(ticket: tickets.Ticket, now: datetime) -> dict[str, Any]:
+def _rating_extra(ticket: Ticket, now: datetime) -> dict[str, Any]:
     """The two quick choices and where the service worker POSTs them: a single-use rating link, bound to this
     ticket and its requester (the body tap opens the ticket, where the full scale is)."""
-    from . import ratings  # ratings -> followups -> notifications
 
     return {'actions': RATING_ACTIONS, 'rate_url': RATE_PATH + ratings.issue_token(ticket, ticket.requester, now)}
 
@@ -591,3 +632,6 @@ def device_label(user_agent: str) -> str:
     browser = next((name for key, name in _BROWSERS if key in user_agent), 'Browser')
     system = next((name for key, name in _SYSTEMS if key in user_agent), '')
     return f'{browser} on {system}' if system else browser
+
+
+changes.add_step(after_change, order=10)

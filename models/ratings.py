@@ -32,11 +32,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Aggregate, F, Function, Q, ResolveContext, ResolveResult
 from tortoise.functions import Count
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
-from . import clock, events, followups, settings, tickets
+from . import changes, clock, settings, tickets
 from .catalog import Service
+from .changes import Change, changing
 from .errors import Conflict, Invalid, NotFound, require
+from .followup_rules import rules
+from .records import EventKind, Ticket
 from .users import Category, User
 
 SCALE = {1: 'Very poor', 2: 'Poor', 3: 'OK', 4: 'Good', 5: 'Great'}
@@ -54,7 +56,7 @@ class Rating(Model):
     """The requester's verdict on a ticket's (latest rated) fix."""
 
     id = fields.IntField(primary_key=True)
-    ticket: fields.OneToOneRelation[tickets.Ticket] = fields.OneToOneField(
+    ticket: fields.OneToOneRelation[Ticket] = fields.OneToOneField(
         'models.Ticket', related_name='rating', on_delete=fields.CASCADE
     )
     ticket_id: int
@@ -86,7 +88,7 @@ class RatingTokenUse(Model):
 
     id = fields.IntField(primary_key=True)
     nonce = fields.CharField(max_length=32, unique=True)
-    ticket: fields.ForeignKeyRelation[tickets.Ticket] = fields.ForeignKeyField(
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
         'models.Ticket', related_name='rating_token_uses', on_delete=fields.CASCADE
     )
     ticket_id: int
@@ -100,7 +102,7 @@ class Callback(Model):
     """A fix that did not hold: the ticket was reopened. `fix_at` is when that fix was made."""
 
     id = fields.IntField(primary_key=True)
-    ticket: fields.ForeignKeyRelation[tickets.Ticket] = fields.ForeignKeyField(
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
         'models.Ticket', related_name='callbacks', on_delete=fields.CASCADE
     )
     ticket_id: int
@@ -124,10 +126,8 @@ async def rate(ticket_id: int, score: int, *, actor: User, now: datetime | None 
     now = now or clock.now()
     ticket = await tickets.get_for(actor, ticket_id)
     require(actor.id == ticket.requester_id, 'Only the person who asked for this can rate it.')
-    async with in_transaction():
-        rating, changed = await _rate(ticket, actor, score, now)
-    if changed:
-        _publish(ticket, actor)
+    async with changing(ticket, actor=actor, now=now) as change:
+        rating = await _rate(change, ticket, actor, score)
     return rating
 
 
@@ -143,10 +143,9 @@ async def comment(ticket_id: int, text: str, *, actor: User, now: datetime | Non
     if rating is None or ticket.status not in _FINISHED or rating.fix_at != ticket.resolved_at:
         raise Invalid('Tap a rating first.', field='comment')
     await _check_window(rating, now)
-    async with in_transaction():
+    async with changing(ticket, actor=actor, now=now) as change:
         await Rating.filter(id=rating.id).update(comment=text, rated_at=now)
-        await _record(ticket, actor, now, body=text, data={'score': rating.score, 'comment': True})
-    _publish(ticket, actor)
+        await change.record(EventKind.RATED, body=text, data={'score': rating.score, 'comment': True})
     return await Rating.get(id=rating.id)
 
 
@@ -156,13 +155,14 @@ async def rating_for(viewer: User, ticket_id: int) -> Rating | None:
     return await Rating.get_or_none(ticket_id=ticket_id)
 
 
-async def rated_this_fix(ticket: tickets.Ticket) -> bool:
+async def rated_this_fix(ticket: Ticket) -> bool:
     """Whether the ticket's current fix has a rating (a rating of an earlier fix does not count)."""
     return ticket.resolved_at is not None and await Rating.exists(ticket_id=ticket.id, fix_at=ticket.resolved_at)
 
 
-async def _rate(ticket: tickets.Ticket, requester: User, score: int, now: datetime) -> tuple[Rating, bool]:
-    """Inside a transaction: record the score; returns the rating and whether anything changed."""
+async def _rate(change: Change, ticket: Ticket, requester: User, score: int) -> Rating:
+    """Inside the change's transaction: record the score (an unchanged score writes nothing)."""
+    now = change.now
     if ticket.status not in _FINISHED or ticket.resolved_at is None:
         raise Invalid('You can rate this request once it is fixed.', field='score')
     if not isinstance(score, int) or score not in SCALE:
@@ -184,20 +184,19 @@ async def _rate(ticket: tickets.Ticket, requester: User, score: int, now: dateti
     elif rating.fix_at == ticket.resolved_at:  # the same fix: a change, within the window
         await _check_window(rating, now)
         if rating.score == score:
-            return rating, False
+            return rating
         previous = rating.score
         await Rating.filter(id=rating.id).update(score=score, rated_at=now)
     else:  # fixed again after a reopen: a new verdict, a new window
         await Rating.filter(id=rating.id).update(
             score=score, comment='', fix_at=ticket.resolved_at, first_rated_at=now, rated_at=now
         )
-    await _record(ticket, requester, now, data={'score': score, 'previous': previous})
-    await followups.cancel(ticket.id, [followups.JobKind.UNRATED], now=now)
-    return await Rating.get(id=rating.id), True
+    await change.record(EventKind.RATED, data={'score': score, 'previous': previous})
+    return await Rating.get(id=rating.id)
 
 
 async def _check_window(rating: Rating, now: datetime) -> None:
-    hours = (await followups.rules()).rating_change_hours
+    hours = (await rules()).rating_change_hours
     if now >= rating.first_rated_at + timedelta(hours=hours):
         raise Invalid('This rating is final now; it could be changed for a while after the first tap.', field='score')
 
@@ -205,12 +204,14 @@ async def _check_window(rating: Rating, now: datetime) -> None:
 # ---- callbacks --------------------------------------------------------------------------------------
 
 
-async def reopened(ticket: tickets.Ticket, *, actor: User, now: datetime) -> None:
-    """Call inside `tickets.reopen`'s transaction with the ticket as it was before: the fix did not hold,
-    which counts as a callback (whoever reopened it), and the follow-ups of that fix stop."""
-    if ticket.resolved_at is not None:
-        await Callback.create(ticket_id=ticket.id, actor=actor, fix_at=ticket.resolved_at, created_at=now)
-    await followups.ticket_changed(ticket.id, now=now)
+async def after_change(change: Change) -> None:
+    """A reopened fix did not hold: that counts as a callback, whoever reopened it."""
+    before = change.before
+    if change.has(EventKind.REOPENED) and before is not None and before.resolved_at is not None:
+        await Callback.create(ticket_id=before.id, actor=change.actor, fix_at=before.resolved_at, created_at=change.now)
+
+
+changes.add_step(after_change, order=20)
 
 
 async def callbacks_of(ticket_id: int) -> int:
@@ -220,7 +221,7 @@ async def callbacks_of(ticket_id: int) -> int:
 # ---- rating tokens ------------------------------------------------------------------------------------
 
 
-def issue_token(ticket: tickets.Ticket, requester: User, now: datetime, ttl: timedelta = TOKEN_TTL) -> str:
+def issue_token(ticket: Ticket, requester: User, now: datetime, ttl: timedelta = TOKEN_TTL) -> str:
     """A link token: `<ticket>.<requester>.<expiry>.<nonce>.<signature>` (URL-safe)."""
     if requester.id != ticket.requester_id:
         raise Invalid('Only the person who asked for a request can rate it.', field='requester')
@@ -241,7 +242,7 @@ def check_token(token: str, now: datetime) -> tuple[int, int]:
     return int(parts[0]), int(parts[1])
 
 
-async def peek_token(token: str, *, now: datetime | None = None) -> tuple[tickets.Ticket, User]:
+async def peek_token(token: str, *, now: datetime | None = None) -> tuple[Ticket, User]:
     """For the page a rating link opens (a GET): check everything, record nothing."""
     ticket, requester, nonce = await _token_target(token, now or clock.now())
     if await RatingTokenUse.exists(nonce=nonce):
@@ -253,20 +254,18 @@ async def rate_with_token(token: str, score: int, *, now: datetime | None = None
     """One tap from a link or a notification action (a POST): records once, never twice."""
     now = now or clock.now()
     ticket, requester, nonce = await _token_target(token, now)
-    async with in_transaction():
+    async with changing(ticket, actor=requester, now=now) as change:
         try:
             await RatingTokenUse.create(nonce=nonce, ticket_id=ticket.id, used_at=now)
         except IntegrityError:
             raise Conflict(USED, field='token') from None
-        rating, changed = await _rate(ticket, requester, score, now)
-    if changed:
-        _publish(ticket, requester)
+        rating = await _rate(change, ticket, requester, score)
     return rating
 
 
-async def _token_target(token: str, now: datetime) -> tuple[tickets.Ticket, User, str]:
+async def _token_target(token: str, now: datetime) -> tuple[Ticket, User, str]:
     ticket_id, requester_id = check_token(token, now)
-    ticket = await tickets.Ticket.get_or_none(id=ticket_id, requester_id=requester_id)
+    ticket = await Ticket.get_or_none(id=ticket_id, requester_id=requester_id)
     requester = await User.get_or_none(id=requester_id, is_active=True)
     if ticket is None or requester is None:
         raise NotFound(NOT_VALID, field='token')
@@ -280,21 +279,6 @@ def _sign(body: str) -> str:
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
-
-
-async def _record(ticket: tickets.Ticket, actor: User, now: datetime, *, body: str = '', data: dict) -> None:
-    await tickets.TicketEvent.create(
-        ticket_id=ticket.id, kind=tickets.EventKind.RATED, actor=actor, body=body, data=data, created_at=now
-    )
-
-
-def _publish(ticket: tickets.Ticket, actor: User) -> None:
-    """After the commit: the ticket page (technician, manager) and the requester's list show it live."""
-    events.publish_ticket_change(
-        events.TicketChanged(
-            ticket_id=ticket.id, kind=tickets.EventKind.RATED.value, requester_id=ticket.requester_id, actor_id=actor.id
-        )
-    )
 
 
 # ---- measures (managers) ----------------------------------------------------------------------------
@@ -332,9 +316,9 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
     if since >= until:
         raise Invalid('The period has to end after it starts.', field='until')
     window = (since, until)
-    volume = await _grouped(tickets.Ticket, 'created_at', '', group_by, window, volume=Count('id'))
+    volume = await _grouped(Ticket, 'created_at', '', group_by, window, volume=Count('id'))
     answered = await _grouped(
-        tickets.Ticket,
+        Ticket,
         'first_response_at',
         '',
         group_by,
@@ -342,7 +326,7 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
         first=Mean(Seconds('first_response_at', 'created_at')),
     )
     standing = await _grouped(
-        tickets.Ticket,
+        Ticket,
         'resolved_at',
         '',
         group_by,
@@ -497,12 +481,10 @@ async def overall(*, actor: User, since: datetime, until: datetime) -> dict[str,
     if since >= until:
         raise Invalid('The period has to end after it starts.', field='until')
     window = (since, until)
-    volume = await _total(tickets.Ticket, 'created_at', window, volume=Count('id'))
-    answered = await _total(
-        tickets.Ticket, 'first_response_at', window, first=Mean(Seconds('first_response_at', 'created_at'))
-    )
+    volume = await _total(Ticket, 'created_at', window, volume=Count('id'))
+    answered = await _total(Ticket, 'first_response_at', window, first=Mean(Seconds('first_response_at', 'created_at')))
     standing = await _total(
-        tickets.Ticket, 'resolved_at', window, fixed=Count('id'), took=Mean(Seconds('resolved_at', 'created_at'))
+        Ticket, 'resolved_at', window, fixed=Count('id'), took=Mean(Seconds('resolved_at', 'created_at'))
     )
     rated = await _total(
         Rating, 'fix_at', window, rated=Count('id'), average=Mean('score'), good=Count('id', _filter=Q(score__gte=4))
@@ -531,4 +513,4 @@ async def ratings_of(viewer: User, ticket_ids: list[int]) -> dict[int, Rating]:
 
 async def change_until(rating: Rating) -> datetime:
     """Until when this rating may still be changed (the window starts at the first tap)."""
-    return rating.first_rated_at + timedelta(hours=(await followups.rules()).rating_change_hours)
+    return rating.first_rated_at + timedelta(hours=(await rules()).rating_change_hours)

@@ -14,7 +14,7 @@ keep in step. The first-response clock never stops (asking the requester a quest
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -26,9 +26,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from . import clock, followups, tickets
 from .catalog import Priority, Service
 from .errors import Invalid, NotFound, require
+from .records import OPEN, EventKind, Ticket, TicketEvent
 from .users import User
 
 MAX_TARGET_MINUTES = 365 * 24 * 60
@@ -82,7 +82,7 @@ class Due:
 # ---- reading ---------------------------------------------------------------------------------------
 
 
-async def due_times(ticket: tickets.Ticket, now: datetime) -> Due:
+async def due_times(ticket: Ticket, now: datetime) -> Due:
     """The ticket's due times and its marker (one ticket; use `service_levels` for a list)."""
     return (await service_levels([ticket], now))[ticket.id]
 
@@ -100,7 +100,7 @@ class Alarms:
     target: SlaTarget | None = None
 
 
-async def alarms(ticket: tickets.Ticket) -> Alarms:
+async def alarms(ticket: Ticket) -> Alarms:
     """When this ticket turns at risk and overdue, as it stands (the follow-up jobs are scheduled from it)."""
     target = await SlaTarget.get_or_none(service_id=ticket.service_id, priority=Priority(ticket.priority))
     if target is None or not ticket.is_open:
@@ -132,17 +132,17 @@ async def open_tickets(
         covered = [Q(service_id=s, priority=p) for s, p in await SlaTarget.all().values_list('service_id', 'priority')]
     if not covered:
         return []
-    query = tickets.Ticket.filter(Q(*covered, join_type='OR'), status__in=tickets.OPEN)
+    query = Ticket.filter(Q(*covered, join_type='OR'), status__in=OPEN)
     if where is not None:
         query = query.filter(where)
     return list(await query.values_list('id', flat=True))
 
 
-async def sla_state(ticket: tickets.Ticket, now: datetime) -> SlaState | None:
+async def sla_state(ticket: Ticket, now: datetime) -> SlaState | None:
     return (await due_times(ticket, now)).state
 
 
-async def service_levels(ticket_list: list[tickets.Ticket], now: datetime) -> dict[int, Due]:
+async def service_levels(ticket_list: list[Ticket], now: datetime) -> dict[int, Due]:
     """Due times and markers for many tickets in three queries (a queue can sort at-risk first)."""
     targets = {
         (t.service_id, t.priority): t
@@ -204,7 +204,7 @@ async def set_target(
             await SlaTarget.filter(service_id=service_id, priority=priority).update(**values)
     # Open tickets' warnings move to the new times (those already past are not sent after the fact).
     affected = await open_tickets(service_id=service_id, priority=priority)
-    await followups.service_levels_changed(affected, now=clock.now())
+    await _targets_moved(affected)
     return await SlaTarget.get_or_none(service_id=service_id, priority=priority)
 
 
@@ -242,8 +242,25 @@ async def set_calendar(
         }
     )
     await cal.save()
-    await followups.service_levels_changed(await open_tickets(), now=clock.now())
+    await _targets_moved(await open_tickets())
     return cal
+
+
+# What follows a changed target or calendar (models/followups.py moves its warnings) registers here: the
+# floors above are told, this module imports none of them.
+Refit = Callable[[list[int]], Awaitable[None]]
+_when_moved: list[Refit] = []
+
+
+def when_targets_move(refit: Refit) -> None:
+    """`refit(ticket_ids)` runs after a manager changed a target or the working calendar."""
+    if refit not in _when_moved:
+        _when_moved.append(refit)
+
+
+async def _targets_moved(ticket_ids: list[int]) -> None:
+    for refit in _when_moved:
+        await refit(ticket_ids)
 
 
 # ---- clocks -----------------------------------------------------------------------------------------
@@ -319,7 +336,7 @@ def business_hours(cal: WorkingCalendar) -> BusinessHours:
 
 
 def _evaluate(
-    ticket: tickets.Ticket,
+    ticket: Ticket,
     target: SlaTarget,
     clk: Clock,
     stops: list[tuple[datetime, datetime | None]],
@@ -373,9 +390,9 @@ def _due(clk: Clock, start: datetime, seconds: float, stops: list[tuple[datetime
 async def _stops(ticket_ids: set[int]) -> dict[int, list[tuple[datetime, datetime | None]]]:
     """Per ticket, the intervals spent waiting for the requester or fixed, from the status events."""
     rows = (
-        await tickets.TicketEvent.filter(
+        await TicketEvent.filter(
             ticket_id__in=ticket_ids,
-            kind__in=[tickets.EventKind.STATUS, tickets.EventKind.RESOLVED, tickets.EventKind.REOPENED],
+            kind__in=[EventKind.STATUS, EventKind.RESOLVED, EventKind.REOPENED],
         )
         .order_by('id')
         .values_list('ticket_id', 'created_at', 'data')

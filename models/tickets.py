@@ -1,8 +1,9 @@
-"""Tickets: the requests people report, their timeline, and every verb that changes them.
+"""Tickets: every verb that changes a ticket, and the reads with their one visibility rule.
 
-Every write goes through a verb here. Each verb checks who may do it, changes the ticket with a
-conditional UPDATE (the lock that also works on SQLite), writes the timeline event in the same
-transaction, and publishes a `TicketChanged` only after the commit.
+Every write goes through a verb here. Each verb checks who may do it, then opens `changes.changing(...)`:
+a conditional UPDATE (the lock that also works on SQLite), its timeline lines, and the one "after change"
+step (outbox rows, follow-up jobs, callbacks) in the same transaction; publishing happens after the commit.
+The nouns (Ticket, TicketEvent, Status, EventKind, the transitions) live in models/records.py.
 """
 
 from __future__ import annotations
@@ -11,157 +12,33 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-from tortoise import fields
 from tortoise.expressions import Q
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
-from . import clock, events, followups, notifications, photos, ratings
-from .catalog import Priority, Service, usable_service
+from . import clock, photos
+from .actors import Actor
+from .catalog import Priority, usable_service
+from .changes import changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
+from .records import (
+    MAX_TITLE,
+    OPEN,
+    STAFF_WORDS,
+    TRANSITIONS,
+    Attachment,
+    EventKind,
+    Status,
+    Ticket,
+    TicketEvent,
+    status_words,
+)
 from .users import User
 
-MAX_TITLE = 120
+__all__ = ['Attachment', 'EventKind', 'OPEN', 'STAFF_WORDS', 'Status', 'Ticket', 'TicketEvent', 'status_words']
+
 MAX_TEXT = 5000
 MAX_PHOTOS = 6
-
-
-class Status(StrEnum):
-    NEW = 'new'
-    ASSIGNED = 'assigned'
-    IN_PROGRESS = 'in_progress'
-    WAITING = 'waiting'
-    VISIT_PLANNED = 'visit_planned'
-    ON_THE_WAY = 'on_the_way'
-    RESOLVED = 'resolved'
-    CLOSED = 'closed'
-    REOPENED = 'reopened'
-
-
-OPEN = [s for s in Status if s not in (Status.RESOLVED, Status.CLOSED)]
-_WORKING = {Status.IN_PROGRESS, Status.WAITING, Status.VISIT_PLANNED, Status.ON_THE_WAY, Status.RESOLVED}
-
-# What a technician may move a ticket to, from each status. Assignment (NEW -> ASSIGNED) and
-# reopening go through their own verbs; nothing skips a step.
-TRANSITIONS: dict[Status, set[Status]] = {
-    Status.NEW: set(),
-    Status.ASSIGNED: set(_WORKING),
-    Status.IN_PROGRESS: _WORKING - {Status.IN_PROGRESS},
-    Status.WAITING: {Status.IN_PROGRESS, Status.VISIT_PLANNED, Status.RESOLVED},
-    Status.VISIT_PLANNED: {Status.IN_PROGRESS, Status.ON_THE_WAY, Status.WAITING, Status.RESOLVED},
-    Status.ON_THE_WAY: {Status.IN_PROGRESS, Status.RESOLVED},
-    Status.REOPENED: set(_WORKING),
-    Status.RESOLVED: {Status.CLOSED},
-    Status.CLOSED: set(),
-}
-
-
-class EventKind(StrEnum):
-    CREATED = 'created'
-    REPLY = 'reply'
-    NOTE = 'note'
-    STATUS = 'status'
-    ASSIGNED = 'assigned'
-    PHOTO = 'photo'
-    RESOLVED = 'resolved'
-    REOPENED = 'reopened'
-    RATED = 'rated'  # issue 5: a rating, its change or its comment (models/ratings.py)
-    REMINDER = 'reminder'  # issue 5: a follow-up reminder (models/followups.py)
-
-
-class Ticket(Model):
-    id = fields.IntField(primary_key=True)
-    title = fields.CharField(max_length=MAX_TITLE)
-    details = fields.TextField(default='')
-    location = fields.CharField(max_length=200, default='')
-    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
-        'models.Service', related_name='tickets', on_delete=fields.RESTRICT
-    )
-    service_id: int
-    requester: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        'models.User', related_name='requests', on_delete=fields.RESTRICT
-    )
-    requester_id: int
-    assignee: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        'models.User', related_name='assigned', null=True, on_delete=fields.SET_NULL
-    )
-    assignee_id: int | None
-    priority = fields.IntEnumField(Priority, default=Priority.NORMAL)
-    status = fields.CharEnumField(Status, max_length=16, default=Status.NEW)
-    eta = fields.DatetimeField(null=True)
-    visit_start = fields.DatetimeField(null=True)
-    visit_end = fields.DatetimeField(null=True)
-    resolution = fields.TextField(default='')
-    reopen_count = fields.IntField(default=0)
-    created_at = fields.DatetimeField()
-    updated_at = fields.DatetimeField()  # last activity: lists sort by it
-    first_response_at = fields.DatetimeField(null=True)
-    resolved_at = fields.DatetimeField(null=True)
-    closed_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = 'ticket'
-        indexes = (('status', 'assignee_id'), ('requester_id', 'updated_at'))
-
-    @property
-    def number(self) -> str:
-        return f'#{self.id}'
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN
-
-
-class TicketEvent(Model):
-    """One line of a ticket's timeline. `internal` lines are for staff only."""
-
-    id = fields.IntField(primary_key=True)
-    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
-        'models.Ticket', related_name='events', on_delete=fields.CASCADE
-    )
-    ticket_id: int
-    kind = fields.CharEnumField(EventKind, max_length=16)
-    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        'models.User', related_name='ticket_events', null=True, on_delete=fields.SET_NULL
-    )
-    actor_id: int | None
-    body = fields.TextField(default='')
-    internal = fields.BooleanField(default=False)
-    data: dict = fields.JSONField(default=dict)  # type: ignore[assignment]
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = 'ticket_event'
-        ordering = ['id']
-
-
-class Attachment(Model):
-    id = fields.IntField(primary_key=True)
-    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
-        'models.Ticket', related_name='attachments', on_delete=fields.CASCADE
-    )
-    ticket_id: int
-    event: fields.ForeignKeyNullableRelation[TicketEvent] = fields.ForeignKeyField(
-        'models.TicketEvent', related_name='attachments', null=True, on_delete=fields.SET_NULL
-    )
-    event_id: int | None
-    uploader: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        'models.User', related_name='uploads', null=True, on_delete=fields.SET_NULL
-    )
-    original_name = fields.CharField(max_length=120)
-    stored_name = fields.CharField(max_length=80)
-    preview_name = fields.CharField(max_length=80)
-    width = fields.IntField()
-    height = fields.IntField()
-    size = fields.IntField()
-    internal = fields.BooleanField(default=False)
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = 'attachment'
 
 
 # ---- who sees what: the one rule ----------------------------------------------------------------
@@ -285,7 +162,7 @@ async def create_ticket(
         _text(location, 'location', 200),
     )
     stored = await _store_photos(photos_in or [], keep_location=share_location)
-    async with _discard_on_error(stored), in_transaction():
+    async with _discard_on_error(stored), changing(None, actor=requester, now=now) as change:
         ticket = await Ticket.create(
             title=title,
             details=details,
@@ -297,11 +174,9 @@ async def create_ticket(
             created_at=now,
             updated_at=now,
         )
-        event = await _record(ticket, EventKind.CREATED, actor=requester, body=details, now=now)
+        change.ticket_id = ticket.id
+        event = await change.record(EventKind.CREATED, body=details)
         await _attach(ticket, event, stored, uploader=requester, internal=False, now=now)
-        await notifications.queue_for(ticket.id, notifications.Kind.NEW_TICKET, actor=requester, now=now)
-        await followups.ticket_changed(ticket.id, now=now)  # service-level warnings start with the ticket
-    _publish(ticket, EventKind.CREATED, requester)
     return ticket
 
 
@@ -309,24 +184,12 @@ async def take(ticket_id: int, *, technician: User, now: datetime | None = None)
     """Assign an unassigned ticket to `technician`; refuse if someone else got there first."""
     require(technician.can_work_tickets, 'Only technicians can take tickets.')
     now = now or clock.now()
-    async with in_transaction():
-        taken = await _take(ticket_id, technician, now)
-        if not taken:
-            await _exists(ticket_id)
+    before = await _get(ticket_id)
+    async with changing(before, actor=technician, now=now) as change:
+        if not await _take(ticket_id, technician, now):
             raise Conflict('Someone else took this ticket a moment ago.')
-        ticket = await Ticket.get(id=ticket_id)
-        await _record(
-            ticket,
-            EventKind.ASSIGNED,
-            actor=technician,
-            now=now,
-            data={'assignee_id': technician.id, 'assignee': technician.name},
-        )
-        if ticket.status == Status.ASSIGNED:  # "Assigned to Sam" for the requester (not a re-take)
-            await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=technician, now=now)
-        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
-    _publish(ticket, EventKind.ASSIGNED, technician)
-    return ticket
+        await change.record(EventKind.ASSIGNED, data={'assignee_id': technician.id, 'assignee': technician.name})
+    return change.after
 
 
 async def assign(ticket_id: int, *, assignee_id: int, actor: User, now: datetime | None = None) -> Ticket:
@@ -340,25 +203,14 @@ async def assign(ticket_id: int, *, assignee_id: int, actor: User, now: datetime
     if ticket.assignee_id == assignee.id:
         return ticket
     new_status = Status.ASSIGNED if ticket.status == Status.NEW else ticket.status
-    async with in_transaction():
+    async with changing(ticket, actor=actor, now=now) as change:
         changed = await Ticket.filter(id=ticket_id, status=ticket.status, assignee_id=ticket.assignee_id).update(
             assignee_id=assignee.id, status=new_status, updated_at=now
         )
         if not changed:
             raise Conflict('This ticket changed a moment ago; have a look and try again.')
-        await _record(
-            ticket,
-            EventKind.ASSIGNED,
-            actor=actor,
-            now=now,
-            data={'assignee_id': assignee.id, 'assignee': assignee.name},
-        )
-        await notifications.queue_for(ticket.id, notifications.Kind.ASSIGNED, actor=actor, now=now)
-        if new_status != ticket.status:
-            await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=actor, now=now)
-        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
-    _publish(ticket, EventKind.ASSIGNED, actor)
-    return await Ticket.get(id=ticket_id)
+        await change.record(EventKind.ASSIGNED, data={'assignee_id': assignee.id, 'assignee': assignee.name})
+    return change.after
 
 
 async def set_status(
@@ -378,35 +230,12 @@ async def set_status(
     _check_may_work(ticket, actor)
     if to == Status.RESOLVED:
         raise Invalid('Resolving needs a short summary of the fix.', field='resolution')
-    if to not in TRANSITIONS[ticket.status]:
-        raise Invalid(
-            f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot go to "{STAFF_WORDS[to]}".', field='status'
-        )
-    changes: dict[str, object] = {'status': to, 'updated_at': now}
-    if ticket.status == Status.ON_THE_WAY:
-        changes['eta'] = None  # arrived (or plans changed): an old ETA must not linger
-    data: dict[str, object] = {'from': ticket.status.value, 'to': to.value}
-    if to == Status.ON_THE_WAY:
-        if eta is None or eta < now - timedelta(minutes=5):
-            raise Invalid('Say when you will arrive (a time from now on).', field='eta')
-        changes['eta'] = eta
-        data['eta'] = eta.isoformat()
-    if to == Status.VISIT_PLANNED:
-        if visit is None or visit[1] <= visit[0] or visit[1] < now:
-            raise Invalid('Pick a visit window that ends after it starts, in the future.', field='visit')
-        changes['visit_start'], changes['visit_end'] = visit
-        data['visit'] = [visit[0].isoformat(), visit[1].isoformat()]
-    if to == Status.CLOSED:
-        changes['closed_at'] = now
-    if ticket.first_response_at is None and to in (Status.WAITING, Status.ON_THE_WAY, Status.VISIT_PLANNED):
-        changes['first_response_at'] = now
-    async with in_transaction():
+    _check_move(ticket, to)
+    changes, data = _status_changes(ticket, to, eta=eta, visit=visit, now=now)
+    async with changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, changes)
-        await _record(ticket, EventKind.STATUS, actor=actor, now=now, data=data)
-        await notifications.queue_for(ticket.id, _status_kind(to), actor=actor, now=now)
-        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
-    _publish(ticket, EventKind.STATUS, actor)
-    return await Ticket.get(id=ticket_id)
+        await change.record(EventKind.STATUS, data=data)
+    return change.after
 
 
 async def reply(
@@ -436,28 +265,21 @@ async def reply(
         changes['status'] = Status.IN_PROGRESS
     if staff and not internal and ticket.first_response_at is None:
         changes['first_response_at'] = now
-    kind = EventKind.NOTE if internal else EventKind.REPLY
-    async with _discard_on_error(stored), in_transaction():
+    async with _discard_on_error(stored), changing(ticket, actor=author, now=now) as change:
         if changes:
             await _transition(ticket, changes)
-        event = await _record(ticket, kind, actor=author, body=text, internal=internal, now=now)
+        event = await change.record(EventKind.NOTE if internal else EventKind.REPLY, body=text, internal=internal)
         await _attach(ticket, event, stored, uploader=author, internal=internal, now=now)
         if back_to_work:
-            await _record(
-                ticket,
-                EventKind.STATUS,
-                actor=author,
-                now=now,
-                data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True},
+            await change.record(
+                EventKind.STATUS, data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True}
             )
-        if not internal:  # an internal note never reaches the requester
-            await notifications.queue_for(ticket.id, notifications.Kind.REPLY, actor=author, now=now, text=text)
-        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
-    _publish(ticket, kind, author, requester_sees=not internal)
     return event
 
 
-async def resolve(ticket_id: int, summary: str, *, actor: User, now: datetime | None = None) -> Ticket:
+async def resolve(ticket_id: int, summary: str, *, actor: Actor, now: datetime | None = None) -> Ticket:
+    """Fixed, with a short summary. Every path that resolves comes here: a technician, or Tapdesk itself
+    (`actors.SYSTEM`, after the waiting period), so every rule of resolving holds on each."""
     require(actor.can_work_tickets, 'Only technicians can resolve tickets.')
     now = now or clock.now()
     ticket = await _get(ticket_id)
@@ -476,20 +298,13 @@ async def resolve(ticket_id: int, summary: str, *, actor: User, now: datetime | 
     }
     if ticket.first_response_at is None:
         changes['first_response_at'] = now
-    async with in_transaction():
+    data: dict[str, object] = {'from': ticket.status.value, 'to': Status.RESOLVED.value}
+    if actor.id is None:
+        data['auto'] = True
+    async with changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, changes)
-        await _record(
-            ticket,
-            EventKind.RESOLVED,
-            actor=actor,
-            body=summary,
-            now=now,
-            data={'from': ticket.status.value, 'to': Status.RESOLVED.value},
-        )
-        await notifications.queue_for(ticket.id, notifications.Kind.RESOLVED, actor=actor, now=now, text=summary)
-        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
-    _publish(ticket, EventKind.RESOLVED, actor)
-    return await Ticket.get(id=ticket_id)
+        await change.record(EventKind.RESOLVED, body=summary, data=data)
+    return change.after
 
 
 async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | None = None) -> Ticket:
@@ -499,7 +314,7 @@ async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | No
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise Invalid('Only a fixed or closed request can be reopened.', field='status')
     reason = _text(reason, 'reason', required=True)
-    async with in_transaction():
+    async with changing(ticket, actor=actor, now=now) as change:
         await _transition(
             ticket,
             {
@@ -511,25 +326,10 @@ async def reopen(ticket_id: int, reason: str, *, actor: User, now: datetime | No
                 'reopen_count': ticket.reopen_count + 1,
             },
         )
-        await _record(
-            ticket,
-            EventKind.REOPENED,
-            actor=actor,
-            body=reason,
-            now=now,
-            data={'from': ticket.status.value, 'to': Status.REOPENED.value},
+        await change.record(
+            EventKind.REOPENED, body=reason, data={'from': ticket.status.value, 'to': Status.REOPENED.value}
         )
-        await notifications.queue_for(
-            ticket.id,
-            notifications.Kind.STATUS,
-            actor=actor,
-            now=now,
-            text=reason,
-            to=[ticket.requester_id, ticket.assignee_id],
-        )
-        await ratings.reopened(ticket, actor=actor, now=now)  # issue 5: a callback; follow-ups fit the change
-    _publish(ticket, EventKind.REOPENED, actor)
-    return await Ticket.get(id=ticket_id)
+    return change.after
 
 
 async def close(ticket_id: int, *, actor: User, now: datetime | None = None) -> Ticket:
@@ -538,19 +338,10 @@ async def close(ticket_id: int, *, actor: User, now: datetime | None = None) -> 
     ticket = await get_for(actor, ticket_id)
     if ticket.status != Status.RESOLVED:
         raise Invalid('Only a fixed request can be closed.', field='status')
-    async with in_transaction():
+    async with changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, {'status': Status.CLOSED, 'closed_at': now, 'updated_at': now})
-        await _record(
-            ticket,
-            EventKind.STATUS,
-            actor=actor,
-            now=now,
-            data={'from': Status.RESOLVED.value, 'to': Status.CLOSED.value},
-        )
-        await notifications.queue_for(ticket.id, notifications.Kind.STATUS, actor=actor, now=now)
-        await followups.ticket_changed(ticket.id, now=now)  # issue 5: follow-ups fit the ticket's new state
-    _publish(ticket, EventKind.STATUS, actor)
-    return await Ticket.get(id=ticket_id)
+        await change.record(EventKind.STATUS, data={'from': Status.RESOLVED.value, 'to': Status.CLOSED.value})
+    return change.after
 
 
 async def add_photos(
@@ -564,52 +355,51 @@ async def add_photos(
     if ticket.status == Status.CLOSED and not actor.can_work_tickets:
         raise Invalid('This request is closed. Reopen it if the problem came back.', field='photos')
     stored = await _store_photos(photos_in, keep_location=False)
-    async with _discard_on_error(stored), in_transaction():
+    async with _discard_on_error(stored), changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, {'updated_at': now})
-        event = await _record(ticket, EventKind.PHOTO, actor=actor, now=now, data={'count': len(stored)})
+        event = await change.record(EventKind.PHOTO, data={'count': len(stored)})
         await _attach(ticket, event, stored, uploader=actor, internal=False, now=now)
-    _publish(ticket, EventKind.PHOTO, actor)
     return event
 
 
-# ---- words on screen ------------------------------------------------------------------------------
-
-STAFF_WORDS = {
-    Status.NEW: 'New',
-    Status.ASSIGNED: 'Assigned',
-    Status.IN_PROGRESS: 'Being worked on',
-    Status.WAITING: 'Waiting for requester',
-    Status.VISIT_PLANNED: 'Visit planned',
-    Status.ON_THE_WAY: 'On the way',
-    Status.RESOLVED: 'Fixed',
-    Status.CLOSED: 'Closed',
-    Status.REOPENED: 'Reopened',
-}
-
-
-def status_words(ticket: Ticket, *, viewer: User) -> str:
-    """The status as the viewer reads it (DESIGN.md "Words on screen"); `assignee` must be loaded."""
-    tz = ZoneInfo(viewer.timezone or 'UTC')
-    who = ticket.assignee.first_name if ticket.assignee_id and ticket.assignee else 'A technician'
-    s = ticket.status
-    if s == Status.NEW:
-        return 'Received'
-    if s == Status.ASSIGNED:
-        return f'Assigned to {who}'
-    if s == Status.WAITING:
-        return 'Waiting for requester' if viewer.can_work_tickets else 'Waiting for your reply'
-    if s == Status.VISIT_PLANNED and ticket.visit_start and ticket.visit_end:
-        start, end = ticket.visit_start.astimezone(tz), ticket.visit_end.astimezone(tz)
-        return f'Visit planned {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}'
-    if s == Status.ON_THE_WAY:
-        eta = f' (arrives ~{ticket.eta.astimezone(tz):%H:%M})' if ticket.eta else ''
-        return f'{who} is on the way{eta}'
-    if s == Status.RESOLVED:
-        return 'Fixed — how did we do?' if viewer.id == ticket.requester_id else 'Fixed'
-    return STAFF_WORDS[s]
-
-
 # ---- helpers ----------------------------------------------------------------------------------------
+
+
+def _check_move(ticket: Ticket, to: Status) -> None:
+    if to not in TRANSITIONS[ticket.status]:
+        raise Invalid(
+            f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot go to "{STAFF_WORDS[to]}".', field='status'
+        )
+
+
+def _status_changes(
+    ticket: Ticket,
+    to: Status,
+    *,
+    eta: datetime | None,
+    visit: tuple[datetime, datetime] | None,
+    now: datetime,
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The columns a status change writes, and what its timeline line remembers."""
+    changes: dict[str, object] = {'status': to, 'updated_at': now}
+    if ticket.status == Status.ON_THE_WAY:
+        changes['eta'] = None  # arrived (or plans changed): an old ETA must not linger
+    data: dict[str, object] = {'from': ticket.status.value, 'to': to.value}
+    if to == Status.ON_THE_WAY:
+        if eta is None or eta < now - timedelta(minutes=5):
+            raise Invalid('Say when you will arrive (a time from now on).', field='eta')
+        changes['eta'] = eta
+        data['eta'] = eta.isoformat()
+    if to == Status.VISIT_PLANNED:
+        if visit is None or visit[1] <= visit[0] or visit[1] < now:
+            raise Invalid('Pick a visit window that ends after it starts, in the future.', field='visit')
+        changes['visit_start'], changes['visit_end'] = visit
+        data['visit'] = [visit[0].isoformat(), visit[1].isoformat()]
+    if to == Status.CLOSED:
+        changes['closed_at'] = now
+    if ticket.first_response_at is None and to in (Status.WAITING, Status.ON_THE_WAY, Status.VISIT_PLANNED):
+        changes['first_response_at'] = now
+    return changes, data
 
 
 async def _take(ticket_id: int, technician: User, now: datetime) -> int:
@@ -631,10 +421,6 @@ async def _get(ticket_id: int) -> Ticket:
     return ticket
 
 
-async def _exists(ticket_id: int) -> None:
-    await _get(ticket_id)
-
-
 async def _open_ticket(ticket_id: int) -> Ticket:
     ticket = await _get(ticket_id)
     if not ticket.is_open:
@@ -642,7 +428,7 @@ async def _open_ticket(ticket_id: int) -> Ticket:
     return ticket
 
 
-def _check_may_work(ticket: Ticket, actor: User) -> None:
+def _check_may_work(ticket: Ticket, actor: Actor) -> None:
     if ticket.assignee_id is None:
         raise Invalid('Take this ticket first ("Assign to me").', field='status')
     if ticket.assignee_id != actor.id and not actor.is_manager:
@@ -654,21 +440,6 @@ async def _transition(ticket: Ticket, changes: dict[str, object]) -> None:
     changed = await Ticket.filter(id=ticket.id, status=ticket.status).update(**changes)
     if not changed:
         raise Conflict('This ticket changed a moment ago; have a look and try again.')
-
-
-async def _record(
-    ticket: Ticket,
-    kind: EventKind,
-    *,
-    actor: User | None,
-    now: datetime,
-    body: str = '',
-    internal: bool = False,
-    data: dict | None = None,
-) -> TicketEvent:
-    return await TicketEvent.create(
-        ticket_id=ticket.id, kind=kind, actor=actor, body=body, internal=internal, data=data or {}, created_at=now
-    )
 
 
 async def _store_photos(photos_in: list[photos.PhotoIn], *, keep_location: bool) -> list[photos.StoredPhoto]:
@@ -704,25 +475,6 @@ async def _attach(
             internal=internal,
             created_at=now,
         )
-
-
-def _status_kind(to: Status) -> notifications.Kind:
-    """The notification a status change makes; most are the requester's status words."""
-    if to == Status.ON_THE_WAY:
-        return notifications.Kind.ON_THE_WAY
-    if to == Status.VISIT_PLANNED:
-        return notifications.Kind.VISIT_PLANNED
-    return notifications.Kind.STATUS
-
-
-def _publish(ticket: Ticket, kind: EventKind, actor: User | None, *, requester_sees: bool = True) -> None:
-    notifications.wake()  # the outbox rows just committed: delivery starts now, not at the next poll
-    events.publish_ticket_change(
-        events.TicketChanged(
-            ticket_id=ticket.id, kind=kind.value, requester_id=ticket.requester_id, actor_id=actor.id if actor else None
-        ),
-        requester_sees=requester_sees,
-    )
 
 
 @asynccontextmanager

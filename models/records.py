@@ -1,0 +1,208 @@
+"""Ticket records: the ticket, its timeline and photos, the statuses and the allowed moves between them.
+
+The nouns every floor above shares (tickets' verbs, notifications, follow-ups, ratings, service levels).
+Nothing here writes except `record`, the one writer of timeline lines, which the verbs call inside their
+transactions (models/changes.py runs what follows a change).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from tortoise import fields
+from tortoise.models import Model
+
+from .catalog import Priority, Service
+from .users import User
+
+MAX_TITLE = 120
+
+
+class Status(StrEnum):
+    NEW = 'new'
+    ASSIGNED = 'assigned'
+    IN_PROGRESS = 'in_progress'
+    WAITING = 'waiting'
+    VISIT_PLANNED = 'visit_planned'
+    ON_THE_WAY = 'on_the_way'
+    RESOLVED = 'resolved'
+    CLOSED = 'closed'
+    REOPENED = 'reopened'
+
+
+OPEN = [s for s in Status if s not in (Status.RESOLVED, Status.CLOSED)]
+_WORKING = {Status.IN_PROGRESS, Status.WAITING, Status.VISIT_PLANNED, Status.ON_THE_WAY, Status.RESOLVED}
+
+# What a technician may move a ticket to, from each status. Assignment (NEW -> ASSIGNED) and
+# reopening go through their own verbs; nothing skips a step.
+TRANSITIONS: dict[Status, set[Status]] = {
+    Status.NEW: set(),
+    Status.ASSIGNED: set(_WORKING),
+    Status.IN_PROGRESS: _WORKING - {Status.IN_PROGRESS},
+    Status.WAITING: {Status.IN_PROGRESS, Status.VISIT_PLANNED, Status.RESOLVED},
+    Status.VISIT_PLANNED: {Status.IN_PROGRESS, Status.ON_THE_WAY, Status.WAITING, Status.RESOLVED},
+    Status.ON_THE_WAY: {Status.IN_PROGRESS, Status.RESOLVED},
+    Status.REOPENED: set(_WORKING),
+    Status.RESOLVED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+class EventKind(StrEnum):
+    CREATED = 'created'
+    REPLY = 'reply'
+    NOTE = 'note'
+    STATUS = 'status'
+    ASSIGNED = 'assigned'
+    PHOTO = 'photo'
+    RESOLVED = 'resolved'
+    REOPENED = 'reopened'
+    RATED = 'rated'  # issue 5: a rating, its change or its comment (models/ratings.py)
+    REMINDER = 'reminder'  # issue 5: a follow-up reminder (models/followups.py)
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=MAX_TITLE)
+    details = fields.TextField(default='')
+    location = fields.CharField(max_length=200, default='')
+    service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
+        'models.Service', related_name='tickets', on_delete=fields.RESTRICT
+    )
+    service_id: int
+    requester: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        'models.User', related_name='requests', on_delete=fields.RESTRICT
+    )
+    requester_id: int
+    assignee: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        'models.User', related_name='assigned', null=True, on_delete=fields.SET_NULL
+    )
+    assignee_id: int | None
+    priority = fields.IntEnumField(Priority, default=Priority.NORMAL)
+    status = fields.CharEnumField(Status, max_length=16, default=Status.NEW)
+    eta = fields.DatetimeField(null=True)
+    visit_start = fields.DatetimeField(null=True)
+    visit_end = fields.DatetimeField(null=True)
+    resolution = fields.TextField(default='')
+    reopen_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()  # last activity: lists sort by it
+    first_response_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = 'ticket'
+        indexes = (('status', 'assignee_id'), ('requester_id', 'updated_at'))
+
+    @property
+    def number(self) -> str:
+        return f'#{self.id}'
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+class TicketEvent(Model):
+    """One line of a ticket's timeline. `internal` lines are for staff only."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        'models.Ticket', related_name='events', on_delete=fields.CASCADE
+    )
+    ticket_id: int
+    kind = fields.CharEnumField(EventKind, max_length=16)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        'models.User', related_name='ticket_events', null=True, on_delete=fields.SET_NULL
+    )
+    actor_id: int | None
+    body = fields.TextField(default='')
+    internal = fields.BooleanField(default=False)
+    data: dict = fields.JSONField(default=dict)  # type: ignore[assignment]
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'ticket_event'
+        ordering = ['id']
+
+
+class Attachment(Model):
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        'models.Ticket', related_name='attachments', on_delete=fields.CASCADE
+    )
+    ticket_id: int
+    event: fields.ForeignKeyNullableRelation[TicketEvent] = fields.ForeignKeyField(
+        'models.TicketEvent', related_name='attachments', null=True, on_delete=fields.SET_NULL
+    )
+    event_id: int | None
+    uploader: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        'models.User', related_name='uploads', null=True, on_delete=fields.SET_NULL
+    )
+    original_name = fields.CharField(max_length=120)
+    stored_name = fields.CharField(max_length=80)
+    preview_name = fields.CharField(max_length=80)
+    width = fields.IntField()
+    height = fields.IntField()
+    size = fields.IntField()
+    internal = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = 'attachment'
+
+
+# ---- words on screen ------------------------------------------------------------------------------
+
+STAFF_WORDS = {
+    Status.NEW: 'New',
+    Status.ASSIGNED: 'Assigned',
+    Status.IN_PROGRESS: 'Being worked on',
+    Status.WAITING: 'Waiting for requester',
+    Status.VISIT_PLANNED: 'Visit planned',
+    Status.ON_THE_WAY: 'On the way',
+    Status.RESOLVED: 'Fixed',
+    Status.CLOSED: 'Closed',
+    Status.REOPENED: 'Reopened',
+}
+
+
+def status_words(ticket: Ticket, *, viewer: User) -> str:
+    """The status as the viewer reads it (DESIGN.md "Words on screen"); `assignee` must be loaded."""
+    tz = ZoneInfo(viewer.timezone or 'UTC')
+    who = ticket.assignee.first_name if ticket.assignee_id and ticket.assignee else 'A technician'
+    s = ticket.status
+    if s == Status.NEW:
+        return 'Received'
+    if s == Status.ASSIGNED:
+        return f'Assigned to {who}'
+    if s == Status.WAITING:
+        return 'Waiting for requester' if viewer.can_work_tickets else 'Waiting for your reply'
+    if s == Status.VISIT_PLANNED and ticket.visit_start and ticket.visit_end:
+        start, end = ticket.visit_start.astimezone(tz), ticket.visit_end.astimezone(tz)
+        return f'Visit planned {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}'
+    if s == Status.ON_THE_WAY:
+        eta = f' (arrives ~{ticket.eta.astimezone(tz):%H:%M})' if ticket.eta else ''
+        return f'{who} is on the way{eta}'
+    if s == Status.RESOLVED:
+        return 'Fixed — how did we do?' if viewer.id == ticket.requester_id else 'Fixed'
+    return STAFF_WORDS[s]
+
+
+async def record(
+    ticket_id: int,
+    kind: EventKind,
+    *,
+    actor: User | None,
+    now: datetime,
+    body: str = '',
+    internal: bool = False,
+    data: dict | None = None,
+) -> TicketEvent:
+    """Write one timeline line (inside the caller's transaction). Every line of every timeline is written here."""
+    return await TicketEvent.create(
+        ticket_id=ticket_id, kind=kind, actor=actor, body=body, internal=internal, data=data or {}, created_at=now
+    )
