@@ -4,6 +4,7 @@ MODEL_MODULES = [
     'models.users',
     'models.catalog',
     'models.records',
+    'models.outbox',
     'models.notifications',
     'models.ratings',
     'models.sla',

@@ -21,18 +21,17 @@ knew about the job) and otherwise ends as 'cancelled'.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from tortoise import fields
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, clock, events, notifications, ratings, sla, tickets
+from . import changes, claims, clock, events, notifications, ratings, sla, tickets
 from .actors import SYSTEM
 from .changes import Change
 from .errors import Conflict
@@ -275,16 +274,13 @@ async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
 
 
 def _claimable(now: datetime) -> Q:
-    return Q(state=JobState.PENDING, due_at__lte=now) | Q(state=JobState.RUNNING, claimed_until__lt=now)
+    return claims.due(now, pending=JobState.PENDING, running=JobState.RUNNING, due_field='due_at')
 
 
 async def _claim(job_id: int, now: datetime) -> str | None:
-    """A conditional UPDATE is the lock: if 0 rows changed, someone else got this job."""
-    token = secrets.token_hex(8)
-    claimed = await Job.filter(_claimable(now), id=job_id).update(
-        state=JobState.RUNNING, claimed_by=token, claimed_until=now + LEASE, attempts=F('attempts') + 1
-    )
-    return token if claimed else None
+    """If another instance claimed this job first, None."""
+    query = Job.filter(_claimable(now), id=job_id)
+    return await claims.claim(query, running=JobState.RUNNING, holder='claimed_by', now=now, lease=LEASE)
 
 
 @dataclass

@@ -1,10 +1,8 @@
-"""Web Push notifications: people's devices, what they want to hear about, and the outbox.
+"""Web Push notifications: people's devices, what they want to hear about, and what each change tells whom.
 
-The outbox holds one row per (notification, device). A ticket verb calls `queue_for` inside its own
-transaction, so the rows commit or vanish with the ticket change; after the commit the verb calls
-`wake()` and the push worker (pwa/push.py) delivers them. Each row carries everything needed to send
-it (payload, TTL, urgency, topic), so delivery never re-reads tickets, and retries, failures and
-pruning of a device that is gone are per device. Who gets what is decided here, at queue time:
+`after_change` runs in every ticket verb's transaction (models/changes.py) and writes the outbox rows
+(models/outbox.py), so they commit or vanish with the ticket change; after the commit the push worker
+(pwa/push.py) is woken and delivers them. Who gets what is decided here, at queue time:
 
 - a public reply: staff -> the requester; the requester -> the assignee (internal notes: nobody)
 - status words, on the way, visit planned, fixed: the requester
@@ -19,84 +17,42 @@ Nobody is ever told about their own action, and a preference switched off writes
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import ipaddress
 import json
-import re
-import socket
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, clock, events, ratings, settings
+from . import changes, clock, events, ratings
 from .changes import Change
 from .errors import Invalid, NotFound, require
+from .outbox import (
+    DELIVERY,
+    Delivery,
+    Kind,
+    PushMessage,
+    PushSubscription,
+    State,
+    enqueue,
+    forget_devices,
+    topic,
+)
+from .push_addresses import check_endpoint, check_keys, device_label
 from .records import EventKind, Status, Ticket, status_words
 from .users import Role, User
+
+# Re-exported: pages and the worker name the outbox's nouns through this module.
+__all__ = ['DELIVERY', 'Delivery', 'Kind', 'PushMessage', 'PushSubscription', 'State', 'forget_devices', 'topic']
 
 MAX_PAYLOAD_BYTES = 3000  # push services take 4096 bytes on the wire; encryption adds 103
 MAX_TITLE = 100
 MAX_BODY = 240
-MAX_ENDPOINT = 1024
-LOOPBACK_HOSTS = ('127.0.0.1', 'localhost', '::1')
-DNS_TIMEOUT = 3.0
-QUEUE_CHUNK = 200  # outbox rows inserted per statement (a fan-out to 1,000 devices: 5)
 OUTBOX = events.OUTBOX  # bus topic: rows were queued, the worker should look now
 
 
-class Kind(StrEnum):
-    REPLY = 'reply'
-    STATUS = 'status'
-    ASSIGNED = 'assigned'
-    ON_THE_WAY = 'on_the_way'
-    VISIT_PLANNED = 'visit_planned'
-    NEW_TICKET = 'new_ticket'
-    RESOLVED = 'resolved'
-    REMINDER = 'reminder'
-    SLA_AT_RISK = 'sla_at_risk'  # a ticket is about to miss its reply or fix time
-    SLA_BREACHED = 'sla_breached'  # ... and now it has
-    TEST = 'test'
-
-
-class State(StrEnum):
-    PENDING = 'pending'
-    SENDING = 'sending'
-    SENT = 'sent'
-    FAILED = 'failed'
-
-
-@dataclass(frozen=True)
-class Delivery:
-    ttl: int  # seconds the push service keeps it for a device that is off
-    urgency: str  # RFC 8030: very-low, low, normal, high (high wakes a phone that saves battery)
-
-
-# A notification that is stale an hour later (someone is on the way, a new ticket) is urgent and
-# short-lived; a fix or a reminder is still worth reading days later.
-DELIVERY = {
-    Kind.REPLY: Delivery(86400, 'normal'),
-    Kind.STATUS: Delivery(86400, 'normal'),
-    Kind.ASSIGNED: Delivery(4 * 3600, 'high'),
-    Kind.ON_THE_WAY: Delivery(3600, 'high'),
-    Kind.VISIT_PLANNED: Delivery(2 * 86400, 'normal'),
-    Kind.NEW_TICKET: Delivery(3600, 'high'),
-    Kind.RESOLVED: Delivery(3 * 86400, 'normal'),
-    Kind.REMINDER: Delivery(3 * 86400, 'normal'),
-    Kind.SLA_AT_RISK: Delivery(3600, 'high'),  # only worth it while there is time left to act
-    Kind.SLA_BREACHED: Delivery(86400, 'high'),
-    Kind.TEST: Delivery(300, 'high'),
-}
-
-# What each switch on the settings page says, and who sees it.
 WORDS = {
     Kind.REPLY: 'New replies',
     Kind.STATUS: 'Progress on my requests',
@@ -120,26 +76,6 @@ ACTION_SCORES = {'rate-good': 5, 'rate-poor': 2}
 RATE_PATH = '/rate/'  # + token: GET shows the scale, POST records (pages/rate.py)
 
 
-class PushSubscription(Model):
-    """One browser or phone that accepted notifications for a person."""
-
-    id = fields.IntField(primary_key=True)
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        'models.User', related_name='push_subscriptions', on_delete=fields.CASCADE
-    )
-    user_id: int
-    endpoint = fields.CharField(max_length=MAX_ENDPOINT, unique=True)
-    p256dh = fields.CharField(max_length=100)
-    auth = fields.CharField(max_length=40)
-    device = fields.CharField(max_length=80, default='')  # "Chrome on Android", from the User-Agent
-    created_at = fields.DatetimeField()
-    last_used_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = 'push_subscription'
-        ordering = ['id']
-
-
 class NotificationPreference(Model):
     """A switch a person changed (kinds without a row follow default_on())."""
 
@@ -154,41 +90,6 @@ class NotificationPreference(Model):
     class Meta:
         table = 'notification_preference'
         unique_together = (('user', 'kind'),)
-
-
-class PushMessage(Model):
-    """The outbox: one notification for one device, from queued to sent (or failed)."""
-
-    id = fields.IntField(primary_key=True)
-    subscription: fields.ForeignKeyRelation[PushSubscription] = fields.ForeignKeyField(
-        'models.PushSubscription', related_name='messages', on_delete=fields.CASCADE
-    )
-    subscription_id: int
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        'models.User', related_name='push_messages', on_delete=fields.CASCADE
-    )
-    user_id: int
-    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
-        'models.Ticket', related_name='push_messages', null=True, on_delete=fields.CASCADE
-    )
-    ticket_id: int | None
-    kind = fields.CharEnumField(Kind, max_length=16)
-    payload: dict = fields.JSONField()  # type: ignore[assignment]
-    topic = fields.CharField(max_length=32, default='')
-    ttl = fields.IntField()
-    urgency = fields.CharField(max_length=8)
-    state = fields.CharEnumField(State, max_length=8, default=State.PENDING)
-    attempts = fields.IntField(default=0)
-    next_attempt_at = fields.DatetimeField()
-    claim = fields.CharField(max_length=32, null=True)  # which worker's batch holds it while sending
-    claimed_until = fields.DatetimeField(null=True)  # after this, a 'sending' row is another's to take
-    last_error = fields.CharField(max_length=300, default='')
-    created_at = fields.DatetimeField()
-    sent_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = 'push_outbox'
-        indexes = (('state', 'next_attempt_at'), ('claim',))
 
 
 # ---- queueing (inside a ticket verb's transaction) -------------------------------------------------
@@ -219,7 +120,7 @@ async def queue_for(
         for reads in {uid == ticket.requester_id for _, uid in targets}
     }
     messages = {uid: said[uid == ticket.requester_id] for _, uid in targets}
-    await _queue(targets, messages, kind=kind, ticket_id=ticket.id, now=now)
+    await enqueue(targets, messages, kind=kind, ticket_id=ticket.id, now=now)
     return len(targets)
 
 
@@ -320,36 +221,6 @@ def default_on(kind: Kind, role: Role) -> bool:
     return role == Role.TECHNICIAN if kind in TECHNICIANS_FIRST else True
 
 
-async def _queue(
-    targets: list[tuple[int, int]], messages: dict[int, dict], *, kind: Kind, ticket_id: int | None, now: datetime
-) -> None:
-    delivery = DELIVERY[kind]
-    for start in range(0, len(targets), QUEUE_CHUNK):  # building rows is CPU: let the event loop breathe between
-        await PushMessage.bulk_create(
-            [
-                PushMessage(
-                    subscription_id=sid,
-                    user_id=uid,
-                    ticket_id=ticket_id,
-                    kind=kind,
-                    payload=messages[uid],
-                    topic=topic(ticket_id),
-                    ttl=delivery.ttl,
-                    urgency=delivery.urgency,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-                for sid, uid in targets[start : start + QUEUE_CHUNK]
-            ]
-        )
-
-
-def topic(ticket_id: int | None) -> str:
-    """The push service keeps only the newest undelivered message per topic: one per ticket.
-    (RFC 8030: at most 32 characters of the URL-safe base64 alphabet.)"""
-    return f'ticket-{ticket_id}' if ticket_id is not None else 'tapdesk'
-
-
 # ---- what a notification says -------------------------------------------------------------------
 
 
@@ -425,7 +296,7 @@ async def subscribe(
     require(user.is_active, 'This account is switched off.')
     now = now or clock.now()
     endpoint = await check_endpoint(endpoint)
-    p256dh, auth = _check_keys(keys)
+    p256dh, auth = check_keys(keys)
     fields_ = {'user_id': user.id, 'p256dh': p256dh, 'auth': auth, 'device': device_label(user_agent)}
     for _ in range(2):  # a second try if the same device subscribed twice at once
         async with in_transaction():
@@ -475,13 +346,6 @@ async def remove_device(user: User, device_id: int) -> None:
     await forget_devices({device_id})
 
 
-async def forget_devices(device_ids: set[int]) -> None:
-    """Drop devices and everything queued for them (removed by their owner, or gone at the push service)."""
-    async with in_transaction():
-        await PushMessage.filter(subscription_id__in=device_ids).delete()
-        await PushSubscription.filter(id__in=device_ids).delete()
-
-
 async def preferences(user: User) -> dict[Kind, bool]:
     """The switches this person sees, in order, with their current values."""
     kinds = STAFF_KINDS if user.can_work_tickets else REQUESTER_KINDS
@@ -508,7 +372,7 @@ async def send_test(user: User, *, now: datetime | None = None) -> int:
     if not targets:
         raise Invalid('Turn on notifications on this device first.', field='devices')
     message = payload('Tapdesk test', 'Notifications work on this device.', kind=Kind.TEST, ticket_id=None)
-    await _queue(targets, {user.id: message}, kind=Kind.TEST, ticket_id=None, now=now)
+    await enqueue(targets, {user.id: message}, kind=Kind.TEST, ticket_id=None, now=now)
     wake()
     return len(targets)
 
@@ -521,117 +385,6 @@ async def queue_reminder(
         count = await queue_for(ticket_id, Kind.REMINDER, actor=actor, now=now or clock.now(), text=text, to=list(to))
     wake()
     return count
-
-
-# ---- endpoint safety: the endpoint comes from the browser, so from the user ------------------------
-
-
-async def check_endpoint(url: str) -> str:
-    """Refuse anything but a known push service on a public address (the server will POST there)."""
-    host, port = endpoint_host(url)
-    addresses = await resolve(host, port)
-    check_addresses(host, addresses)
-    return url.strip()
-
-
-def endpoint_host(url: str) -> tuple[str, int]:
-    """The checks that need no network: scheme, form, allow-list. Returns (host, port)."""
-    url = (url or '').strip()
-    if not url or len(url) > MAX_ENDPOINT:
-        raise Invalid('This browser sent no usable push address.', field='endpoint')
-    try:
-        parts = urlsplit(url)
-        host, port = (parts.hostname or '').lower(), parts.port
-    except ValueError:
-        raise Invalid('This browser sent a push address that is not a web address.', field='endpoint') from None
-    if not host or parts.username or parts.password or parts.fragment:
-        raise Invalid('This browser sent a push address that is not a web address.', field='endpoint')
-    loopback = _dev_loopback(host)
-    if parts.scheme != 'https' and not (loopback and parts.scheme == 'http'):
-        raise Invalid('Push addresses must be secure (https).', field='endpoint')
-    if not loopback:
-        if port not in (None, 443):
-            raise Invalid('Push services answer on the standard https port (443).', field='endpoint')
-        if not host_allowed(host):
-            raise Invalid(
-                f'{host} is not a push service Tapdesk sends to. Use Chrome, Edge, Firefox or Safari, or ask your '
-                'administrator to add it to TAPDESK_PUSH_HOSTS.',
-                field='endpoint',
-            )
-    return host, port or (443 if parts.scheme == 'https' else 80)
-
-
-def host_allowed(host: str) -> bool:
-    for pattern in settings.settings.push_hosts:
-        if host == pattern or (pattern.startswith('*.') and host.endswith(pattern[1:])):
-            return True
-    return False
-
-
-async def resolve(host: str, port: int) -> list[str]:
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), DNS_TIMEOUT)
-    except (OSError, TimeoutError):
-        raise Invalid(f'The push service {host} could not be found; try again later.', field='endpoint') from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def check_addresses(host: str, addresses: list[str]) -> None:
-    """Every address must be public (a name that also resolves to an inside address is refused whole)."""
-    if not addresses:
-        raise Invalid(f'The push service {host} could not be found; try again later.', field='endpoint')
-    for address in addresses:
-        if not address_allowed(host, address):
-            raise Invalid(
-                f'{host} points to a private or local address ({address}); Tapdesk only sends to public push services.',
-                field='endpoint',
-            )
-
-
-def address_allowed(host: str, address: str) -> bool:
-    ip = ipaddress.ip_address(address.split('%', 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if _dev_loopback(host):
-        return ip.is_loopback
-    return ip.is_global and not ip.is_multicast
-
-
-def _dev_loopback(host: str) -> bool:
-    return settings.settings.push_allow_loopback and host.strip('[]') in LOOPBACK_HOSTS
-
-
-def _check_keys(keys: dict[str, str]) -> tuple[str, str]:
-    """A P-256 public key (65 bytes) and a 16-byte auth secret, base64url, as browsers send them."""
-    p256dh, auth = (keys or {}).get('p256dh') or '', (keys or {}).get('auth') or ''
-    try:
-        raw_key, raw_auth = _b64(p256dh), _b64(auth)
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw_key)
-    except ValueError:
-        raw_key, raw_auth = b'', b''
-    if len(raw_key) != 65 or len(raw_auth) != 16:
-        raise Invalid('This browser sent push keys Tapdesk cannot use.', field='endpoint')
-    return p256dh.rstrip('='), auth.rstrip('=')
-
-
-def _b64(value: str) -> bytes:
-    if not re.fullmatch(r'[A-Za-z0-9_-]+=*', value):
-        raise ValueError('not base64url')
-    return base64.urlsafe_b64decode(value + '=' * (-len(value) % 4))
-
-
-_BROWSERS = [('Edg', 'Edge'), ('SamsungBrowser', 'Samsung Internet'), ('Firefox', 'Firefox'), ('FxiOS', 'Firefox')]
-_BROWSERS += [('OPR', 'Opera'), ('CriOS', 'Chrome'), ('Chrome', 'Chrome'), ('Safari', 'Safari')]
-_SYSTEMS = [('iPhone', 'iPhone'), ('iPad', 'iPad'), ('Android', 'Android'), ('Windows', 'Windows')]
-_SYSTEMS += [('Mac OS X', 'Mac'), ('CrOS', 'Chromebook'), ('Linux', 'Linux')]
-
-
-def device_label(user_agent: str) -> str:
-    """ "Chrome on Android": enough to tell your devices apart on the settings page."""
-    browser = next((name for key, name in _BROWSERS if key in user_agent), 'Browser')
-    system = next((name for key, name in _SYSTEMS if key in user_agent), '')
-    return f'{browser} on {system}' if system else browser
 
 
 changes.add_step(after_change, order=10)

@@ -1,6 +1,6 @@
 """Managers: how well the desk serves, for a period: headline figures, a breakdown per group, trends.
 
-Every figure comes from `ratings.overall` / `ratings.measures`, aggregated in the database; this page
+Every figure comes from `measures.overall` / `measures.measures`, aggregated in the database; this page
 only formats them. A measure with nothing to measure shows "—" and says why, never a misleading 0.
 """
 
@@ -14,8 +14,8 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from models import clock, ratings
-from models.ratings import GroupBy
+from models import clock, measures
+from models.measures import GroupBy
 from models.users import User
 
 from .layout import current_user, frame, to_login
@@ -105,9 +105,9 @@ class Measures:
         """Everything: the period changed (or the page opened)."""
         load = self._start('period', 'groups')
         since, until, step = window(self.period, clock.now())
-        total = await ratings.overall(actor=self.viewer, since=since, until=until)
-        rows = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
-        trend = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=step)
+        total = await measures.overall(actor=self.viewer, since=since, until=until)
+        rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        trend = await measures.measures(actor=self.viewer, since=since, until=until, group_by=step)
         if self._current(load, 'period'):
             self.span.set_text(f'{day_words(since)} – {day_words(until - timedelta(days=1))}')
             fill(self.headline, lambda: headline(total))
@@ -120,7 +120,7 @@ class Measures:
         """Only the breakdown: the grouping changed."""
         load = self._start('groups')
         since, until, _ = window(self.period, clock.now())
-        rows = await ratings.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
         if self._current(load, 'groups'):
             fill(self.groups, lambda: group_cards(rows, self.by))
 

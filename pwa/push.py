@@ -1,6 +1,6 @@
 """Web Push delivery: VAPID keys, the outbox worker, and an HTTP client that only reaches public push services.
 
-The worker drains `models.notifications.PushMessage`:
+The worker drains the outbox (`models/outbox.py`, whose verbs own every state change of a row):
 
 - Claiming: it reads the ids of up to `batch` due rows (pending and due, or 'sending' whose lease ran out:
   a worker that crashed mid-send), then claims them with one conditional UPDATE that repeats the "due"
@@ -13,7 +13,7 @@ The worker drains `models.notifications.PushMessage`:
 - Results: 200/201/202 sent; 404/410 the device is gone (forgotten, with its queued rows); 429, 5xx and
   network errors retry with exponential backoff and jitter, never sooner than a Retry-After, up to
   `MAX_ATTEMPTS`, then failed with the last error; other answers (4xx, redirects) failed at once.
-- Waking: a commit that queued rows publishes on the bus (`notifications.wake()`); otherwise the worker
+- Waking: a commit that queued rows publishes on the bus (`events.wake_outbox()`); otherwise the worker
   looks again when the next retry is due, and at least every `poll` seconds.
 
 Delivery is at least once: a row is marked sent after the push service accepted it, so a crash between
@@ -31,7 +31,6 @@ import os
 import random
 import socket
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -44,14 +43,11 @@ import jwt
 from aiohttp.abc import AbstractResolver, ResolveResult
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from tortoise.expressions import F, Q
-from tortoise.transactions import in_transaction
 from webpush import WebPush
 from webpush.types import WebPushKeys, WebPushSubscription
 
-from models import clock, events, notifications, settings
+from models import clock, events, notifications, outbox, push_addresses, settings
 from models.errors import Invalid
-from models.notifications import PushMessage, PushSubscription, State
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +63,6 @@ TIMEOUT = aiohttp.ClientTimeout(total=5.0, connect=3.0)
 DNS_CACHE = 10  # seconds a checked name -> addresses answer is reused
 TOKEN_LIFETIME = 12 * 3600  # push services accept at most 24 h
 TOKEN_RENEW = 3600  # a cached token with less than this left is renewed
-KEEP_SENT = timedelta(days=2)
-KEEP_FAILED = timedelta(days=30)
 
 
 # ---- VAPID keys --------------------------------------------------------------------------------------
@@ -226,7 +220,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(self.concurrency)
         self._client = client(self.concurrency, self.timeout)
-        self._unsubscribe = events.bus.subscribe(notifications.OUTBOX, lambda _: self.wake())
+        self._unsubscribe = events.bus.subscribe(events.OUTBOX, lambda _: self.wake())
         self._task = asyncio.get_running_loop().create_task(self.run(), name='push-worker')
 
     def wake(self) -> None:
@@ -285,40 +279,8 @@ class Worker:
         return handled
 
     async def claim(self, now: datetime) -> tuple[str, list[dict[str, Any]]]:
-        """Take up to `batch` due rows for this worker; ([], '') when nothing is due."""
-        due = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(state=State.SENDING, claimed_until__lt=now)
-        token = uuid.uuid4().hex
-        for _ in range(5):  # lost the race for every row read? others took them: read the next ones
-            ids = (
-                await PushMessage.filter(due)
-                .order_by('next_attempt_at', 'id')
-                .limit(self.batch)
-                .values_list('id', flat=True)
-            )
-            if not ids:
-                return '', []
-            # The lock: only rows still due when this UPDATE runs get our token (SQLite ignores FOR UPDATE).
-            claimed = await PushMessage.filter(Q(id__in=ids), due).update(
-                state=State.SENDING, claim=token, claimed_until=now + self.lease, attempts=F('attempts') + 1
-            )
-            if claimed:
-                break
-        else:
-            return '', []
-        rows = await PushMessage.filter(claim=token, state=State.SENDING).values(
-            'id',
-            'subscription_id',
-            'payload',
-            'topic',
-            'ttl',
-            'urgency',
-            'attempts',
-            'created_at',
-            endpoint='subscription__endpoint',
-            p256dh='subscription__p256dh',
-            auth='subscription__auth',
-        )
-        return token, rows
+        """Take up to `batch` due rows for this worker; ('', []) when nothing is due."""
+        return await outbox.claim(now, batch=self.batch, lease=self.lease)
 
     async def deliver(self, token: str, rows: list[dict[str, Any]]) -> None:
         now = clock.now()
@@ -381,66 +343,46 @@ class Worker:
     async def _record(
         self, token: str, rows: list[dict[str, Any]], outcomes: dict[int, Outcome], now: datetime
     ) -> None:
-        by_result: dict[str, list[dict[str, Any]]] = {}
+        """Hand the batch's results to the outbox's state machine (models/outbox.py)."""
+        sent, gone, retry, failed = [], set(), [], []
         for row in rows:
-            by_result.setdefault(outcomes[row['id']].result, []).append(row)
-        mine = PushMessage.filter(claim=token, state=State.SENDING)  # a row someone reclaimed is theirs now
-        async with in_transaction():
-            if sent := by_result.get('sent'):
-                await mine.filter(id__in=[r['id'] for r in sent]).update(
-                    state=State.SENT, sent_at=now, claim=None, claimed_until=None, last_error=''
-                )
-                devices = {r['subscription_id'] for r in sent}
-                await PushSubscription.filter(id__in=devices).update(last_used_at=now)
-            if gone := by_result.get('gone'):
-                await notifications.forget_devices({r['subscription_id'] for r in gone})
-            for row in by_result.get('retry', []) + by_result.get('failed', []):
-                await self._retry_or_fail(mine, row, outcomes[row['id']], now)
-
-    async def _retry_or_fail(self, mine: Any, row: dict[str, Any], outcome: Outcome, now: datetime) -> None:
-        error = outcome.error[:300]
-        if outcome.result == 'retry' and row['attempts'] < MAX_ATTEMPTS:
-            delay = retry_delay(row['attempts'], outcome.retry_after)
-            await mine.filter(id=row['id']).update(
-                state=State.PENDING,
-                next_attempt_at=now + timedelta(seconds=delay),
-                claim=None,
-                claimed_until=None,
-                last_error=error,
-            )
-        else:
-            await mine.filter(id=row['id']).update(state=State.FAILED, claim=None, claimed_until=None, last_error=error)
-            log.warning('push message %s failed: %s', row['id'], error)
+            outcome = outcomes[row['id']]
+            if outcome.result == 'sent':
+                sent.append(row)
+            elif outcome.result == 'gone':
+                gone.add(row['subscription_id'])
+            elif outcome.result == 'retry' and row['attempts'] < MAX_ATTEMPTS:
+                delay = retry_delay(row['attempts'], outcome.retry_after)
+                retry.append(outbox.Retry(row['id'], now + timedelta(seconds=delay), outcome.error))
+            else:
+                failed.append(outbox.Failure(row['id'], outcome.error))
+                log.warning('push message %s failed: %s', row['id'], outcome.error[:300])
+        await outbox.settle(
+            token,
+            sent=[r['id'] for r in sent],
+            devices_used={r['subscription_id'] for r in sent},
+            gone=gone,
+            retry=retry,
+            failed=failed,
+            now=now,
+        )
 
     async def _release(self, token: str) -> None:
         with contextlib.suppress(Exception):
-            await PushMessage.filter(claim=token, state=State.SENDING).update(
-                state=State.PENDING, claim=None, claimed_until=None
-            )
+            await outbox.release(token)
 
     async def _next_wait(self) -> float:
         """Seconds until the next retry or lease is due; never longer than `poll`."""
-        now = clock.now()
-        soonest = [
-            await PushMessage.filter(state=State.PENDING)
-            .order_by('next_attempt_at')
-            .first()
-            .values_list('next_attempt_at', flat=True),
-            await PushMessage.filter(state=State.SENDING)
-            .order_by('claimed_until')
-            .first()
-            .values_list('claimed_until', flat=True),
-        ]
-        waits = [(t - now).total_seconds() for t in soonest if isinstance(t, datetime)]
-        return min([self.poll, *waits]) if waits else self.poll
+        soonest = await outbox.next_due()
+        if soonest is None:
+            return self.poll
+        return min(self.poll, (soonest - clock.now()).total_seconds())
 
     async def _prune(self) -> None:
         if time.monotonic() - self._pruned_at < 3600:
             return
         self._pruned_at = time.monotonic()
-        now = clock.now()
-        await PushMessage.filter(state=State.SENT, sent_at__lt=now - KEEP_SENT).delete()
-        await PushMessage.filter(state=State.FAILED, created_at__lt=now - KEEP_FAILED).delete()
+        await outbox.prune(clock.now())
 
 
 # ---- answers and retries -----------------------------------------------------------------------------------
@@ -500,9 +442,9 @@ def client(concurrency: int = CONCURRENCY, timeout: aiohttp.ClientTimeout = TIME
 
 def check_before_sending(endpoint: str) -> None:
     """The checks that do not wait for DNS (the allow-list may have changed since the device subscribed)."""
-    host, _ = notifications.endpoint_host(endpoint)
+    host, _ = push_addresses.endpoint_host(endpoint)
     if _is_ip(host):  # aiohttp skips the resolver for a literal address: check it here
-        notifications.check_addresses(host, [host.strip('[]')])
+        push_addresses.check_addresses(host, [host.strip('[]')])
 
 
 class GuardedResolver(AbstractResolver):
@@ -510,11 +452,11 @@ class GuardedResolver(AbstractResolver):
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         try:
-            addresses = await notifications.resolve(host, port)
+            addresses = await push_addresses.resolve(host, port)
         except Invalid as e:  # DNS trouble: worth a retry
             raise OSError(str(e)) from None
         try:
-            notifications.check_addresses(host, addresses)
+            push_addresses.check_addresses(host, addresses)
         except Invalid as e:
             raise Refused(str(e)) from None
         return [

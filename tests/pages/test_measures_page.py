@@ -11,7 +11,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from models import ratings, tickets
+from models import measures, ratings, tickets
 from models.tickets import Ticket
 from models.users import User as Person
 from tests.conftest import START, FrozenClock
@@ -124,13 +124,13 @@ async def test_a_quick_second_choice_does_not_lose_the_first(
     await sign_in(user, MANAGER)
     await user.open('/measures?period=30')
     await user.should_see('28 Oct – 26 Nov')
-    database_answers, read = asyncio.Event(), ratings.overall
+    database_answers, read = asyncio.Event(), measures.overall
 
     async def slow_overall(**kwargs: Any) -> dict:
         await database_answers.wait()
         return await read(**kwargs)
 
-    monkeypatch.setattr(ratings, 'overall', slow_overall)
+    monkeypatch.setattr(measures, 'overall', slow_overall)
     choose(user, 'period', '7')
     choose(user, 'group-by', 'technician')  # while the period's figures are still on their way
     await user.should_see('Priya Shah')

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from models import db, notifications, settings, tickets
+from models import db, notifications, push_addresses, settings, tickets
 from models.errors import Invalid
 from models.notifications import PushMessage, PushSubscription, State
 from models.tickets import Ticket
@@ -463,17 +463,17 @@ def test_known_push_services_pass_the_allow_list_and_look_alikes_do_not() -> Non
         'https://wns2-par02p.notify.windows.com/w/?token=abc',
         'https://web.push.apple.com/QGu1',
     ):
-        assert notifications.endpoint_host(url)[1] == 443
+        assert push_addresses.endpoint_host(url)[1] == 443
     for url in ('https://evilnotify.windows.com/x', 'https://notify.windows.com.evil.example/x', 'https://apple.com/x'):
         with pytest.raises(Invalid):
-            notifications.endpoint_host(url)
+            push_addresses.endpoint_host(url)
 
 
 def test_every_address_a_name_resolves_to_must_be_public() -> None:
-    notifications.check_addresses('fcm.googleapis.com', ['142.250.185.106', '2a00:1450:4001:82b::200a'])
+    push_addresses.check_addresses('fcm.googleapis.com', ['142.250.185.106', '2a00:1450:4001:82b::200a'])
     for addresses in (['142.250.185.106', '10.0.0.1'], ['::ffff:10.0.0.1'], ['100.64.0.1'], ['fd00::1'], ['::1'], []):
         with pytest.raises(Invalid):
-            notifications.check_addresses('fcm.googleapis.com', addresses)
+            push_addresses.check_addresses('fcm.googleapis.com', addresses)
 
 
 async def test_a_push_service_that_cannot_be_found_is_refused_with_a_clear_message(

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import events, followups, ratings, tickets
+from models import events, followups, measures, ratings, tickets
 from models.errors import Conflict, Forbidden, Invalid, NotFound
-from models.ratings import Callback, GroupBy, Rating
+from models.measures import GroupBy
+from models.ratings import Callback, Rating
 from models.tickets import EventKind, Ticket, TicketEvent
 from models.users import User
 from tests.conftest import START, FrozenClock
@@ -331,8 +332,8 @@ async def history(people: SimpleNamespace) -> SimpleNamespace:
     return people
 
 
-async def measures(manager: User, group_by: GroupBy) -> dict[object, dict]:
-    rows = await ratings.measures(actor=manager, since=START, until=START + timedelta(days=14), group_by=group_by)
+async def grouped(manager: User, group_by: GroupBy) -> dict[object, dict]:
+    rows = await measures.measures(actor=manager, since=START, until=START + timedelta(days=14), group_by=group_by)
     return {row.pop('label'): row for row in rows}
 
 
@@ -348,14 +349,14 @@ def expect(*values: object) -> dict:
 
 
 async def test_measures_per_service(history: SimpleNamespace, manager: User) -> None:
-    assert await measures(manager, GroupBy.SERVICE) == {
+    assert await grouped(manager, GroupBy.SERVICE) == {
         'Wi-Fi': expect(history.wifi.id, 2, 1, 1, 5.0, 1.0, 1.0, 0, 0.0, 1800, 7200),
         'Printer': expect(history.printer.id, 2, 2, 1, 2.0, 0.0, 0.5, 1, 0.5, 2100, 14400),
     }
 
 
 async def test_measures_per_technician(history: SimpleNamespace, manager: User) -> None:
-    assert await measures(manager, GroupBy.TECHNICIAN) == {
+    assert await grouped(manager, GroupBy.TECHNICIAN) == {
         'Sam Rivera': expect(history.technician.id, 2, 2, 1, 5.0, 1.0, 0.5, 0, 0.0, 1200, 10800),
         'Priya Shah': expect(history.technician2.id, 1, 1, 1, 2.0, 0.0, 1.0, 1, 1.0, 3600, None),
         'Unassigned': expect(None, 1, 0, 0, None, None, None, 0, None, None, None),
@@ -363,49 +364,51 @@ async def test_measures_per_technician(history: SimpleNamespace, manager: User) 
 
 
 async def test_measures_per_requester_category(history: SimpleNamespace, manager: User) -> None:
-    assert await measures(manager, GroupBy.CATEGORY) == {
+    assert await grouped(manager, GroupBy.CATEGORY) == {
         'Staff': expect(history.staff.id, 3, 2, 2, 3.5, 0.5, 1.0, 1, 0.5, 2700, 7200),
         'Contractors': expect(history.contractors.id, 1, 1, 0, None, None, 0.0, 0, 0.0, 600, 14400),
     }
 
 
 async def test_measures_per_day(history: SimpleNamespace, manager: User) -> None:
-    assert await measures(manager, GroupBy.DAY) == {
+    assert await grouped(manager, GroupBy.DAY) == {
         '2026-11-24': expect('2026-11-24', 2, 1, 1, 5.0, 1.0, 1.0, 0, 0.0, 2700, 7200),
         '2026-11-25': expect('2026-11-25', 2, 2, 1, 2.0, 0.0, 0.5, 1, 0.5, 600, 14400),
     }
 
 
 async def test_measures_per_week(history: SimpleNamespace, manager: User) -> None:
-    assert await measures(manager, GroupBy.WEEK) == {
+    assert await grouped(manager, GroupBy.WEEK) == {
         'Week of 2026-11-23': expect('2026-11-23', 4, 3, 2, 3.5, 0.5, 0.6667, 1, 0.3333, 2000, 10800),
     }
 
 
 async def test_only_managers_see_the_measures(technician: User) -> None:
     with pytest.raises(Forbidden):
-        await ratings.measures(actor=technician, since=START, until=START + timedelta(days=1), group_by=GroupBy.DAY)
+        await measures.measures(actor=technician, since=START, until=START + timedelta(days=1), group_by=GroupBy.DAY)
 
 
 async def test_a_period_ends_after_it_starts(manager: User) -> None:
     with pytest.raises(Invalid):
-        await ratings.measures(actor=manager, since=START, until=START, group_by=GroupBy.DAY)
+        await measures.measures(actor=manager, since=START, until=START, group_by=GroupBy.DAY)
 
 
 async def test_an_empty_period_has_no_rows(history: SimpleNamespace, manager: User) -> None:
     later = START + timedelta(days=30)
-    assert await ratings.measures(actor=manager, since=later, until=later + timedelta(days=1), group_by='service') == []  # type: ignore[arg-type]
+    assert (
+        await measures.measures(actor=manager, since=later, until=later + timedelta(days=1), group_by='service') == []
+    )  # type: ignore[arg-type]
 
 
 async def test_the_whole_periods_figures_are_over_all_its_tickets(history: SimpleNamespace, manager: User) -> None:
     """Not an average of the groups' averages: the week above, as one row."""
-    figures = await ratings.overall(actor=manager, since=START, until=START + timedelta(days=14))
+    figures = await measures.overall(actor=manager, since=START, until=START + timedelta(days=14))
     assert figures.pop('label') == 'All'
     assert figures == expect(None, 4, 3, 2, 3.5, 0.5, 0.6667, 1, 0.3333, 2000, 10800)
 
 
 async def test_an_empty_period_has_no_figures_rather_than_zeros(manager: User) -> None:
-    figures = await ratings.overall(actor=manager, since=START, until=START + timedelta(days=1))
+    figures = await measures.overall(actor=manager, since=START, until=START + timedelta(days=1))
     assert (figures['volume'], figures['satisfaction'], figures['response_rate'], figures['resolution_seconds']) == (
         0,
         None,
@@ -416,4 +419,4 @@ async def test_an_empty_period_has_no_figures_rather_than_zeros(manager: User) -
 
 async def test_only_managers_see_the_whole_periods_figures(technician: User) -> None:
     with pytest.raises(Forbidden):
-        await ratings.overall(actor=technician, since=START, until=START + timedelta(days=1))
+        await measures.overall(actor=technician, since=START, until=START + timedelta(days=1))
