@@ -106,9 +106,10 @@ async def save_service(
                 active=active,
             )
         else:
-            service = await Service.get_or_none(id=service_id)
-            if service is None:
+            found = await Service.get_or_none(id=service_id)
+            if found is None:
                 raise NotFound('That service does not exist.')
+            service = found
             service.update_from_dict(
                 {
                     'name': name,

@@ -17,7 +17,8 @@ from tortoise.queryset import QuerySet
 
 def due(now: datetime, *, pending: str, running: str, due_field: str) -> Q:
     """Pending rows whose time has come, and running rows whose lease ran out."""
-    return Q(state=pending, **{f'{due_field}__lte': now}) | Q(state=running, claimed_until__lt=now)
+    waiting: dict[str, Any] = {'state': pending, f'{due_field}__lte': now}
+    return Q(**waiting) | Q(state=running, claimed_until__lt=now)
 
 
 async def claim(query: QuerySet[Any], *, running: str, holder: str, now: datetime, lease: timedelta) -> str | None:

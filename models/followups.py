@@ -31,7 +31,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, claims, clock, events, notifications, ratings, sla, tickets
+from . import changes, claims, clock, events, notifications, queries, ratings, sla, tickets
 from .actors import SYSTEM
 from .changes import Change
 from .errors import Conflict
@@ -244,12 +244,8 @@ async def _warned(ticket: Ticket, *, besides: int | None = None) -> set[JobKind]
     done = await Job.filter(ticket_id=ticket.id, kind__in=SLA_KINDS, state=JobState.DONE).exclude(id=besides or 0)
     if not done:
         return set()
-    reopened = await (
-        TicketEvent.filter(ticket_id=ticket.id, kind=EventKind.REOPENED)
-        .order_by('-id')
-        .first()
-        .values_list('created_at', flat=True)
-    )
+    reopens = TicketEvent.filter(ticket_id=ticket.id, kind=EventKind.REOPENED).order_by('-id')
+    reopened: datetime | None = await queries.first_value(reopens, 'created_at')
     fix = (JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE)
     return {
         j.kind
@@ -266,7 +262,7 @@ async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
     instances (or tasks) at once: each job is claimed by one of them."""
     now = now or clock.now()
     ran = 0
-    for job_id in await Job.filter(_claimable(now)).order_by('due_at', 'id').limit(limit).values_list('id', flat=True):
+    for job_id in await queries.ids(Job.filter(_claimable(now)).order_by('due_at', 'id').limit(limit)):
         claim = await _claim(job_id, now)
         if claim is not None and await _run(job_id, claim, now):
             ran += 1
@@ -471,14 +467,9 @@ async def notify_reminder(ticket: Ticket, recipient: User, text: str, *, now: da
 
 async def _last_activity(ticket: Ticket) -> datetime:
     """The newest timeline line that is not one of our reminders (an internal note is activity too)."""
-    last = (
-        await TicketEvent.filter(ticket_id=ticket.id)
-        .exclude(kind=EventKind.REMINDER)
-        .order_by('-id')
-        .first()
-        .values_list('created_at', flat=True)
-    )
-    return last or ticket.updated_at  # type: ignore[return-value]
+    lines = TicketEvent.filter(ticket_id=ticket.id).exclude(kind=EventKind.REMINDER).order_by('-id')
+    last: datetime | None = await queries.first_value(lines, 'created_at')
+    return last or ticket.updated_at
 
 
 def _publish(told: _Told) -> None:

@@ -211,6 +211,10 @@ class Mean(Aggregate):
 
     database_func = pypika_functions.Avg
 
+    def __init__(self, term: Function | F | str) -> None:
+        # Tortoise types an aggregate's argument as a field or expression; a function (Seconds) works too.
+        super().__init__(term)  # type: ignore[arg-type]
+
 
 async def overall(*, actor: User, since: datetime, until: datetime) -> dict[str, Any]:
     """The measures of `measures` for the whole period at once (a screen's headline figures), keyed None.

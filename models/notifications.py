@@ -26,7 +26,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, clock, events, ratings
+from . import changes, clock, events, queries, ratings
 from .changes import Change
 from .errors import Invalid, NotFound, require
 from .outbox import (
@@ -297,7 +297,7 @@ async def subscribe(
     now = now or clock.now()
     endpoint = await check_endpoint(endpoint)
     p256dh, auth = check_keys(keys)
-    fields_ = {'user_id': user.id, 'p256dh': p256dh, 'auth': auth, 'device': device_label(user_agent)}
+    fields_: dict[str, Any] = {'user_id': user.id, 'p256dh': p256dh, 'auth': auth, 'device': device_label(user_agent)}
     for _ in range(2):  # a second try if the same device subscribed twice at once
         async with in_transaction():
             existing = await PushSubscription.get_or_none(endpoint=endpoint)
@@ -368,7 +368,7 @@ async def set_preference(user: User, kind: Kind, enabled: bool) -> None:
 async def send_test(user: User, *, now: datetime | None = None) -> int:
     """A test notification to every device of `user`; returns how many devices."""
     now = now or clock.now()
-    targets = [(sid, user.id) for sid in await PushSubscription.filter(user_id=user.id).values_list('id', flat=True)]
+    targets = [(sid, user.id) for sid in await queries.ids(PushSubscription.filter(user_id=user.id))]
     if not targets:
         raise Invalid('Turn on notifications on this device first.', field='devices')
     message = payload('Tapdesk test', 'Notifications work on this device.', kind=Kind.TEST, ticket_id=None)

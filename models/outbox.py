@@ -23,7 +23,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import claims
+from . import claims, queries
 from .push_addresses import MAX_ENDPOINT
 from .records import Ticket
 from .users import User
@@ -116,7 +116,7 @@ class PushMessage(Model):
     )
     ticket_id: int | None
     kind = fields.CharEnumField(Kind, max_length=16)
-    payload: dict = fields.JSONField()  # type: ignore[assignment]
+    payload: dict = fields.JSONField()
     topic = fields.CharField(max_length=32, default='')
     ttl = fields.IntField()
     urgency = fields.CharField(max_length=8)
@@ -260,15 +260,11 @@ async def release(token: str) -> None:
 
 async def next_due() -> datetime | None:
     """When the next retry or lease falls due (None: nothing waits)."""
+    pending = PushMessage.filter(state=State.PENDING).order_by('next_attempt_at')
+    sending = PushMessage.filter(state=State.SENDING).order_by('claimed_until')
     soonest = [
-        await PushMessage.filter(state=State.PENDING)
-        .order_by('next_attempt_at')
-        .first()
-        .values_list('next_attempt_at', flat=True),
-        await PushMessage.filter(state=State.SENDING)
-        .order_by('claimed_until')
-        .first()
-        .values_list('claimed_until', flat=True),
+        await queries.first_value(pending, 'next_attempt_at'),
+        await queries.first_value(sending, 'claimed_until'),
     ]
     found = [t for t in soonest if isinstance(t, datetime)]
     return min(found) if found else None

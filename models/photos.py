@@ -75,7 +75,7 @@ def _store(photo: PhotoIn, keep_location: bool) -> StoredPhoto:
     try:
         with Image.open(io.BytesIO(photo.data)) as probe:
             probe.verify()  # checks the structure; the image must be opened again afterwards
-        image = Image.open(io.BytesIO(photo.data))
+        image: Image.Image = Image.open(io.BytesIO(photo.data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise Invalid(

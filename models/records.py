@@ -121,7 +121,7 @@ class TicketEvent(Model):
     actor_id: int | None
     body = fields.TextField(default='')
     internal = fields.BooleanField(default=False)
-    data: dict = fields.JSONField(default=dict)  # type: ignore[assignment]
+    data: dict = fields.JSONField(default=dict)
     created_at = fields.DatetimeField()
 
     class Meta:

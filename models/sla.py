@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise import fields
@@ -26,6 +26,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.models import Model
 
+from . import queries
 from .catalog import Priority, Service
 from .errors import Invalid, NotFound, require
 from .records import OPEN, EventKind, Ticket, TicketEvent
@@ -135,7 +136,7 @@ async def open_tickets(
     query = Ticket.filter(Q(*covered, join_type='OR'), status__in=OPEN)
     if where is not None:
         query = query.filter(where)
-    return list(await query.values_list('id', flat=True))
+    return await queries.ids(query)
 
 
 async def sla_state(ticket: Ticket, now: datetime) -> SlaState | None:
@@ -190,7 +191,7 @@ async def set_target(
         priority = Priority(priority)
     except ValueError:
         raise Invalid('Choose a priority.', field='priority') from None
-    values = {
+    values: dict[str, Any] = {
         'first_response_minutes': _minutes(first_response_minutes, 'first_response_minutes'),
         'resolution_minutes': _minutes(resolution_minutes, 'resolution_minutes'),
         'business_hours': bool(business_hours),
