@@ -11,14 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from models import clock, ratings
 from models.ratings import GroupBy
 from models.users import User
 
-from .layout import current_user, frame, to_login
+from .layout import MANAGERS, frame, signed_in
 
 PERIODS = {'7': '7 days', '30': '30 days', '90': '90 days', 'month': 'This month'}
 GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.TECHNICIAN: 'Technician', GroupBy.CATEGORY: 'Requesters'}
@@ -53,14 +52,9 @@ CSS = """
 
 
 @ui.page('/measures')
-async def measures_page(request: Request, period: str = '30', by: str = 'service') -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in(roles=MANAGERS, refusal='Only managers can see the measures.', title='Measures')
+async def measures_page(request: Request, viewer: User, period: str = '30', by: str = 'service') -> None:
     with frame('Measures', viewer):
-        if not viewer.is_manager:
-            ui.label('Only managers can see the measures.').classes('text-body1').mark('refused')
-            return None
         ui.add_css(CSS)
         await Measures(viewer, period, by).build()
     return None

@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import events as ui_events
 from nicegui import ui
 
@@ -20,13 +19,12 @@ from .components import current_fix_rating, face_scale, marker_chip, rating_word
 from .layout import (
     STATUS_COLOURS,
     clear_errors,
-    current_user,
     dialog_buttons,
     field_error,
     frame,
     live,
     shared_read,
-    to_login,
+    signed_in,
     when,
 )
 from .settings import push_prompt
@@ -35,10 +33,8 @@ SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level a
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
-async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in()
+async def ticket_page(request: Request, viewer: User, ticket_id: int, sent: int = 0) -> None:
     try:
         ticket = await tickets.get_for(viewer, ticket_id)
     except errors.NotFound as e:
