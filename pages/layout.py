@@ -10,14 +10,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
-from models import db, events, tickets, users
+from models import clock, db, events, tickets, users
+from models import when as in_words
 from models.tickets import Status
 from models.users import Role, User
 
@@ -177,13 +177,8 @@ def status_chip(ticket: tickets.Ticket, viewer: User) -> ui.label:
 
 
 def when(moment: datetime | None, viewer: User) -> str:
-    """A time as the viewer reads a clock: "14:05" today, "Mon 23 Nov, 14:05" otherwise."""
-    if moment is None:
-        return ''
-    tz = ZoneInfo(viewer.timezone or 'UTC')
-    local = moment.astimezone(tz)
-    today = datetime.now(tz).date()
-    return f'{local:%H:%M}' if local.date() == today else f'{local:%a %d %b, %H:%M}'
+    """A time as the viewer reads a clock: "14:05" today, "Mon 23 Nov 14:05" otherwise (models/when.py)."""
+    return '' if moment is None else in_words.moment(moment, clock.now(), viewer.timezone)
 
 
 def dialog_buttons(

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
-from models import catalog, errors, followups, sla
+from models import catalog, errors, followups, sla, when
 from models.catalog import Priority
 from models.users import User
 
@@ -288,10 +288,7 @@ def target_words(t: sla.SlaTarget) -> str:
 
 
 def _span(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f'{rest} min'
-    return f'{hours} h {rest} min' if rest else f'{hours} h'
+    return when.span(minutes * 60)
 
 
 def _duration(name: str) -> tuple[ui.number, ui.number]:

@@ -13,6 +13,8 @@ from nicegui import ui
 from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
+from models.when import time_of_day
+from models.when import window as time_window
 
 from . import drafts
 from .components import current_fix_rating, face_scale, marker_chip, rating_words, received_photo
@@ -587,14 +589,12 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'sent a reminder'
     to = Status(e.data.get('to', Status.IN_PROGRESS))
     if to == Status.ON_THE_WAY and e.data.get('eta'):
-        eta = datetime.fromisoformat(e.data['eta']).astimezone(ZoneInfo(viewer.timezone or 'UTC'))
-        return f'is on the way, arrives ~{eta:%H:%M}'
+        return f'is on the way, arrives ~{time_of_day(datetime.fromisoformat(e.data["eta"]), viewer.timezone)}'
     if to == Status.WAITING:
         return 'is waiting for a reply' if viewer.can_work_tickets else 'needs your reply'
     if to == Status.VISIT_PLANNED and e.data.get('visit'):
-        tz = ZoneInfo(viewer.timezone or 'UTC')
-        start, end = (datetime.fromisoformat(v).astimezone(tz) for v in e.data['visit'])
-        return f'planned a visit {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}'
+        start, end = (datetime.fromisoformat(v) for v in e.data['visit'])
+        return f'planned a visit {time_window(start, end, viewer.timezone)}'
     if to == Status.IN_PROGRESS and e.data.get('from') == Status.ON_THE_WAY.value:
         return 'arrived'
     if e.data.get('auto'):
