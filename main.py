@@ -39,7 +39,7 @@ async def _startup() -> None:
     await db.start()
     push.keys()  # VAPID keys: generated on the first start, kept in the data directory
     push.start_worker()  # idempotent; TAPDESK_PUSH_WORKER=0 leaves delivery to another process
-    if os.environ.get('TAPDESK_FOLLOWUPS', '1') != '0':
+    if settings.settings.followups:  # TAPDESK_FOLLOWUPS=0 leaves them to other instances
         background_tasks.create(_follow_ups(), name='follow-ups')
     if settings.settings.demo:
         from models import demo
@@ -91,11 +91,12 @@ def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
 
 
 def cli(argv: list[str] | None = None) -> None:
+    s = settings.reload()
     parser = argparse.ArgumentParser(prog='tapdesk', description='Tapdesk service desk')
     sub = parser.add_subparsers(dest='command', required=True)
     p_serve = sub.add_parser('serve', help='start the web app')
-    p_serve.add_argument('--host', default=os.environ.get('TAPDESK_HOST', '127.0.0.1'))
-    p_serve.add_argument('--port', type=int, default=int(os.environ.get('TAPDESK_PORT', '8080')))
+    p_serve.add_argument('--host', default=s.host)
+    p_serve.add_argument('--port', type=int, default=s.port)
     p_serve.add_argument('--demo', action='store_true', help='seed demo data (idempotent) and print the sign-ins')
     sub.add_parser('migrate', help='bring the database schema up to date')
     p_user = sub.add_parser('createuser', help='add a person')
@@ -108,13 +109,13 @@ def cli(argv: list[str] | None = None) -> None:
 
     if args.command == 'serve':
         if args.demo:
-            os.environ['TAPDESK_DEMO'] = '1'
+            os.environ['TAPDESK_DEMO'] = '1'  # serve() re-reads the settings
         serve(args.host, args.port)
     elif args.command == 'migrate':
         asyncio.run(db.migrate())
         print('The database is up to date.')
     elif args.command == 'createuser':
-        password = args.password or os.environ.get('TAPDESK_PASSWORD') or getpass.getpass('Password: ')
+        password = args.password or s.createuser_password or getpass.getpass('Password: ')
         sys.exit(asyncio.run(_createuser(args, password)))
 
 

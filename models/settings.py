@@ -1,10 +1,13 @@
-"""One settings object, read from the environment (TAPDESK_*) in one place."""
+"""One settings object, read from the environment (TAPDESK_*) in one place.
+
+Nothing else reads TAPDESK_* variables; every one is listed in the README's settings table
+(tests/unit/test_settings_documented.py checks both)."""
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -24,6 +27,10 @@ class Settings:
     push_worker: bool  # deliver the push outbox from this process
     vapid_private_key: str  # PEM or base64url; empty: generated into data_dir on first start
     vapid_subject: str  # mailto: or https: contact sent to push services
+    followups: bool  # run due follow-ups (reminders, auto-resolve) from this process
+    host: str  # `tapdesk serve` defaults
+    port: int
+    createuser_password: str = field(default='', repr=False)  # `tapdesk createuser` without --password
 
     @property
     def upload_dir(self) -> Path:
@@ -52,6 +59,10 @@ def load() -> Settings:
         push_worker=os.environ.get('TAPDESK_PUSH_WORKER', '1') == '1',
         vapid_private_key=os.environ.get('TAPDESK_VAPID_PRIVATE_KEY', '').strip(),
         vapid_subject=_subject(os.environ.get('TAPDESK_VAPID_SUBJECT', 'mailto:tapdesk@localhost')),
+        followups=os.environ.get('TAPDESK_FOLLOWUPS', '1') != '0',
+        host=os.environ.get('TAPDESK_HOST', '127.0.0.1'),
+        port=int(os.environ.get('TAPDESK_PORT', '8080')),
+        createuser_password=os.environ.get('TAPDESK_PASSWORD', ''),
     )
 
 

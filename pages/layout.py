@@ -1,22 +1,23 @@
-"""The shared page frame, sign-in guard, live subscriptions and small display helpers."""
+"""The shared page frame, the sign-in and role guard, live subscriptions and small display helpers."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from nicegui import app, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
-from models import db, events, tickets, users
+from models import clock, db, events, tickets, users
+from models import when as in_words
 from models.tickets import Status
 from models.users import Role, User
 
@@ -51,6 +52,45 @@ async def current_user(request: Request | None = None) -> User | None:
 def to_login(request: Request) -> RedirectResponse:
     target = request.url.path + (f'?{request.url.query}' if request.url.query else '')
     return RedirectResponse(f'/login?next={quote(target, safe="")}', status_code=303)
+
+
+Page = Callable[..., Awaitable[Response | None]]
+
+STAFF = (Role.TECHNICIAN, Role.MANAGER)
+MANAGERS = (Role.MANAGER,)
+
+
+def signed_in(
+    *, roles: Collection[Role] | None = None, otherwise: str = '/', refusal: str = '', title: str = ''
+) -> Callable[[Page], Page]:
+    """The one guard of every signed-in screen; the page function gets the signed-in `viewer`.
+
+    Signed out: to sign-in, coming back here afterwards. Signed in but not one of `roles`: redirected to
+    `otherwise`, or, given a `refusal`, shown that sentence in the page frame (titled `title`)."""
+
+    def guard(page: Page) -> Page:
+        @functools.wraps(page)
+        async def guarded(request: Request, *args: Any, **kwargs: Any) -> Response | None:
+            viewer = await current_user(request)
+            if viewer is None:
+                return to_login(request)
+            if roles is not None and viewer.role not in roles:
+                if not refusal:
+                    return RedirectResponse(otherwise, status_code=303)
+                with frame(title, viewer):
+                    ui.label(refusal).classes('text-body1').mark('refused')
+                return None
+            return await page(request, *args, viewer=viewer, **kwargs)
+
+        # NiceGUI and FastAPI read the page's parameters from this signature: the viewer is not one of them.
+        signature = inspect.signature(page)
+        guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for p in signature.parameters.values() if p.name != 'viewer']
+        )
+        guarded.roles = roles  # type: ignore[attr-defined]  # read by the test that walks every page
+        return guarded
+
+    return guard
 
 
 @contextmanager
@@ -137,13 +177,8 @@ def status_chip(ticket: tickets.Ticket, viewer: User) -> ui.label:
 
 
 def when(moment: datetime | None, viewer: User) -> str:
-    """A time as the viewer reads a clock: "14:05" today, "Mon 23 Nov, 14:05" otherwise."""
-    if moment is None:
-        return ''
-    tz = ZoneInfo(viewer.timezone or 'UTC')
-    local = moment.astimezone(tz)
-    today = datetime.now(tz).date()
-    return f'{local:%H:%M}' if local.date() == today else f'{local:%a %d %b, %H:%M}'
+    """A time as the viewer reads a clock: "14:05" today, "Mon 23 Nov 14:05" otherwise (models/when.py)."""
+    return '' if moment is None else in_words.moment(moment, clock.now(), viewer.timezone)
 
 
 def dialog_buttons(

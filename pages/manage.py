@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from models import catalog, errors, users
 from models.catalog import Priority
 from models.users import Role, User
 
-from .layout import clear_errors, current_user, dialog_buttons, field_error, frame, to_login
+from .layout import MANAGERS, clear_errors, dialog_buttons, field_error, frame, signed_in
 
 
 @ui.page('/manage')
-async def manage(request: Request) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.is_manager:
-        return RedirectResponse('/', status_code=303)
+@signed_in(roles=MANAGERS)
+async def manage(request: Request, viewer: User) -> None:
     with frame('Manage', viewer):
         with ui.tabs().classes('full-width') as tabs:
             people_tab = ui.tab('People', icon='group')

@@ -11,14 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from models import clock, measures
+from models import clock, measures, when
 from models.measures import GroupBy
 from models.users import User
 
-from .layout import current_user, frame, to_login
+from .layout import MANAGERS, frame, signed_in
 
 PERIODS = {'7': '7 days', '30': '30 days', '90': '90 days', 'month': 'This month'}
 GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.TECHNICIAN: 'Technician', GroupBy.CATEGORY: 'Requesters'}
@@ -53,14 +52,9 @@ CSS = """
 
 
 @ui.page('/measures')
-async def measures_page(request: Request, period: str = '30', by: str = 'service') -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in(roles=MANAGERS, refusal='Only managers can see the measures.', title='Measures')
+async def measures_page(request: Request, viewer: User, period: str = '30', by: str = 'service') -> None:
     with frame('Measures', viewer):
-        if not viewer.is_manager:
-            ui.label('Only managers can see the measures.').classes('text-body1').mark('refused')
-            return None
         ui.add_css(CSS)
         await Measures(viewer, period, by).build()
     return None
@@ -109,7 +103,7 @@ class Measures:
         rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
         trend = await measures.measures(actor=self.viewer, since=since, until=until, group_by=step)
         if self._current(load, 'period'):
-            self.span.set_text(f'{day_words(since)} – {day_words(until - timedelta(days=1))}')
+            self.span.set_text(when.dates(since, until - timedelta(days=1)))
             fill(self.headline, lambda: headline(total))
             self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
             fill(self.trends, lambda: trends(trend, since, until, step))
@@ -173,25 +167,19 @@ def slots(since: datetime, until: datetime, step: GroupBy) -> list[tuple[str, st
     if step == GroupBy.DAY:
         days = (until - since).days
         every = [since + timedelta(days=i) for i in range(days)]
-        return [(key(day), f'{day:%a} {day_words(day)}') for day in every]
+        return [(key(day), when.day(day)) for day in every]
     result = []
     monday = since - timedelta(days=since.weekday())
     last = until - timedelta(days=1)
     while monday <= last:
         start, end = max(monday, since), min(monday + timedelta(days=6), last)
-        first = day_words(start, month=start.month != end.month)
-        words = day_words(start) if start == end else f'{first}–{day_words(end)}'
-        result.append((key(monday), words))
+        result.append((key(monday), when.dates(start, end)))
         monday += timedelta(days=7)
     return result
 
 
 def key(day: datetime) -> str:
     return f'{day:%Y-%m-%d}'
-
-
-def day_words(day: datetime, *, month: bool = True) -> str:
-    return f'{day.day} {day:%b}' if month else str(day.day)
 
 
 # ---- what is shown ------------------------------------------------------------------------------------------
@@ -327,17 +315,4 @@ def percent(ratio: float | None) -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """ "45 min", "2 h 15 min", "1 day 3 h": rounded to what a person reads."""
-    if seconds is None:
-        return NONE
-    minutes = round(seconds / 60)
-    if minutes < 1:
-        return 'under 1 min'
-    if minutes < 60:
-        return f'{minutes} min'
-    hours, rest = divmod(minutes, 60)
-    if hours < 24:
-        return f'{hours} h {rest} min' if rest else f'{hours} h'
-    days, hours = divmod(round(seconds / 3600), 24)
-    in_days = f'{days} day' + ('' if days == 1 else 's')
-    return f'{in_days} {hours} h' if hours else in_days
+    return NONE if seconds is None else when.span(seconds)

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from models import errors, events, tickets
 from models.tickets import Ticket
+from models.users import User
 
 from .components import LiveList, rating_facts
-from .layout import current_user, frame, live, to_login
+from .layout import frame, live, signed_in
 
 
 @ui.page('/requests')
-async def my_requests(request: Request) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in()
+async def my_requests(request: Request, viewer: User) -> None:
 
     async def load_one(ticket_id: int) -> Ticket | None:
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from models import catalog, errors, photos, settings, tickets
@@ -11,14 +10,12 @@ from models.users import User
 
 from . import drafts
 from .components import received_photo
-from .layout import clear_errors, current_user, field_error, frame, to_login
+from .layout import clear_errors, field_error, frame, signed_in
 
 
 @ui.page('/new')
-async def new_request(request: Request, service: int = 0) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in()
+async def new_request(request: Request, viewer: User, service: int = 0) -> None:
     services = await catalog.services_for(viewer)
     with frame('New request', viewer, back='/requests'):
         if not services:

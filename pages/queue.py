@@ -4,7 +4,6 @@ tickets come first, then priority, then age."""
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from models import catalog, events, tickets
@@ -13,7 +12,7 @@ from models.tickets import QueueView, Ticket
 from models.users import User
 
 from .components import URGENCY, LiveList, RowFacts, service_level_facts
-from .layout import current_user, frame, live, to_login
+from .layout import STAFF, frame, live, signed_in
 
 MARKER_REFRESH_SECONDS = 60  # a ticket turns at risk or overdue as time passes, without any change
 ROWS = 50  # the rows a queue shows, besides every late one
@@ -22,12 +21,8 @@ VIEWS = {QueueView.UNASSIGNED: 'Unassigned', QueueView.MINE: 'Mine', QueueView.O
 
 
 @ui.page('/queue')
-async def queue_page(request: Request, view: str = 'unassigned') -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.can_work_tickets:
-        return RedirectResponse('/requests', status_code=303)
+@signed_in(roles=STAFF, otherwise='/requests')
+async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -> None:
     services = await catalog.all_services(actor=viewer)
     filters: dict = {
         'view': QueueView(view) if view in VIEWS else QueueView.UNASSIGNED,

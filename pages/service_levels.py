@@ -10,14 +10,13 @@ from datetime import time
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from models import catalog, errors, followups, sla
+from models import catalog, errors, followups, sla, when
 from models.catalog import Priority
 from models.users import User
 
-from .layout import clear_errors, current_user, field_error, frame, to_login
+from .layout import MANAGERS, clear_errors, field_error, frame, signed_in
 
 DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']  # ISO weekdays 1..7
 ZONES = [
@@ -65,12 +64,8 @@ CSS = """
 
 
 @ui.page('/service-levels')
-async def service_levels_page(request: Request) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
-    if not viewer.is_manager:
-        return RedirectResponse('/', status_code=303)
+@signed_in(roles=MANAGERS)
+async def service_levels_page(request: Request, viewer: User) -> None:
     ui.add_css(CSS)
     with frame('Service levels', viewer, back='/manage'):
         await Targets(viewer).build()
@@ -293,10 +288,7 @@ def target_words(t: sla.SlaTarget) -> str:
 
 
 def _span(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f'{rest} min'
-    return f'{hours} h {rest} min' if rest else f'{hours} h'
+    return when.span(minutes * 60)
 
 
 def _duration(name: str) -> tuple[ui.number, ui.number]:

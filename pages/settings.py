@@ -10,7 +10,6 @@ import json
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 from nicegui.events import GenericEventArguments
 
@@ -19,7 +18,7 @@ from models.notifications import Kind, PushSubscription
 from models.users import User
 from pwa import push
 
-from .layout import current_user, frame, to_login, when
+from .layout import frame, signed_in, when
 
 # Runs in the browser inside the button's own click handler: iOS Safari and Firefox ask for permission
 # only within a tap, not after a round trip to the server. Answers the subscription as
@@ -62,10 +61,8 @@ PROBLEMS = {
 
 
 @ui.page('/settings')
-async def settings_page(request: Request) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in()
+async def settings_page(request: Request, viewer: User) -> None:
     with frame('Notifications', viewer):
         await NotificationSettings(viewer).build()
     return None

@@ -7,26 +7,26 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import events as ui_events
 from nicegui import ui
 
 from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
+from models.when import time_of_day
+from models.when import window as time_window
 
 from . import drafts
 from .components import current_fix_rating, face_scale, marker_chip, rating_words, received_photo
 from .layout import (
     STATUS_COLOURS,
     clear_errors,
-    current_user,
     dialog_buttons,
     field_error,
     frame,
     live,
     shared_read,
-    to_login,
+    signed_in,
     when,
 )
 from .settings import push_prompt
@@ -35,10 +35,8 @@ SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level a
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
-async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> RedirectResponse | None:
-    viewer = await current_user(request)
-    if viewer is None:
-        return to_login(request)
+@signed_in()
+async def ticket_page(request: Request, viewer: User, ticket_id: int, sent: int = 0) -> None:
     try:
         ticket = await tickets.get_for(viewer, ticket_id)
     except errors.NotFound as e:
@@ -591,14 +589,12 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'sent a reminder'
     to = Status(e.data.get('to', Status.IN_PROGRESS))
     if to == Status.ON_THE_WAY and e.data.get('eta'):
-        eta = datetime.fromisoformat(e.data['eta']).astimezone(ZoneInfo(viewer.timezone or 'UTC'))
-        return f'is on the way, arrives ~{eta:%H:%M}'
+        return f'is on the way, arrives ~{time_of_day(datetime.fromisoformat(e.data["eta"]), viewer.timezone)}'
     if to == Status.WAITING:
         return 'is waiting for a reply' if viewer.can_work_tickets else 'needs your reply'
     if to == Status.VISIT_PLANNED and e.data.get('visit'):
-        tz = ZoneInfo(viewer.timezone or 'UTC')
-        start, end = (datetime.fromisoformat(v).astimezone(tz) for v in e.data['visit'])
-        return f'planned a visit {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}'
+        start, end = (datetime.fromisoformat(v) for v in e.data['visit'])
+        return f'planned a visit {time_window(start, end, viewer.timezone)}'
     if to == Status.IN_PROGRESS and e.data.get('from') == Status.ON_THE_WAY.value:
         return 'arrived'
     if e.data.get('auto'):

@@ -17,7 +17,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PG = os.environ.get('TAPDESK_TEST_POSTGRES_URL')
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+
+
+def _chromium() -> str | None:
+    """TAPDESK_TEST_CHROMIUM names the browser to use (a path that does not exist counts as missing)."""
+    chosen = os.environ.get('TAPDESK_TEST_CHROMIUM')
+    if chosen is not None:
+        return chosen if os.path.isfile(chosen) and os.access(chosen, os.X_OK) else None
+    return shutil.which('chromium') or shutil.which('chromium-browser')
+
+
+CHROMIUM = _chromium()
 CHROMIUM_ARGS = [
     '--no-sandbox',
     '--disable-gpu',
@@ -54,14 +64,22 @@ asyncio.run(main())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if CHROMIUM:
+    if CHROMIUM or os.environ.get('CI'):
         return
     for item in items:
         if 'tests/browser' in str(item.fspath):
-            if os.environ.get('CI'):  # CI installs Chromium: its absence there is a failure, not a skip
-                item.add_marker(pytest.mark.xfail(reason='chromium missing in CI', strict=True, run=False))
-            else:
-                item.add_marker(pytest.mark.skip(reason='Debian chromium is not installed'))
+            item.add_marker(pytest.mark.skip(reason='Debian chromium is not installed'))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """CI installs Chromium: its absence there is an error for every browser test, never a skip or xfail."""
+    if not CHROMIUM and os.environ.get('CI'):
+        pytest.fail(
+            "Chromium is missing in CI (CI is set): install Debian's chromium (.ci/run does) "
+            'or point TAPDESK_TEST_CHROMIUM at it.',
+            pytrace=False,
+        )
 
 
 @dataclass

@@ -75,7 +75,7 @@ def choose(user: User, marker: str, value: str) -> None:
 async def test_a_manager_sees_the_headline_figures_of_the_last_7_days(user: User, history: SimpleNamespace) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')
-    await user.should_see('20 Nov – 26 Nov')
+    await user.should_see('20–26 Nov')
     assert {m: shown(user, f'{m}-value') for m in HEADLINE} == {
         'received': '4',
         'fixed': '3',  # T1, T3, and T2's fix that came back
@@ -96,10 +96,10 @@ HEADLINE = ('received', 'fixed', 'satisfaction', 'response-rate', 'callback-rate
 async def test_a_longer_period_takes_in_older_requests(user: User, history: SimpleNamespace) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')
-    await user.should_see('20 Nov – 26 Nov')
+    await user.should_see('20–26 Nov')
     assert shown(user, 'received-value') == '4'
     choose(user, 'period', '30')
-    await user.should_see('28 Oct – 26 Nov')
+    await user.should_see('28 Oct–26 Nov')
     assert shown(user, 'received-value') == '5'
 
 
@@ -123,7 +123,7 @@ async def test_a_quick_second_choice_does_not_lose_the_first(
 ) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=30')
-    await user.should_see('28 Oct – 26 Nov')
+    await user.should_see('28 Oct–26 Nov')
     database_answers, read = asyncio.Event(), measures.overall
 
     async def slow_overall(**kwargs: Any) -> dict:
@@ -135,7 +135,7 @@ async def test_a_quick_second_choice_does_not_lose_the_first(
     choose(user, 'group-by', 'technician')  # while the period's figures are still on their way
     await user.should_see('Priya Shah')
     database_answers.set()
-    await user.should_see('20 Nov – 26 Nov')
+    await user.should_see('20–26 Nov')
     assert shown(user, 'received-value') == '4'
     assert user.find('Priya Shah').elements
 

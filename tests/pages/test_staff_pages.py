@@ -154,6 +154,8 @@ async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
     await sign_in(alex, 'alex@example.com')
     await alex.open(f'/t/{ticket.id}')
     await alex.should_see('Visit planned Mon 02 Mar, 09:30–11:00')
+    (entry,) = alex.find(marker='event-status').elements
+    assert 'planned a visit Mon 2 Mar, 09:30–11:00' in entry.props['data-head']  # the timeline: models/when.py
 
 
 async def test_a_rating_shows_on_the_technicians_open_page_live(user: User, people: SimpleNamespace) -> None:
