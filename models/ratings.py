@@ -37,6 +37,7 @@ from tortoise.transactions import in_transaction
 from . import clock, events, followups, settings, tickets
 from .catalog import Service
 from .errors import Conflict, Invalid, NotFound, require
+from .text import normalise
 from .users import Category, User
 
 SCALE = {1: 'Very poor', 2: 'Poor', 3: 'OK', 4: 'Good', 5: 'Great'}
@@ -136,7 +137,7 @@ async def comment(ticket_id: int, text: str, *, actor: User, now: datetime | Non
     now = now or clock.now()
     ticket = await tickets.get_for(actor, ticket_id)
     require(actor.id == ticket.requester_id, 'Only the person who asked for this can rate it.')
-    text = ' '.join((text or '').split())  # one line
+    text = normalise(text, one_line=True)
     if len(text) > MAX_COMMENT:
         raise Invalid(f'Please keep this under {MAX_COMMENT} characters (it has {len(text)}).', field='comment')
     rating = await Rating.get_or_none(ticket_id=ticket.id)

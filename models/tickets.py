@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from . import clock, events, followups, notifications, photos, ratings
 from .catalog import Priority, Service, usable_service
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
+from .text import normalise
 from .users import User
 
 MAX_TITLE = 120
@@ -222,7 +223,7 @@ async def queue(
         query = query.filter(service_id=service_id)
     if priority:
         query = query.filter(priority=priority)
-    words = search.strip().lstrip('#')
+    words = normalise(search, one_line=True).lstrip('#')
     if words.isdigit():
         query = query.filter(id=int(words))
     elif words:
@@ -736,7 +737,7 @@ async def _discard_on_error(stored: list[photos.StoredPhoto]) -> AsyncIterator[N
 
 
 def _text(value: str, field: str, limit: int = MAX_TEXT, *, required: bool = False) -> str:
-    value = (value or '').strip()
+    value = normalise(value, one_line=field in _ONE_LINE)
     if required and not value:
         raise Invalid(_EMPTY.get(field, 'Please fill this in.'), field=field)
     if len(value) > limit:
@@ -744,6 +745,7 @@ def _text(value: str, field: str, limit: int = MAX_TEXT, *, required: bool = Fal
     return value
 
 
+_ONE_LINE = {'title', 'location'}
 _EMPTY = {
     'title': 'Please give your request a short title.',
     'reply': 'Write something first.',

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from . import clock, settings
 from .errors import Conflict, Invalid, NotFound, require
+from .text import normalise
 
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -116,7 +117,7 @@ async def create_user(
     if actor is not None:
         require(actor.is_manager, 'Only managers can add people.')
     email = _clean_email(email)
-    name = name.strip()
+    name = normalise(name, one_line=True)
     if not name:
         raise Invalid('Please enter a name.', field='name')
     if len(password) < MIN_PASSWORD:
@@ -166,9 +167,10 @@ async def update_user(
         if not is_active:
             await Session.filter(user_id=user.id).delete()
     if name is not None:
-        if not name.strip():
+        name = normalise(name, one_line=True)
+        if not name:
             raise Invalid('Please enter a name.', field='name')
-        user.name = name.strip()
+        user.name = name
     await user.save()
     return user
 
@@ -190,7 +192,7 @@ async def technicians() -> list[User]:
 async def create_category(name: str, *, actor: User | None) -> Category:
     if actor is not None:
         require(actor.is_manager, 'Only managers can add categories.')
-    name = name.strip()
+    name = normalise(name, one_line=True)
     if not name:
         raise Invalid('Please enter a name.', field='name')
     if await Category.exists(name=name):
@@ -322,7 +324,7 @@ def _digest(token: str) -> str:
 
 
 def _clean_email(email: str) -> str:
-    email = email.strip().lower()
+    email = normalise(email, one_line=True).lower()
     if not _EMAIL.match(email):
         raise Invalid('Please enter a valid email address.', field='email')
     return email
