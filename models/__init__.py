@@ -8,4 +8,5 @@ MODEL_MODULES = [
     'models.ratings',
     'models.sla',
     'models.followups',
+    'models.signin_guard',
 ]
