@@ -10,4 +10,5 @@ MODEL_MODULES = [
     'models.sla',
     'models.followup_rules',
     'models.followups',
+    'models.signin_guard',
 ]

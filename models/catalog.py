@@ -10,6 +10,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from .errors import Invalid, NotFound, require
+from .text import normalise
 from .users import Category, User
 
 _ICON = re.compile(r'^[a-z0-9_]{1,40}$')
@@ -84,7 +85,8 @@ async def save_service(
     """Create (no `service_id`) or change a service and the categories that see it."""
     if actor is not None:
         require(actor.is_manager, 'Only managers can change the catalog.')
-    name, description, icon = name.strip(), description.strip(), icon.strip() or 'support_agent'
+    name, description = normalise(name, one_line=True), normalise(description, one_line=True)
+    icon = icon.strip() or 'support_agent'
     if not name:
         raise Invalid('Please give the service a name.', field='name')
     if len(name) > 80:

@@ -31,7 +31,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, claims, clock, events, notifications, queries, ratings, sla, tickets
+from . import changes, claims, clock, events, notifications, queries, ratings, sla, tickets, when
 from .actors import SYSTEM
 from .changes import Change
 from .errors import Conflict
@@ -391,9 +391,8 @@ async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
         or ticket.visit_start - timedelta(minutes=r.visit_before_minutes) != job.due_at
     ):
         return False
-    tz = ZoneInfo(ticket.requester.timezone or 'UTC')
-    start, end = ticket.visit_start.astimezone(tz), ticket.visit_end.astimezone(tz)
-    text = f'A technician visits you for {ticket.number} on {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}.'
+    visit = when.window(ticket.visit_start, ticket.visit_end, ticket.requester.timezone)
+    text = f'A technician visits you for {ticket.number} on {visit}.'
     await _remind(ticket, ticket.requester_id, text, job, now, told)
     return True
 
@@ -545,22 +544,15 @@ def _warning_line(kind: JobKind, a: sla.Alarms, moments: dict[JobKind, datetime]
 
 
 def _span(seconds: float) -> str:
-    """15 min, 2 h, 1 h 30 min, 3 days."""
-    minutes = max(1, round(seconds / 60))
-    if minutes < 60:
-        return f'{minutes} min'
-    hours, rest = divmod(minutes, 60)
-    if hours >= 48 and not rest:
-        return _days(hours)
-    return f'{hours} h {rest} min' if rest else f'{hours} h'
+    return when.span(max(seconds, 60))  # a warning never says "within under 1 min"
 
 
 def _clock_time(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
-    local, today = moment.astimezone(zone), now.astimezone(zone).date()
-    return f'{local:%H:%M}' if local.date() == today else f'{local:%a %d %b} {local:%H:%M}'
+    return when.moment(moment, now, zone)
 
 
 def _days(hours: int) -> str:
+    """A manager's interval as a requester reads it: '6 hours', '1 day', '7 days'."""
     if hours % 24:
         return f'{hours} hours'
     days = hours // 24

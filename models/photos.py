@@ -13,6 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import settings
 from .errors import Invalid
+from .text import normalise
 
 PREVIEW_PX = 640
 MAX_PIXELS = 50_000_000  # a decompression bomb is refused before it is decoded
@@ -133,7 +134,7 @@ def _atomic_save(image: Image.Image, path: Path, fmt: str, **kwargs: object) -> 
 
 
 def _short(name: str, limit: int = 40) -> str:
-    name = os.path.basename(name or 'photo')
+    name = os.path.basename(normalise(name, one_line=True)) or 'photo'
     return name if len(name) <= limit else name[: limit - 1] + '…'
 
 

@@ -31,6 +31,7 @@ from .changes import Change, changing
 from .errors import Conflict, Invalid, NotFound, require
 from .followup_rules import rules
 from .records import EventKind, Ticket
+from .text import normalise
 from .users import User
 
 SCALE = {1: 'Very poor', 2: 'Poor', 3: 'OK', 4: 'Good', 5: 'Great'}
@@ -128,7 +129,7 @@ async def comment(ticket_id: int, text: str, *, actor: User, now: datetime | Non
     now = now or clock.now()
     ticket = await tickets.get_for(actor, ticket_id)
     require(actor.id == ticket.requester_id, 'Only the person who asked for this can rate it.')
-    text = ' '.join((text or '').split())  # one line
+    text = normalise(text, one_line=True)
     if len(text) > MAX_COMMENT:
         raise Invalid(f'Please keep this under {MAX_COMMENT} characters (it has {len(text)}).', field='comment')
     rating = await Rating.get_or_none(ticket_id=ticket.id)

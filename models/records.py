@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from tortoise import fields
 from tortoise.models import Model
 
+from . import when
 from .catalog import Priority, Service
 from .users import User
 
@@ -172,7 +172,7 @@ STAFF_WORDS = {
 
 def status_words(ticket: Ticket, *, viewer: User) -> str:
     """The status as the viewer reads it (DESIGN.md "Words on screen"); `assignee` must be loaded."""
-    tz = ZoneInfo(viewer.timezone or 'UTC')
+    tz = viewer.timezone
     who = ticket.assignee.first_name if ticket.assignee_id and ticket.assignee else 'A technician'
     s = ticket.status
     if s == Status.NEW:
@@ -182,10 +182,9 @@ def status_words(ticket: Ticket, *, viewer: User) -> str:
     if s == Status.WAITING:
         return 'Waiting for requester' if viewer.can_work_tickets else 'Waiting for your reply'
     if s == Status.VISIT_PLANNED and ticket.visit_start and ticket.visit_end:
-        start, end = ticket.visit_start.astimezone(tz), ticket.visit_end.astimezone(tz)
-        return f'Visit planned {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}'
+        return f'Visit planned {when.window(ticket.visit_start, ticket.visit_end, tz)}'
     if s == Status.ON_THE_WAY:
-        eta = f' (arrives ~{ticket.eta.astimezone(tz):%H:%M})' if ticket.eta else ''
+        eta = f' (arrives ~{when.time_of_day(ticket.eta, tz)})' if ticket.eta else ''
         return f'{who} is on the way{eta}'
     if s == Status.RESOLVED:
         return 'Fixed — how did we do?' if viewer.id == ticket.requester_id else 'Fixed'

@@ -18,7 +18,8 @@ class Settings:
     max_upload_mb: float
     https_only: bool
     demo: bool
-    lockout_after: int
+    lockout_after: int  # wrong passwords per email from devices not signed in there before
+    lockout_per_address: int  # wrong passwords per client address, any email
     lockout_minutes: int
     session_days: int
     reconnect_timeout: float
@@ -50,7 +51,8 @@ def load() -> Settings:
         max_upload_mb=float(os.environ.get('TAPDESK_MAX_UPLOAD_MB', '15')),
         https_only=os.environ.get('TAPDESK_HTTPS_ONLY', '0') == '1',
         demo=os.environ.get('TAPDESK_DEMO', '0') == '1',
-        lockout_after=int(os.environ.get('TAPDESK_LOCKOUT_AFTER', '5')),
+        lockout_after=int(os.environ.get('TAPDESK_LOCKOUT_AFTER', '20')),
+        lockout_per_address=int(os.environ.get('TAPDESK_LOCKOUT_PER_ADDRESS', '10')),
         lockout_minutes=int(os.environ.get('TAPDESK_LOCKOUT_MINUTES', '15')),
         session_days=int(os.environ.get('TAPDESK_SESSION_DAYS', '30')),
         reconnect_timeout=float(os.environ.get('TAPDESK_RECONNECT_TIMEOUT', '60')),

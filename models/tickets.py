@@ -33,6 +33,7 @@ from .records import (
     TicketEvent,
     status_words,
 )
+from .text import normalise
 from .users import User
 
 __all__ = ['Attachment', 'EventKind', 'OPEN', 'STAFF_WORDS', 'Status', 'Ticket', 'TicketEvent', 'status_words']
@@ -99,7 +100,7 @@ async def queue(
         query = query.filter(service_id=service_id)
     if priority:
         query = query.filter(priority=priority)
-    words = search.strip().lstrip('#')
+    words = normalise(search, one_line=True).lstrip('#')
     if words.isdigit():
         query = query.filter(id=int(words))
     elif words:
@@ -488,7 +489,7 @@ async def _discard_on_error(stored: list[photos.StoredPhoto]) -> AsyncIterator[N
 
 
 def _text(value: str, field: str, limit: int = MAX_TEXT, *, required: bool = False) -> str:
-    value = (value or '').strip()
+    value = normalise(value, one_line=field in _ONE_LINE)
     if required and not value:
         raise Invalid(_EMPTY.get(field, 'Please fill this in.'), field=field)
     if len(value) > limit:
@@ -496,6 +497,7 @@ def _text(value: str, field: str, limit: int = MAX_TEXT, *, required: bool = Fal
     return value
 
 
+_ONE_LINE = {'title', 'location'}
 _EMPTY = {
     'title': 'Please give your request a short title.',
     'reply': 'Write something first.',

@@ -13,17 +13,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise import fields
-from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import clock, settings
+from . import clock, settings, signin_guard
 from .errors import Conflict, Invalid, NotFound, require
+from .text import normalise
 
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 MIN_PASSWORD = 8
-SLOW_DOWN_AFTER = 3  # failures in a row before each next try has to wait
+WRONG_PASSWORD = 'Wrong email or password.'
 
 
 class Role(StrEnum):
@@ -116,7 +116,7 @@ async def create_user(
     if actor is not None:
         require(actor.is_manager, 'Only managers can add people.')
     email = _clean_email(email)
-    name = name.strip()
+    name = normalise(name, one_line=True)
     if not name:
         raise Invalid('Please enter a name.', field='name')
     if len(password) < MIN_PASSWORD:
@@ -166,16 +166,21 @@ async def update_user(
         if not is_active:
             await Session.filter(user_id=user.id).delete()
     if name is not None:
-        if not name.strip():
+        name = normalise(name, one_line=True)
+        if not name:
             raise Invalid('Please enter a name.', field='name')
-        user.name = name.strip()
+        user.name = name
     await user.save()
     return user
 
 
 async def unlock(user_id: int, *, actor: User) -> None:
+    """Forget the wrong passwords tried for this person's email and on their devices."""
     require(actor.is_manager, 'Only managers can unlock accounts.')
-    await User.filter(id=user_id).update(failed_logins=0, locked_until=None, next_attempt_at=None)
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound('That person does not exist.')
+    await signin_guard.forget(email=user.email, user_id=user.id)
 
 
 async def list_users(*, actor: User) -> list[User]:
@@ -190,7 +195,7 @@ async def technicians() -> list[User]:
 async def create_category(name: str, *, actor: User | None) -> Category:
     if actor is not None:
         require(actor.is_manager, 'Only managers can add categories.')
-    name = name.strip()
+    name = normalise(name, one_line=True)
     if not name:
         raise Invalid('Please enter a name.', field='name')
     if await Category.exists(name=name):
@@ -205,49 +210,33 @@ async def categories() -> list[Category]:
 # ---- sign-in ----------------------------------------------------------------------------------
 
 
-async def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
-    """Check a password; repeated failures first slow down, then lock the account for a while."""
+async def authenticate(
+    email: str,
+    password: str,
+    *,
+    address: str | None = None,
+    device: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Check a password, within the limits on wrong guesses (models/signin_guard.py).
+
+    `address` is the client's network address, `device` the token `remember_device` gave this
+    browser. Known and unknown emails get the same answers and the same password hashing work.
+    """
     now = now or clock.now()
-    user = await User.get_or_none(email=email.strip().lower())
-    if user is None or not user.is_active:
-        await _verify(_DUMMY_HASH, password)  # the same work as for a real account: no timing oracle
-        raise Invalid('Wrong email or password.', field='password')
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-        raise Invalid(
-            f'This account is locked after too many wrong passwords. Try again in {_plural(minutes, "minute")} '
-            'or ask a manager to unlock it.',
-            field='password',
-        )
-    if user.next_attempt_at and user.next_attempt_at > now:
-        seconds = max(1, int((user.next_attempt_at - now).total_seconds() + 0.999))
-        raise Invalid(f'Too many wrong passwords. Wait {_plural(seconds, "second")}, then try again.', field='password')
-    # Reserve this attempt before the (slow) password check: of guesses fired in parallel only one
-    # gets checked; the others count as failures unchecked, so a burst is throttled like a series.
-    reserved = await User.filter(id=user.id, failed_logins=user.failed_logins).update(
-        failed_logins=user.failed_logins + 1
-    )
-    if not reserved:
-        await _record_failure(user, now, counted=False)
-        raise Invalid('Too many sign-in attempts at once. Wait a moment, then try again.', field='password')
-    if not await _verify(user.password_hash, password):
-        await _record_failure(user, now, counted=True)
-        raise Invalid('Wrong email or password.', field='password')
-    await User.filter(id=user.id).update(failed_logins=0, locked_until=None, next_attempt_at=None)
+    email = normalise(email, one_line=True).lower()
+    user = await User.get_or_none(email=email, is_active=True)
+    trusted = signin_guard.trusted_device(device, user.id if user else None)
+    attempt = await signin_guard.start(email, address=address, device=trusted, now=now)
+    if not await _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None:
+        raise Invalid(WRONG_PASSWORD, field='password')
+    await signin_guard.passed(attempt)
     return user
 
 
-async def _record_failure(user: User, now: datetime, *, counted: bool) -> None:
-    s = settings.settings
-    if not counted:  # counted in the database (F + 1), not from the row read earlier
-        await User.filter(id=user.id).update(failed_logins=F('failed_logins') + 1)
-    failures = await User.filter(id=user.id).first().values_list('failed_logins', flat=True) or 0
-    if failures >= s.lockout_after:
-        await User.filter(id=user.id).update(
-            locked_until=now + timedelta(minutes=s.lockout_minutes), failed_logins=0, next_attempt_at=None
-        )
-    elif failures >= SLOW_DOWN_AFTER:
-        await User.filter(id=user.id).update(next_attempt_at=now + timedelta(seconds=2 ** (failures - 1)))
+def remember_device(user: User) -> str:
+    """A token for the browser that just signed in: with it a stranger's guesses cannot lock this browser out."""
+    return signin_guard.device_token(user.id)
 
 
 async def start_session(user: User, *, now: datetime | None = None) -> str:
@@ -313,16 +302,12 @@ async def _verify(password_hash: str, password: str) -> bool:
     return await asyncio.to_thread(check)
 
 
-def _plural(n: int, word: str) -> str:
-    return f'{n} {word}' if n == 1 else f'{n} {word}s'
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _clean_email(email: str) -> str:
-    email = email.strip().lower()
+    email = normalise(email, one_line=True).lower()
     if not _EMAIL.match(email):
         raise Invalid('Please enter a valid email address.', field='email')
     return email

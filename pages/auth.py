@@ -30,10 +30,16 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
     async def sign_in() -> None:
         password.error = None
         try:
-            user = await users.authenticate(email.value or '', password.value or '')
+            user = await users.authenticate(
+                email.value or '',
+                password.value or '',
+                address=request.client.host if request.client else None,
+                device=app.storage.user.get('device'),
+            )
         except errors.DomainError as e:
             password.error = str(e)
             return
+        app.storage.user['device'] = users.remember_device(user)
         app.storage.user['session'] = await users.start_session(user)
         ui.navigate.to(target)
 

@@ -131,7 +131,10 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
 
 async def sign_out() -> None:
     await users.end_session(app.storage.user.get('session'))
+    device = app.storage.user.get('device')
     app.storage.user.clear()
+    if device:  # this browser stays one its owner signed in on: strangers' guesses cannot lock it out
+        app.storage.user['device'] = device
     drafts.forget_all()  # a shared phone keeps nobody's unsent text
     ui.navigate.to('/login')
 

@@ -29,8 +29,9 @@ def imports_of(path: Path) -> set[str]:
             if node.level:
                 anchor = package.split('.')[: len(package.split('.')) - (node.level - 1)]
                 base = '.'.join(anchor + ([base] if base else []))
-            found.add(base)
-            found |= {f'{base}.{alias.name}' for alias in node.names}  # `from . import tickets`
+            if node.module:  # `from . import tickets` names submodules, not the package it stands in
+                found.add(base)
+            found |= {f'{base}.{alias.name}' for alias in node.names}
     return found
 
 

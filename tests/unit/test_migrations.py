@@ -26,6 +26,7 @@ TABLES = [
     'service',
     'service_category',
     'session',
+    'signin_counter',
     'sla_target',
     'ticket',
     'ticket_event',
