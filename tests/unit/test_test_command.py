@@ -21,3 +21,10 @@ def test_ci_runs_the_readme_test_command_as_written() -> None:
 def test_the_test_command_checks_lint_and_formatting_before_the_tests() -> None:
     command = readme_test_command()
     assert command.index('ruff check .') < command.index('ruff format --check .') < command.index('pytest')
+
+
+def test_the_test_command_type_checks_the_domain_and_the_push_worker() -> None:
+    command = readme_test_command()
+    assert command.index('ruff format --check .') < command.index('mypy') < command.index('pytest')
+    config = (ROOT / 'pyproject.toml').read_text()
+    assert 'files = ["models", "pwa"]' in config
