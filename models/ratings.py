@@ -148,6 +148,13 @@ async def rating_for(viewer: User, ticket_id: int) -> Rating | None:
     return await Rating.get_or_none(ticket_id=ticket_id)
 
 
+def of_current_fix(ticket: Ticket, rating: Rating | None) -> Rating | None:
+    """The rating if it is about the ticket's current fix (a rating of an earlier fix does not count)."""
+    if rating is None or ticket.resolved_at is None or rating.fix_at != ticket.resolved_at:
+        return None
+    return rating
+
+
 async def rated_this_fix(ticket: Ticket) -> bool:
     """Whether the ticket's current fix has a rating (a rating of an earlier fix does not count)."""
     return ticket.resolved_at is not None and await Rating.exists(ticket_id=ticket.id, fix_at=ticket.resolved_at)

@@ -88,6 +88,20 @@ async def due_times(ticket: Ticket, now: datetime) -> Due:
     return (await service_levels([ticket], now))[ticket.id]
 
 
+async def due_for(viewer: User, ticket: Ticket, now: datetime) -> Due | None:
+    """Due times are for staff: a requester gets None (they see the status words, not our targets)."""
+    if not viewer.can_work_tickets:
+        return None
+    return await due_times(ticket, now)
+
+
+async def levels_for(viewer: User, ticket_list: list[Ticket], now: datetime) -> dict[int, Due]:
+    """`service_levels` for staff; nothing for anyone else."""
+    if not viewer.can_work_tickets:
+        return {}
+    return await service_levels(ticket_list, now)
+
+
 @dataclass(frozen=True)
 class Alarms:
     """The moments worth a warning while they are still ahead of the clock: when the ticket becomes at risk

@@ -117,17 +117,28 @@ async def queue_item(viewer: User, ticket_id: int, **filters: object) -> Ticket 
     return found[0] if found else None
 
 
+class Audience(StrEnum):
+    """Who reads a ticket: staff see internal notes and due times, a requester does not."""
+
+    STAFF = 'staff'
+    REQUESTER = 'requester'
+
+
+def audience(viewer: User) -> Audience:
+    return Audience.STAFF if viewer.can_work_tickets else Audience.REQUESTER
+
+
 async def timeline_for(viewer: User, ticket_id: int, *, after_id: int = 0) -> list[TicketEvent]:
     """The ticket's timeline as this viewer may read it (internal notes only for staff)."""
     await get_for(viewer, ticket_id)
-    return await timeline_of(ticket_id, staff=viewer.can_work_tickets, after_id=after_id)
+    return await timeline_of(ticket_id, audience(viewer), after_id=after_id)
 
 
-async def timeline_of(ticket_id: int, *, staff: bool, after_id: int = 0) -> list[TicketEvent]:
-    """The timeline for an audience. Callers must have checked access with `get_for` first: live pages
-    share one read per change between everyone in the same audience."""
+async def timeline_of(ticket_id: int, readers: Audience, *, after_id: int = 0) -> list[TicketEvent]:
+    """The timeline for an audience (`audience(viewer)`). Callers must have checked access with `get_for`
+    first: live pages share one read per change between everyone in the same audience."""
     query = TicketEvent.filter(ticket_id=ticket_id, id__gt=after_id)
-    if not staff:
+    if readers != Audience.STAFF:
         query = query.filter(internal=False)
     return await query.select_related('actor').prefetch_related('attachments')
 
@@ -138,6 +149,22 @@ async def attachment_for(viewer: User, attachment_id: int) -> Attachment:
         raise NotFound('That photo does not exist.')
     await get_for(viewer, att.ticket_id)
     return att
+
+
+def may_work(viewer: User, ticket: Ticket) -> bool:
+    """Whether this person may move this ticket along: its assignee, or a manager once someone has it."""
+    if not viewer.can_work_tickets or ticket.assignee_id is None:
+        return False
+    return ticket.assignee_id == viewer.id or viewer.is_manager
+
+
+def may_take(viewer: User, ticket: Ticket) -> bool:
+    return viewer.can_work_tickets and ticket.is_open and ticket.assignee_id is None
+
+
+def next_moves(viewer: User, ticket: Ticket) -> set[Status]:
+    """The statuses this person may move the ticket to now (the buttons a page offers)."""
+    return set(TRANSITIONS[ticket.status]) if may_work(viewer, ticket) else set()
 
 
 # ---- writing --------------------------------------------------------------------------------------
@@ -430,6 +457,7 @@ async def _open_ticket(ticket_id: int) -> Ticket:
 
 
 def _check_may_work(ticket: Ticket, actor: Actor) -> None:
+    """The refusing form of `may_work`, with the sentence that says why."""
     if ticket.assignee_id is None:
         raise Invalid('Take this ticket first ("Assign to me").', field='status')
     if ticket.assignee_id != actor.id and not actor.is_manager:

@@ -30,7 +30,6 @@ MARKERS = {
     SlaState.AT_RISK: ('At risk', 'orange-9'),
     SlaState.BREACHED: ('Overdue', 'red-8'),
 }
-URGENCY = {SlaState.BREACHED: 0, SlaState.AT_RISK: 1}  # queue order: overdue, then at risk, then the rest
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,14 @@ def marker_chip(due: sla.Due | None, ticket: Ticket) -> ui.label | None:
     return ui.label(words).classes(f'td-chip td-marker bg-{colour} text-white').mark('service-level')
 
 
-async def service_level_facts(ticket_list: list[Ticket]) -> dict[int, RowFacts]:
-    """Due times and markers for a whole list: one `service_levels` call, not one per row."""
-    levels = await sla.service_levels(ticket_list, clock.now())
-    return {ticket_id: RowFacts(due=due) for ticket_id, due in levels.items()}
+def service_level_facts(viewer: User) -> FactsReader:
+    """Due times and markers for a whole list (staff only, the domain decides): one read, not one per row."""
+
+    async def read(ticket_list: list[Ticket]) -> dict[int, RowFacts]:
+        levels = await sla.levels_for(viewer, ticket_list, clock.now())
+        return {ticket_id: RowFacts(due=due) for ticket_id, due in levels.items()}
+
+    return read
 
 
 def rating_facts(viewer: User) -> FactsReader:
@@ -104,13 +107,6 @@ def rating_facts(viewer: User) -> FactsReader:
     return read
 
 
-def current_fix_rating(ticket: Ticket, rating: Rating | None) -> Rating | None:
-    """The rating if it is about the ticket's current fix (a rating of an earlier fix does not count)."""
-    if rating is None or ticket.resolved_at is None or rating.fix_at != ticket.resolved_at:
-        return None
-    return rating
-
-
 class TicketRow:
     """One tappable row: number and title, status in plain words, service and last activity; for staff
     the service-level marker; for the requester of a fixed ticket, the faces to rate it right there.
@@ -119,9 +115,9 @@ class TicketRow:
     faces sit outside the row's link, so a tap on them rates and does not open the ticket.
     """
 
-    def __init__(self, ticket: Ticket, viewer: User, *, staff_view: bool = False, facts: RowFacts = NO_FACTS) -> None:
+    def __init__(self, ticket: Ticket, viewer: User, *, facts: RowFacts = NO_FACTS) -> None:
         self.viewer = viewer
-        self.staff_view = staff_view
+        self.staff_view = tickets.audience(viewer) == tickets.Audience.STAFF  # requester names, priority, markers
         self.ticket = ticket
         self.facts = facts
         self.element = ui.element('div').classes('td-row-wrap')
@@ -136,7 +132,7 @@ class TicketRow:
                 with ui.item_section().props('side top').classes('td-row-side'):
                     self.chip = ui.label().classes('td-chip text-white')
                     self.marker = ui.label().classes('td-chip td-marker text-white').mark(f'marker-{ticket.id}')
-            if not staff_view:  # only a requester's own rows can be rated
+            if not self.staff_view:  # only a requester's own rows can be rated
                 self.rating_area = ui.element('div').classes('td-row-rating').mark(f'row-rating-{ticket.id}')
                 self.rating_area.visible = False
         self.marker.visible = False
@@ -159,7 +155,7 @@ class TicketRow:
         if self.staff_view:
             self._show_marker(facts.due)
         else:
-            self._show_rating(current_fix_rating(self.ticket, facts.rating))
+            self._show_rating(ratings.of_current_fix(self.ticket, facts.rating))
 
     def _show_marker(self, due: sla.Due | None) -> None:
         state = due.state if due is not None and self.ticket.is_open else None
@@ -210,7 +206,6 @@ class LiveList:
         *,
         facts: FactsReader | None = None,
         facts_shared: bool = False,
-        staff_view: bool = False,
         empty_text: str = 'Nothing here.',
     ) -> None:
         self.viewer = viewer
@@ -218,13 +213,13 @@ class LiveList:
         self.sort_key = sort_key
         self.facts = facts
         self.facts_shared = facts_shared
-        self.staff_view = staff_view
         self.rows: dict[int, TicketRow] = {}
         self.empty = ui.label(empty_text).classes('text-grey-7 q-pa-md').mark('empty')
         self.container = ui.list().classes('full-width td-list')
 
-    async def show(self, items: list[Ticket]) -> None:
-        found = await self._read_facts(items)
+    async def show(self, items: list[Ticket], facts: dict[int, RowFacts] | None = None) -> None:
+        """Show these rows (`facts`: already read for them, or None to read them now)."""
+        found = facts if facts is not None else await self._read_facts(items)
         self.container.clear()
         self.rows.clear()
         with self.container:
@@ -260,12 +255,13 @@ class LiveList:
             self._place(ticket_id)  # in the new order: each move leaves the rows before it in place
 
     def _row(self, ticket: Ticket, facts: RowFacts) -> TicketRow:
-        return TicketRow(ticket, self.viewer, staff_view=self.staff_view, facts=facts)
+        return TicketRow(ticket, self.viewer, facts=facts)
 
     async def _facts_of(self, ticket: Ticket, event: object | None) -> dict[int, RowFacts]:
         if event is None or not self.facts_shared:
             return await self._read_facts([ticket])
-        return await shared_read(event, ('row-facts', ticket.id), lambda: self._read_facts([ticket]))
+        readers = tickets.audience(self.viewer)
+        return await shared_read(event, ('row-facts', readers, ticket.id), lambda: self._read_facts([ticket]))
 
     async def _read_facts(self, items: list[Ticket]) -> dict[int, RowFacts]:
         return await self.facts(items) if self.facts and items else {}

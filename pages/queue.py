@@ -6,17 +6,15 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from models import catalog, events, tickets
+from models import catalog, clock, events, queue, tickets
 from models.catalog import Priority
 from models.tickets import QueueView, Ticket
 from models.users import User
 
-from .components import URGENCY, LiveList, RowFacts, service_level_facts
+from .components import LiveList, RowFacts, service_level_facts
 from .layout import STAFF, frame, live, signed_in
 
 MARKER_REFRESH_SECONDS = 60  # a ticket turns at risk or overdue as time passes, without any change
-ROWS = 50  # the rows a queue shows, besides every late one
-SCAN = 500  # open tickets looked at for late ones (a low-priority ticket can be overdue behind 50 urgent ones)
 VIEWS = {QueueView.UNASSIGNED: 'Unassigned', QueueView.MINE: 'Mine', QueueView.OPEN: 'All open'}
 
 
@@ -35,7 +33,8 @@ async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -
         return await tickets.queue_item(viewer, ticket_id, **filters)
 
     async def reload() -> None:
-        await items.show(await first_rows(viewer, filters))
+        found, levels = await queue.first_rows(viewer, now=clock.now(), **filters)  # late ones first
+        await items.show(found, {ticket_id: RowFacts(due=due) for ticket_id, due in levels.items()})
 
     async def set_filter(name: str, value: object) -> None:
         filters[name] = value
@@ -67,9 +66,8 @@ async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -
             viewer,
             load_one,
             queue_order,
-            facts=service_level_facts,
+            facts=service_level_facts(viewer),
             facts_shared=True,
-            staff_view=True,
             empty_text='Nothing waiting here. Nice work.',
         )
         await reload()
@@ -78,18 +76,5 @@ async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -
     return None
 
 
-async def first_rows(viewer: User, filters: dict) -> list[Ticket]:
-    """The first ROWS tickets by priority and age, and every overdue or at-risk one wherever it would be."""
-    found = await tickets.queue(viewer, **filters, limit=SCAN)
-    if len(found) <= ROWS:
-        return found
-    levels = await service_level_facts(found)
-    late = [t for t in found if levels[t.id].due and levels[t.id].due.state in URGENCY]  # type: ignore[union-attr]
-    rest = [t for t in found if t not in late]
-    return late + rest[: max(ROWS - len(late), 0)]
-
-
 def queue_order(ticket: Ticket, facts: RowFacts) -> tuple:
-    """Overdue, then at risk, then the rest; within each, higher priority first, then the oldest."""
-    state = facts.due.state if facts.due else None
-    return (URGENCY.get(state, 2), -ticket.priority, ticket.created_at.timestamp(), ticket.id)
+    return queue.order(ticket, facts.due)

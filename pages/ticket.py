@@ -17,7 +17,7 @@ from models.when import time_of_day
 from models.when import window as time_window
 
 from . import drafts
-from .components import current_fix_rating, face_scale, marker_chip, rating_words, received_photo
+from .components import face_scale, marker_chip, rating_words, received_photo
 from .layout import (
     STATUS_COLOURS,
     clear_errors,
@@ -60,7 +60,7 @@ class TicketView:
     def __init__(self, viewer: User, ticket: Ticket) -> None:
         self.viewer = viewer
         self.ticket = ticket
-        self.staff = viewer.can_work_tickets
+        self.staff = tickets.audience(viewer) == tickets.Audience.STAFF
         self.last_event_id = 0
         self.client = ui.context.client
         self.due: sla.Due | None = None  # staff only: due times and the marker
@@ -125,12 +125,11 @@ class TicketView:
 
     def _staff_actions(self, t: Ticket) -> None:
         v = self.viewer
-        if t.is_open and t.assignee_id is None:
+        if tickets.may_take(v, t):
             ui.button(
                 'Assign to me', icon='pan_tool', on_click=lambda: self.act(tickets.take(t.id, technician=v))
             ).props('unelevated no-caps').mark('take')
-        mine = t.assignee_id == v.id or (v.is_manager and t.assignee_id is not None)
-        allowed = tickets.TRANSITIONS[t.status] if mine else set()
+        allowed = tickets.next_moves(v, t)
         if Status.IN_PROGRESS in allowed:
             label = 'Arrived' if t.status == Status.ON_THE_WAY else 'Start work'
             ui.button(label, icon='build', on_click=lambda: self.move(Status.IN_PROGRESS)).props(
@@ -186,10 +185,10 @@ class TicketView:
         fixed = t.status in (Status.RESOLVED, Status.CLOSED)
         if self.viewer.id == t.requester_id and fixed:
             with ui.card().classes('full-width td-rating').mark('rating-card'):
-                self._rate_this_fix(current_fix_rating(t, self.rating))
+                self._rate_this_fix(ratings.of_current_fix(t, self.rating))
         elif self.staff and (fixed or self.rating is not None):
             with ui.card().classes('full-width td-rating').mark('rating-card'):
-                self._show_rating(current_fix_rating(t, self.rating))
+                self._show_rating(ratings.of_current_fix(t, self.rating))
 
     def _rate_this_fix(self, rating: ratings.Rating | None) -> None:
         self.comment_input = None
@@ -283,8 +282,7 @@ class TicketView:
     async def load_facts(self) -> None:
         """What the page shows besides the ticket: its rating, and for staff its service level."""
         self.rating, self.rating_until = await self._read_rating()
-        if self.staff:
-            self.due = await sla.due_times(self.ticket, clock.now())
+        self.due = await sla.due_for(self.viewer, self.ticket, clock.now())
 
     async def _read_rating(self) -> tuple[ratings.Rating | None, datetime | None]:
         rating = await ratings.rating_for(self.viewer, self.ticket.id)
@@ -349,20 +347,21 @@ class TicketView:
         if event.kind == EventKind.RATED.value or (fresh.status, fresh.resolved_at) != (old.status, old.resolved_at):
             self._set_rating(*await shared_read(event, ('rating', reader), self._read_rating))
         if self.staff and _sla_key(fresh) != _sla_key(old):
-            self.due = await shared_read(event, ('sla',), lambda: sla.due_times(fresh, clock.now()))
+            self.due = await shared_read(event, ('sla',), lambda: sla.due_for(self.viewer, fresh, clock.now()))
             self.service_level.refresh()
         after = self.last_event_id
+        readers = tickets.audience(self.viewer)
         entries = await shared_read(
             event,
-            ('timeline', self.staff, after),
-            lambda: tickets.timeline_of(self.ticket.id, staff=self.staff, after_id=after),
+            ('timeline', readers, after),
+            lambda: tickets.timeline_of(self.ticket.id, readers, after_id=after),
         )
         self.append(entries)
 
     async def tick(self) -> None:
         """Time passes: an open ticket turns at risk or overdue without any change to it."""
         if self.ticket.is_open:
-            due = await sla.due_times(self.ticket, clock.now())
+            due = await sla.due_for(self.viewer, self.ticket, clock.now())
             if due != self.due:
                 self.due = due
                 self.service_level.refresh()

@@ -134,9 +134,9 @@ async def test_one_change_is_read_once_for_every_open_page_of_the_same_audience(
     reads: list[int] = []
     original = tickets.timeline_of
 
-    async def counting(ticket_id: int, **kwargs: object) -> list:
+    async def counting(ticket_id: int, *args: object, **kwargs: object) -> list:
         reads.append(ticket_id)
-        return await original(ticket_id, **kwargs)  # type: ignore[arg-type]
+        return await original(ticket_id, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(tickets, 'timeline_of', counting)  # type: ignore[attr-defined]
     await tickets.reply(ticket.id, 'Try the other access point', author=people.technician)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from nicegui.testing import User
 
-from models import sla, tickets
+from models import queue, sla, tickets
 from models.catalog import Priority
 from models.tickets import Ticket
 from tests.conftest import FrozenClock
@@ -139,8 +139,7 @@ async def test_queue_puts_overdue_and_at_risk_before_priority(
 async def test_an_overdue_ticket_shows_even_behind_a_full_queue_of_more_urgent_ones(
     user: User, people: SimpleNamespace, targets: None, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queue_page = importlib.import_module('pages.queue')
-    monkeypatch.setattr(queue_page, 'ROWS', 3)  # a full first page, without reporting fifty tickets
+    monkeypatch.setattr(queue, 'ROWS', 3)  # a full first page, without reporting fifty tickets
     await sla.set_target(
         actor=people.manager,
         service_id=people.printer.id,
@@ -201,7 +200,7 @@ async def test_queue_markers_come_from_one_call_for_the_whole_list(
         return await original(ticket_list, now)  # type: ignore[arg-type]
 
     await sign_in(user, 'sam@example.com')  # lands on the queue: its own calls
-    monkeypatch.setattr(importlib.import_module('pages.components'), 'sla', SimpleNamespace(service_levels=counting))
+    monkeypatch.setattr(sla, 'service_levels', counting)
     await user.open('/queue')
     await user.should_see('Problem 4')
     assert calls == [5]
@@ -223,7 +222,7 @@ async def test_one_change_reads_the_service_level_once_for_every_open_queue(
         calls.append(len(ticket_list))
         return await original(ticket_list, now)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(importlib.import_module('pages.components'), 'sla', SimpleNamespace(service_levels=counting))
+    monkeypatch.setattr(sla, 'service_levels', counting)
     await tickets.reply(ticket.id, 'Looking at it', author=people.manager, internal=True)
     for _ in range(100):  # both open queues handle the change
         await asyncio.sleep(0.02)

@@ -153,7 +153,7 @@ async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
     alex = create_user()  # type: ignore[operator]
     await sign_in(alex, 'alex@example.com')
     await alex.open(f'/t/{ticket.id}')
-    await alex.should_see('Visit planned Mon 02 Mar, 09:30–11:00')
+    await alex.should_see('Visit planned Mon 2 Mar, 09:30–11:00')
     (entry,) = alex.find(marker='event-status').elements
     assert 'planned a visit Mon 2 Mar, 09:30–11:00' in entry.props['data-head']  # the timeline: models/when.py
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import catalog, tickets
+from models import catalog, queue, sla, tickets
 from models.catalog import Priority
 from models.errors import Forbidden
 from models.tickets import QueueView, Ticket
@@ -119,3 +119,62 @@ async def test_queue_item_says_whether_one_ticket_belongs_in_a_view(technician: 
 async def test_requesters_have_no_queue(requester: User, board: SimpleNamespace) -> None:
     with pytest.raises(Forbidden):
         await tickets.queue(requester)
+
+
+# ---- the queue as it opens: late first (models/queue.py) -------------------------------------------
+
+
+async def test_an_overdue_low_priority_ticket_opens_the_queue_behind_a_full_page_of_urgent_ones(
+    people: SimpleNamespace, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue, 'ROWS', 3)
+    await sla.set_target(
+        actor=people.manager,
+        service_id=people.printer.id,
+        priority=Priority.LOW,
+        first_response_minutes=60,
+        resolution_minutes=None,
+    )
+    late = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Old one')
+    await Ticket.filter(id=late.id).update(priority=Priority.LOW)
+    urgent = []
+    for n in range(4):
+        clock.advance(minutes=1)
+        t = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title=f'Urgent {n}')
+        await Ticket.filter(id=t.id).update(priority=Priority.HIGH)
+        urgent.append(t.id)
+    clock.advance(hours=2)  # the low-priority one is an hour past its reply target
+
+    shown, levels = await queue.first_rows(people.technician, now=clock.now)
+
+    assert [t.id for t in shown] == [late.id, *urgent[:2]]
+    assert levels[late.id].state == sla.SlaState.BREACHED
+
+
+async def test_a_requester_gets_no_service_levels_from_the_domain(people: SimpleNamespace, clock: FrozenClock) -> None:
+    t = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='Slow')
+    assert await sla.levels_for(people.requester, [t], clock.now) == {}
+    assert await sla.due_for(people.requester, t, clock.now) is None
+    assert await sla.due_for(people.technician, t, clock.now) is not None
+
+
+async def test_only_the_assignee_or_a_manager_may_move_a_ticket_along(
+    board: SimpleNamespace, people: SimpleNamespace
+) -> None:
+    sams = await Ticket.get(id=board.sams.id)
+    assert tickets.next_moves(people.technician, sams)
+    assert tickets.next_moves(people.manager, sams)
+    assert tickets.next_moves(people.technician2, sams) == set()
+    assert tickets.next_moves(people.requester, sams) == set()
+    loose = await Ticket.get(id=board.loose.id)
+    assert tickets.may_take(people.technician2, loose) and not tickets.may_take(people.requester, loose)
+    assert not tickets.may_take(people.technician2, sams)
+
+
+async def test_internal_notes_stay_with_staff_whoever_asks_for_the_timeline(
+    board: SimpleNamespace, people: SimpleNamespace
+) -> None:
+    await tickets.reply(board.sams.id, 'Tray B hinge is cracked', author=people.technician, internal=True)
+    staff = await tickets.timeline_of(board.sams.id, tickets.audience(people.manager))
+    theirs = await tickets.timeline_of(board.sams.id, tickets.audience(people.requester))
+    assert any(e.internal for e in staff) and not any(e.internal for e in theirs)
