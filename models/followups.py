@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,8 @@ class JobKind(StrEnum):
     REPLY_OVERDUE = 'reply_overdue'
     FIX_AT_RISK = 'fix_at_risk'
     FIX_OVERDUE = 'fix_overdue'
+    VISIT_MISSED = 'visit_missed'  # issue 10: a confirmed window ended with no "on my way" and no arrival
+    PART_DUE = 'part_due'  # issue 10: the day a part is expected: remind the technician
 
 
 class JobState(StrEnum):
@@ -72,6 +74,9 @@ class JobState(StrEnum):
 
 WAITING_CHAIN = (JobKind.WAITING_FIRST, JobKind.WAITING_SECOND, JobKind.WAITING_RESOLVE)
 SLA_KINDS = (JobKind.REPLY_AT_RISK, JobKind.REPLY_OVERDUE, JobKind.FIX_AT_RISK, JobKind.FIX_OVERDUE)
+# Jobs that a floor above schedules and runs itself (models/visits.py): `ticket_changed` leaves them alone.
+OWN_KINDS = (JobKind.VISIT_MISSED,)
+PART_MORNING = time(8, 0)  # the technician hears of an expected part at the start of that day (UTC)
 OVERDUE_FOR = {JobKind.REPLY_AT_RISK: JobKind.REPLY_OVERDUE, JobKind.FIX_AT_RISK: JobKind.FIX_OVERDUE}
 SLACK = timedelta(seconds=1)  # business-hours arithmetic is in float seconds: "due now" within this
 IDLE_STATUSES = (
@@ -123,8 +128,8 @@ async def ticket_changed(ticket_id: int, *, now: datetime) -> None:
     pending follow-ups so that they fit its new state. Every such change counts as activity."""
     ticket = await Ticket.get(id=ticket_id)
     jobs = await Job.filter(
-        Q(state=JobState.PENDING) | Q(kind__in=[JobKind.UNRATED, JobKind.VISIT]), ticket_id=ticket_id
-    ).exclude(kind__in=SLA_KINDS)
+        Q(state=JobState.PENDING) | Q(kind__in=[JobKind.UNRATED, JobKind.VISIT, JobKind.PART_DUE]), ticket_id=ticket_id
+    ).exclude(kind__in=SLA_KINDS + OWN_KINDS)
     rated = ticket.status == Status.RESOLVED and await ratings.rated_this_fix(ticket)
     wanted = _wanted(ticket, await rules(), jobs, rated=rated, now=now)
     pending = {j.kind: j for j in jobs if j.state == JobState.PENDING}
@@ -165,6 +170,11 @@ def _wanted(
         reminded = any(j.kind == JobKind.VISIT and j.due_at == due and j.state == JobState.DONE for j in jobs)
         if due > now and not reminded:
             wanted[JobKind.VISIT] = due
+    if status == Status.WAITING_PART and ticket.part_expected:
+        due = _morning_of(ticket.part_expected)
+        reminded = any(j.kind == JobKind.PART_DUE and j.due_at == due and j.state == JobState.DONE for j in jobs)
+        if not reminded:
+            wanted[JobKind.PART_DUE] = max(due, now)
     if ticket.assignee_id and status in IDLE_STATUSES:
         wanted[JobKind.IDLE] = now + timedelta(hours=r.idle_hours)
     return wanted
@@ -184,6 +194,10 @@ async def cancel(ticket_id: int, kinds: list[JobKind], *, now: datetime) -> int:
 
 async def pending_for(ticket_id: int) -> list[Job]:
     return await Job.filter(ticket_id=ticket_id, state=JobState.PENDING).order_by('due_at', 'id')
+
+
+def _morning_of(day: date) -> datetime:
+    return datetime.combine(day, PART_MORNING, tzinfo=UTC)
 
 
 # ---- service levels: warn before and when a ticket is late -----------------------------------------
@@ -381,6 +395,15 @@ async def _idle_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
     return True
 
 
+async def _part_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
+    ticket = await Ticket.get(id=job.ticket_id)
+    if ticket.status != Status.WAITING_PART or ticket.assignee_id is None:
+        return False
+    text = f'The part for {ticket.number} "{ticket.title}" is expected today. Has it come?'
+    await _remind(ticket, ticket.assignee_id, text, job, now, told, internal=True)
+    return True
+
+
 async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
     ticket = await Ticket.get(id=job.ticket_id).select_related('requester')
     r = await rules()
@@ -425,6 +448,7 @@ RULES = {
     JobKind.UNRATED: _unrated_reminder,
     JobKind.IDLE: _idle_reminder,
     JobKind.VISIT: _visit_reminder,
+    JobKind.PART_DUE: _part_reminder,
     **dict.fromkeys(SLA_KINDS, _service_level_warning),
 }
 

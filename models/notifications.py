@@ -64,9 +64,30 @@ WORDS = {
     Kind.REMINDER: 'Reminders',
     Kind.SLA_AT_RISK: 'A ticket is about to be late',
     Kind.SLA_BREACHED: 'A ticket is overdue',
+    Kind.VISIT_PROPOSED: 'Times offered for a visit',
+    Kind.RUNNING_LATE: 'A technician is running late',
+    Kind.VISIT_MISSED: 'A visit was missed',
 }
-REQUESTER_KINDS = [Kind.REPLY, Kind.STATUS, Kind.ON_THE_WAY, Kind.VISIT_PLANNED, Kind.RESOLVED, Kind.REMINDER]
-STAFF_KINDS = [Kind.NEW_TICKET, Kind.ASSIGNED, Kind.REPLY, Kind.REMINDER, Kind.SLA_AT_RISK, Kind.SLA_BREACHED]
+REQUESTER_KINDS = [
+    Kind.REPLY,
+    Kind.STATUS,
+    Kind.VISIT_PROPOSED,
+    Kind.ON_THE_WAY,
+    Kind.RUNNING_LATE,
+    Kind.VISIT_PLANNED,
+    Kind.VISIT_MISSED,
+    Kind.RESOLVED,
+    Kind.REMINDER,
+]
+STAFF_KINDS = [
+    Kind.NEW_TICKET,
+    Kind.ASSIGNED,
+    Kind.REPLY,
+    Kind.REMINDER,
+    Kind.VISIT_MISSED,
+    Kind.SLA_AT_RISK,
+    Kind.SLA_BREACHED,
+]
 # On for technicians, off for managers until they switch them on: the whole queue, and late tickets.
 TECHNICIANS_FIRST = {Kind.NEW_TICKET, Kind.SLA_AT_RISK, Kind.SLA_BREACHED}
 

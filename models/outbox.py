@@ -45,6 +45,9 @@ class Kind(StrEnum):
     SLA_AT_RISK = 'sla_at_risk'  # a ticket is about to miss its reply or fix time
     SLA_BREACHED = 'sla_breached'  # ... and now it has
     TEST = 'test'
+    VISIT_PROPOSED = 'visit_proposed'  # issue 10: pick one of these visit windows
+    RUNNING_LATE = 'running_late'  # issue 10: the technician's arrival time slipped
+    VISIT_MISSED = 'visit_missed'  # issue 10: a confirmed window passed with nobody there
 
 
 class State(StrEnum):
@@ -74,6 +77,9 @@ DELIVERY = {
     Kind.SLA_AT_RISK: Delivery(3600, 'high'),  # only worth it while there is time left to act
     Kind.SLA_BREACHED: Delivery(86400, 'high'),
     Kind.TEST: Delivery(300, 'high'),
+    Kind.VISIT_PROPOSED: Delivery(2 * 86400, 'normal'),
+    Kind.RUNNING_LATE: Delivery(3600, 'high'),  # stale once they arrive
+    Kind.VISIT_MISSED: Delivery(86400, 'high'),
 }
 
 # What each switch on the settings page says, and who sees it.

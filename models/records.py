@@ -30,10 +30,18 @@ class Status(StrEnum):
     RESOLVED = 'resolved'
     CLOSED = 'closed'
     REOPENED = 'reopened'
+    WAITING_PART = 'waiting_part'  # issue 10: a part is on order (the fix clock pauses)
 
 
 OPEN = [s for s in Status if s not in (Status.RESOLVED, Status.CLOSED)]
-_WORKING = {Status.IN_PROGRESS, Status.WAITING, Status.VISIT_PLANNED, Status.ON_THE_WAY, Status.RESOLVED}
+_WORKING = {
+    Status.IN_PROGRESS,
+    Status.WAITING,
+    Status.WAITING_PART,
+    Status.VISIT_PLANNED,
+    Status.ON_THE_WAY,
+    Status.RESOLVED,
+}
 
 # What a technician may move a ticket to, from each status. Assignment (NEW -> ASSIGNED) and
 # reopening go through their own verbs; nothing skips a step.
@@ -42,7 +50,8 @@ TRANSITIONS: dict[Status, set[Status]] = {
     Status.ASSIGNED: set(_WORKING),
     Status.IN_PROGRESS: _WORKING - {Status.IN_PROGRESS},
     Status.WAITING: {Status.IN_PROGRESS, Status.VISIT_PLANNED, Status.RESOLVED},
-    Status.VISIT_PLANNED: {Status.IN_PROGRESS, Status.ON_THE_WAY, Status.WAITING, Status.RESOLVED},
+    Status.WAITING_PART: {Status.IN_PROGRESS, Status.VISIT_PLANNED, Status.WAITING, Status.RESOLVED},
+    Status.VISIT_PLANNED: {Status.IN_PROGRESS, Status.ON_THE_WAY, Status.WAITING, Status.WAITING_PART, Status.RESOLVED},
     Status.ON_THE_WAY: {Status.IN_PROGRESS, Status.RESOLVED},
     Status.REOPENED: set(_WORKING),
     Status.RESOLVED: {Status.CLOSED},
@@ -61,6 +70,8 @@ class EventKind(StrEnum):
     REOPENED = 'reopened'
     RATED = 'rated'  # issue 5: a rating, its change or its comment (models/ratings.py)
     REMINDER = 'reminder'  # issue 5: a follow-up reminder (models/followups.py)
+    VISIT = 'visit'  # issue 10: windows proposed, chosen, arrival times, check-in and out, a missed visit
+    CHECKLIST = 'checklist'  # issue 10: an item ticked or unticked, a fix past an unticked item
 
 
 class Ticket(Model):
@@ -85,6 +96,7 @@ class Ticket(Model):
     eta = fields.DatetimeField(null=True)
     visit_start = fields.DatetimeField(null=True)
     visit_end = fields.DatetimeField(null=True)
+    part_expected = fields.DateField(null=True)  # issue 10: waiting for a part, expected on this day
     resolution = fields.TextField(default='')
     reopen_count = fields.IntField(default=0)
     created_at = fields.DatetimeField()
@@ -167,6 +179,7 @@ STAFF_WORDS = {
     Status.RESOLVED: 'Fixed',
     Status.CLOSED: 'Closed',
     Status.REOPENED: 'Reopened',
+    Status.WAITING_PART: 'Waiting for a part',
 }
 
 
@@ -188,6 +201,8 @@ def status_words(ticket: Ticket, *, viewer: User) -> str:
         return f'{who} is on the way{eta}'
     if s == Status.RESOLVED:
         return 'Fixed — how did we do?' if viewer.id == ticket.requester_id else 'Fixed'
+    if s == Status.WAITING_PART and ticket.part_expected:
+        return f'Waiting for a part, expected {when.date_words(ticket.part_expected)}'
     return STAFF_WORDS[s]
 
 

@@ -34,7 +34,8 @@ from .users import User
 
 MAX_TARGET_MINUTES = 365 * 24 * 60
 MAX_DAYS = 3660  # business-hours arithmetic gives up after ten years of calendar
-STOPPED = frozenset({'waiting', 'resolved', 'closed'})  # statuses in which the resolution clock stands still
+# Statuses in which the resolution clock stands still (waiting for the requester or for a part, fixed).
+STOPPED = frozenset({'waiting', 'waiting_part', 'resolved', 'closed'})
 
 
 class SlaState(StrEnum):

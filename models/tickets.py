@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tortoise.expressions import Q
@@ -248,9 +248,11 @@ async def set_status(
     actor: User,
     eta: datetime | None = None,
     visit: tuple[datetime, datetime] | None = None,
+    part_expected: date | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Move a ticket along the status rules (resolve has its own verb: it needs a summary)."""
+    """Move a ticket along the status rules (resolve has its own verb: it needs a summary). On the way
+    needs an `eta`, a planned visit its window, waiting for a part the day it is expected."""
     require(actor.can_work_tickets, 'Only technicians can change the status.')
     now = now or clock.now()
     to = Status(to)
@@ -259,7 +261,7 @@ async def set_status(
     if to == Status.RESOLVED:
         raise Invalid('Resolving needs a short summary of the fix.', field='resolution')
     _check_move(ticket, to)
-    changes, data = _status_changes(ticket, to, eta=eta, visit=visit, now=now)
+    changes, data = _status_changes(ticket, to, eta=eta, visit=visit, part_expected=part_expected, now=now)
     async with changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, changes)
         await change.record(EventKind.STATUS, data=data)
@@ -406,13 +408,25 @@ def _status_changes(
     *,
     eta: datetime | None,
     visit: tuple[datetime, datetime] | None,
+    part_expected: date | None,
     now: datetime,
 ) -> tuple[dict[str, object], dict[str, object]]:
     """The columns a status change writes, and what its timeline line remembers."""
     changes: dict[str, object] = {'status': to, 'updated_at': now}
     if ticket.status == Status.ON_THE_WAY:
         changes['eta'] = None  # arrived (or plans changed): an old ETA must not linger
+    if ticket.status == Status.WAITING_PART:
+        changes['part_expected'] = None  # the part came (or plans changed)
+    if to == Status.WAITING_PART:
+        if part_expected is None or part_expected < (now - timedelta(days=1)).date():
+            raise Invalid('Say on which day the part is expected (today or later).', field='part_expected')
+        changes['part_expected'] = part_expected
+        data_part = part_expected.isoformat()
+    else:
+        data_part = None
     data: dict[str, object] = {'from': ticket.status.value, 'to': to.value}
+    if data_part:
+        data['part_expected'] = data_part
     if to == Status.ON_THE_WAY:
         if eta is None or eta < now - timedelta(minutes=5):
             raise Invalid('Say when you will arrive (a time from now on).', field='eta')

@@ -6,7 +6,7 @@ Nothing here reads the clock: "today" is the `now` passed in. English names, wha
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 DAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
@@ -26,6 +26,11 @@ def day(dt: datetime, tz: Zone = None) -> str:
     """'Tue 1 Dec': the day of `dt` where the reader is."""
     local = dt.astimezone(zone(tz))
     return f'{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}'
+
+
+def date_words(d: date) -> str:
+    """'Thu 3 Dec' for a calendar day (no time zone: a day is the same day everywhere it is read)."""
+    return f'{DAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]}'
 
 
 def time_of_day(dt: datetime, tz: Zone = None) -> str:

@@ -35,6 +35,7 @@ STATUS_COLOURS = {
     Status.RESOLVED: 'green-8',
     Status.CLOSED: 'grey-7',
     Status.REOPENED: 'red-7',
+    Status.WAITING_PART: 'brown-6',
 }
 
 
