@@ -10,5 +10,6 @@ MODEL_MODULES = [
     'models.sla',
     'models.followup_rules',
     'models.followups',
+    'models.visits',
     'models.signin_guard',
 ]

@@ -124,11 +124,12 @@ async def queue_for(
     now: datetime,
     text: str = '',
     to: list[int | None] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> int:
     """Write the outbox rows for one ticket change; returns how many. Call inside the verb's transaction.
 
     `to` names the people (default: by `kind`, see the module docstring); `text` is the reply, the
-    summary or a reason, shown as the body.
+    summary or a reason, shown as the body; `extra` goes into the payload (e.g. the notification's actions).
     """
     ticket = await Ticket.get(id=ticket_id)
     targets = await _devices_for(ticket, kind, actor, to)
@@ -140,7 +141,7 @@ async def queue_for(
         reads: _message(ticket, kind, actor=actor, text=text, requester_reads=reads, now=now)
         for reads in {uid == ticket.requester_id for _, uid in targets}
     }
-    messages = {uid: said[uid == ticket.requester_id] for _, uid in targets}
+    messages = {uid: {**said[uid == ticket.requester_id], **(extra or {})} for _, uid in targets}
     await enqueue(targets, messages, kind=kind, ticket_id=ticket.id, now=now)
     return len(targets)
 
@@ -269,6 +270,14 @@ def _message(
         title, body = f'Reminder about {number}', text or what
         if requester_reads and ticket.status == Status.RESOLVED:  # "how did we do?" once more
             extra.update(_rating_extra(ticket, now))
+    elif kind == Kind.VISIT_PROPOSED:  # `text`: the windows, in the requester's time zone
+        title, body = f'Choose a time for the visit · {number}', text
+    elif kind == Kind.RUNNING_LATE:
+        title, body = f'{who} is running late · {number}', text
+    elif kind == Kind.VISIT_MISSED:
+        title, body = f'Visit missed · {number}', text
+    elif kind == Kind.VISIT_PLANNED and text:  # told to the technician: who chose which time
+        title, body = f'Visit planned · {number}', text
     else:  # status, on the way, visit planned: the status as the requester reads it
         title, body = f'{number} {what}', f'{words}: {text}' if text else words
     return payload(title, body, kind=kind, ticket_id=ticket.id, **extra)

@@ -19,7 +19,7 @@ from tortoise.queryset import QuerySet
 from . import clock, photos
 from .actors import Actor
 from .catalog import Priority, usable_service
-from .changes import changing
+from .changes import Change, changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .records import (
     MAX_TITLE,
@@ -390,6 +390,33 @@ async def add_photos(
         event = await change.record(EventKind.PHOTO, data={'count': len(stored)})
         await _attach(ticket, event, stored, uploader=actor, internal=False, now=now)
     return event
+
+
+# ---- for the floors above: moving a ticket inside their own change -----------------------------------
+#
+# A visit chosen by its requester moves the ticket to "Visit planned"; a missed visit moves it back. The
+# floor above checks who may do that (its own rule); the status rules, the optimistic lock and the timeline
+# line stay here, so every status change is written by this module.
+
+
+async def move(
+    change: Change, ticket: Ticket, to: Status, *, data: dict[str, object] | None = None, **columns: object
+) -> None:
+    """Inside `change`: move `ticket` (as read) to `to`, if the status rules allow it, with extra columns."""
+    _check_move(ticket, to)
+    values: dict[str, object] = {'status': to, 'updated_at': change.now, **columns}
+    if ticket.status == Status.ON_THE_WAY and 'eta' not in columns:
+        values['eta'] = None
+    if ticket.status == Status.WAITING_PART and 'part_expected' not in columns:
+        values['part_expected'] = None
+    await _transition(ticket, values)
+    await change.record(EventKind.STATUS, data={'from': ticket.status.value, 'to': to.value, **(data or {})})
+
+
+async def write(change: Change, ticket: Ticket, **columns: object) -> None:
+    """Inside `change`: set columns of `ticket` that are not its status (e.g. a new arrival time), if nobody
+    changed its status meanwhile."""
+    await _transition(ticket, {'updated_at': change.now, **columns})
 
 
 # ---- helpers ----------------------------------------------------------------------------------------

@@ -584,7 +584,8 @@ ISSUES = [
 STATUS_COUNTS = {
     Status.NEW: 6,
     Status.ASSIGNED: 5,
-    Status.IN_PROGRESS: 7,
+    Status.IN_PROGRESS: 5,
+    Status.WAITING_PART: 2,
     Status.WAITING: 5,
     Status.VISIT_PLANNED: 3,
     Status.ON_THE_WAY: 2,
@@ -598,6 +599,7 @@ AGE_DAYS = {
     Status.ASSIGNED: (0.05, 1.5),
     Status.IN_PROGRESS: (0.2, 6),
     Status.WAITING: (1, 7),
+    Status.WAITING_PART: (1, 5),
     Status.VISIT_PLANNED: (1, 4),
     Status.ON_THE_WAY: (0.2, 2),
     Status.RESOLVED: (1, 6),

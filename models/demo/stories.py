@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ class Step:
     assignee: User | None = None
     eta: datetime | None = None
     visit: tuple[datetime, datetime] | None = None
+    part_expected: date | None = None
     photo: str = ''
     score: int = 0
 
@@ -152,6 +153,12 @@ class _Script:
             if rng.random() < 0.5:
                 self.ask_and_answer()
             self.visit(pin=hours.last_on_shift(self.now) - timedelta(minutes=rng.uniform(20, 300)))
+        elif status == Status.WAITING_PART:
+            self.ack()
+            self.working()
+            self.note('Needs a replacement part: ordered from the supplier.')
+            expected = (self.now + timedelta(days=rng.uniform(1, 4))).date()
+            self.step('status', self.tech, gap=rng.uniform(5, 60), to=Status.WAITING_PART, part_expected=expected)
         elif status == Status.WAITING:
             self.ack()
             self.working()

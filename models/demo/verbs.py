@@ -37,7 +37,9 @@ async def perform(story: Story, step: Step, people: dict[str, User], services: d
             await tickets.reply(tid, step.text, author=actor, internal=step.internal, now=at)
         case 'status':
             assert step.to is not None
-            await tickets.set_status(tid, step.to, actor=actor, eta=step.eta, visit=step.visit, now=at)
+            await tickets.set_status(
+                tid, step.to, actor=actor, eta=step.eta, visit=step.visit, part_expected=step.part_expected, now=at
+            )
         case 'resolve':
             await tickets.resolve(tid, step.text, actor=actor, now=at)
         case 'close':

@@ -26,11 +26,13 @@ TABLES = [
     'service',
     'service_category',
     'session',
+    'site_visit',
     'signin_counter',
     'sla_target',
     'ticket',
     'ticket_event',
     'user',
+    'visit_window',
     'working_calendar',
 ]
 
