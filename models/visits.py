@@ -191,7 +191,7 @@ async def choose(window_id: int, *, actor: User, now: datetime | None = None) ->
         await _close_open_offers(ticket.id, now)
         await change.record(EventKind.VISIT, data=_window_data('confirmed', window))
         await _plan(change, ticket, window)
-    return await VisitWindow.get(id=window.id)
+    return await VisitWindow.get(id=window.id).select_related('technician')
 
 
 async def ask_again(ticket_id: int, note: str, *, actor: User, now: datetime | None = None) -> None:
@@ -367,7 +367,7 @@ async def _tell(change: Change, data: dict, body: str) -> None:
         windows = [(wid, datetime.fromisoformat(s), datetime.fromisoformat(e)) for wid, s, e in data['windows']]
         words = ' · '.join(when.window(s, e, requester_tz) for _, s, e in windows)
         actions = [{'action': f'visit-{wid}', 'title': _short(s, e, requester_tz)} for wid, s, e in windows]
-        extra = {'actions': actions[:MAX_ACTIONS], 'visit_url': VISIT_URL}
+        extra = {'actions': actions[:MAX_ACTIONS], 'action_url': VISIT_URL}
         text = f'{words}. Tap the one that suits you.'
         await _queue(change, Kind.VISIT_PROPOSED, text, [ticket.requester_id], extra)
     elif what == 'confirmed' and ticket.assignee is not None:

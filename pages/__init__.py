@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     service_levels,
     settings,
     ticket,
+    visit_api,
 )
 
 
@@ -22,3 +23,4 @@ def setup(api: FastAPI) -> None:
     files.setup(api)
     rate.setup(api)
     push_api.setup(api)
+    visit_api.setup(api)

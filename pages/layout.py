@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, background_tasks, ui
+from nicegui import Client, app, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
 from models import clock, db, events, tickets, users
@@ -218,3 +218,10 @@ def clear_errors(inputs: dict[str, ui.element]) -> None:
             element.set_text('')
         else:
             element.props.pop('error', None)
+
+
+def notify_page(client: Client, message: str, *, type: str = 'info') -> None:
+    """Tell the person on this page. Through the page's layout, which no live refresh deletes: the element
+    whose handler is running may have been replaced meanwhile."""
+    with client.layout:
+        ui.notify(message, type=type, position='top')  # type: ignore[arg-type]

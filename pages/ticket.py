@@ -3,17 +3,17 @@ timeline, reply box."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from nicegui import events as ui_events
 from nicegui import ui
 
-from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users
+from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users, visits
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
-from models.when import time_of_day
+from models.when import date_words, time_of_day
 from models.when import window as time_window
 
 from . import drafts
@@ -30,8 +30,11 @@ from .layout import (
     when,
 )
 from .settings import push_prompt
+from .visit_panel import VisitPanel, arrival_dialog, leaving_dialog, offer_dialog, visit_headline
 
 SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level as time passes
+# Changes after which the visit card is read again (a window offered or chosen, on the way, arrived, left).
+VISIT_KINDS = {'visit', 'status', 'assigned', 'resolved', 'reopened'}
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
@@ -69,6 +72,7 @@ class TicketView:
         self.comment_input: ui.input | None = None
         self.rating_error: ui.label | None = None
         self._draft: str | None = None  # a comment being typed survives the card's redraw
+        self.visit = VisitPanel(viewer, ticket)
 
     # ---- building ---------------------------------------------------------------------------------
 
@@ -78,6 +82,7 @@ class TicketView:
             self.service_level()
             self.presence_label = ui.label().classes('td-presence text-caption').mark('presence')
             self.presence_label.visible = False
+        self.visit.card()
         self.rating_card()
         self.actions()
         self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
@@ -130,19 +135,32 @@ class TicketView:
                 'Assign to me', icon='pan_tool', on_click=lambda: self.act(tickets.take(t.id, technician=v))
             ).props('unelevated no-caps').mark('take')
         allowed = tickets.next_moves(v, t)
-        if Status.IN_PROGRESS in allowed:
-            label = 'Arrived' if t.status == Status.ON_THE_WAY else 'Start work'
-            ui.button(label, icon='build', on_click=lambda: self.move(Status.IN_PROGRESS)).props(
+        if Status.IN_PROGRESS in allowed and t.status in (Status.ON_THE_WAY, Status.VISIT_PLANNED):
+            ui.button('Arrived', icon='where_to_vote', on_click=self.arrived).props('unelevated no-caps').mark('start')
+        elif Status.IN_PROGRESS in allowed:
+            ui.button('Start work', icon='build', on_click=lambda: self.move(Status.IN_PROGRESS)).props(
                 'unelevated no-caps'
             ).mark('start')
+        if self.visit.checked_in and t.status == Status.IN_PROGRESS and tickets.may_work(v, t):
+            ui.button('Leaving', icon='logout', on_click=lambda: leaving_dialog(v, self.ticket)).props(
+                'unelevated no-caps'
+            ).mark('leaving')
         if Status.ON_THE_WAY in allowed:
             ui.button('On my way', icon='directions_car', on_click=self.on_the_way_dialog).props(
                 'outline no-caps'
             ).mark('on-the-way')
-        if Status.VISIT_PLANNED in allowed:
-            ui.button('Plan a visit', icon='event', on_click=self.visit_dialog).props('outline no-caps').mark(
-                'plan-visit'
-            )
+        if t.status == Status.ON_THE_WAY and tickets.may_work(v, t):
+            ui.button('New arrival time', icon='schedule', on_click=lambda: arrival_dialog(v, self.ticket)).props(
+                'outline no-caps'
+            ).mark('new-eta')
+        if tickets.may_work(v, t) and t.is_open:
+            ui.button('Offer visit times', icon='event', on_click=lambda: offer_dialog(v, self.ticket)).props(
+                'outline no-caps'
+            ).mark('plan-visit')
+        if Status.WAITING_PART in allowed:
+            ui.button('Waiting for a part', icon='inventory_2', on_click=self.part_dialog).props(
+                'outline no-caps'
+            ).mark('waiting-part')
         if Status.WAITING in allowed:
             ui.button('Ask requester', icon='help_outline', on_click=lambda: self.move(Status.WAITING)).props(
                 'outline no-caps'
@@ -282,6 +300,7 @@ class TicketView:
     async def load_facts(self) -> None:
         """What the page shows besides the ticket: its rating, and for staff its service level."""
         self.rating, self.rating_until = await self._read_rating()
+        await self.visit.load()
         self.due = await sla.due_for(self.viewer, self.ticket, clock.now())
 
     async def _read_rating(self) -> tuple[ratings.Rating | None, datetime | None]:
@@ -346,6 +365,9 @@ class TicketView:
             self.actions.refresh()
         if event.kind == EventKind.RATED.value or (fresh.status, fresh.resolved_at) != (old.status, old.resolved_at):
             self._set_rating(*await shared_read(event, ('rating', reader), self._read_rating))
+        if event.kind in VISIT_KINDS:
+            await self.visit.refresh(fresh)
+            self.actions.refresh()
         if self.staff and _sla_key(fresh) != _sla_key(old):
             self.due = await shared_read(event, ('sla',), lambda: sla.due_for(self.viewer, fresh, clock.now()))
             self.service_level.refresh()
@@ -480,26 +502,28 @@ class TicketView:
             dialog_buttons(dialog, "I'm on my way", go, marker='on-the-way-confirm')
         dialog.open()
 
-    def visit_dialog(self) -> None:
+    async def arrived(self) -> None:
+        """Checked in: the time on site starts (models/visits.py)."""
+        await self.act(visits.check_in(self.ticket.id, actor=self.viewer))
+
+    def part_dialog(self) -> None:
         tz = ZoneInfo(self.viewer.timezone or 'UTC')
         tomorrow = (clock.now().astimezone(tz) + timedelta(days=1)).date()
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
-            ui.label('When will you visit?').classes('text-h6')
+            ui.label('When is the part expected?').classes('text-h6')
             day = ui.input('Day', value=tomorrow.isoformat()).props('outlined type=date').classes('full-width')
-            day.mark('visit-day')
-            with ui.row().classes('full-width no-wrap q-gutter-x-sm'):
-                start = ui.input('From', value='09:00').props('outlined type=time').classes('col').mark('visit-from')
-                end = ui.input('To', value='11:00').props('outlined type=time').classes('col').mark('visit-to')
+            day.mark('part-day')
 
-            async def plan() -> None:
-                window = _window(day.value or '', start.value or '', end.value or '', tz)
-                if window is None:
-                    end.error = 'Give a day and a time window like 09:00 to 11:00.'
+            async def wait() -> None:
+                try:
+                    expected = date.fromisoformat((day.value or '').strip())
+                except ValueError:
+                    day.error = 'Pick the day the part should come.'
                     return
-                if await self.move(Status.VISIT_PLANNED, visit=window):
+                if await self.move(Status.WAITING_PART, part_expected=expected):
                     dialog.close()
 
-            dialog_buttons(dialog, 'Plan visit', plan, marker='plan-visit-confirm')
+            dialog_buttons(dialog, 'Wait for the part', wait, marker='waiting-part-confirm')
         dialog.open()
 
     async def assign_dialog(self) -> None:
@@ -586,6 +610,8 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return LATE_WARNINGS[e.data['rule']]
     if e.kind == EventKind.REMINDER:
         return 'sent a reminder'
+    if e.kind == EventKind.VISIT:
+        return visit_headline(e.data, viewer)
     to = Status(e.data.get('to', Status.IN_PROGRESS))
     if to == Status.ON_THE_WAY and e.data.get('eta'):
         return f'is on the way, arrives ~{time_of_day(datetime.fromisoformat(e.data["eta"]), viewer.timezone)}'
@@ -596,6 +622,8 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return f'planned a visit {time_window(start, end, viewer.timezone)}'
     if to == Status.IN_PROGRESS and e.data.get('from') == Status.ON_THE_WAY.value:
         return 'arrived'
+    if to == Status.WAITING_PART and e.data.get('part_expected'):
+        return f'is waiting for a part, expected {date_words(date.fromisoformat(e.data["part_expected"]))}'
     if e.data.get('auto'):
         return 'answered, back to the technician'
     return f'status: {words[to]}'
@@ -621,16 +649,6 @@ def _next_time(text: str, tz: ZoneInfo) -> datetime | None:
     if moment < now - timedelta(minutes=5):
         moment += timedelta(days=1)
     return moment
-
-
-def _window(day: str, start: str, end: str, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
-    """A visit window from the form, as aware datetimes in the viewer's zone."""
-    try:
-        date_ = datetime.strptime(day.strip(), '%Y-%m-%d').date()
-        times = [datetime.strptime(t.strip()[:5], '%H:%M').time() for t in (start, end)]
-    except ValueError:
-        return None
-    return datetime.combine(date_, times[0], tzinfo=tz), datetime.combine(date_, times[1], tzinfo=tz)
 
 
 def _alt(name: str) -> str:

@@ -167,7 +167,7 @@ async function onNotificationClick(action, data, tapped) {
   if (target) {
     try {
       const response = await post(target, action);
-      if (response.ok) return;
+      if (response.ok) return said(await response.json().catch(() => ({})), data, tapped);
     } catch (error) {
       // offline or refused: open the page instead, where the same choice is one tap away
     }
@@ -202,6 +202,21 @@ async function rate(action, data, tapped) {
   }
   const settled = response && [400, 404, 409].includes(response.status); // used, expired, not valid: see the ticket
   return openPage(settled ? sameOrigin(data.url) || sameOrigin('/') : sameOrigin(data.rate_url));
+}
+
+/** What the server answered a button with (e.g. "Visit planned"), in place of the notification that was tapped. */
+function said(answer, data, tapped) {
+  if (typeof answer.title !== 'string') return undefined;
+  return self.registration.showNotification(answer.title, {
+    body: typeof answer.body === 'string' ? answer.body : '',
+    tag: tapped.tag || 'tapdesk',
+    renotify: false,
+    silent: true,
+    data: { url: data.url, ticket_id: answer.ticket_id ?? data.ticket_id, kind: 'answered', action_url: null, rate_url: null },
+    icon: '/static/icons/icon-192.png',
+    badge: '/static/icons/badge-96.png',
+    timestamp: Date.now(),
+  });
 }
 
 function post(url, action) {

@@ -137,7 +137,7 @@ async def test_a_technician_cannot_open_manage(user: User, people: SimpleNamespa
     await user.should_not_see(marker='add-person')
 
 
-async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
+async def test_technician_offers_visit_times_and_the_requester_chooses_one_with_a_tap(
     user: User, create_user: object, people: SimpleNamespace
 ) -> None:
     ticket = await report(people)
@@ -145,17 +145,35 @@ async def test_technician_plans_a_visit_and_the_requester_reads_the_window(
     await sign_in(user, 'sam@example.com')
     await user.open(f'/t/{ticket.id}')
     user.find(marker='plan-visit').click()
-    user.find(marker='visit-day').clear().type('2099-03-02')
-    user.find(marker='visit-from').clear().type('09:30')
-    user.find(marker='visit-to').clear().type('11:00')
-    user.find(marker='plan-visit-confirm').click()
-    await user.should_see('Visit planned')
+    user.find(marker='window-day-0').clear().type('2026-11-30')
+    user.find(marker='window-from-0').clear().type('09:30')
+    user.find(marker='window-to-0').clear().type('11:00')
+    user.find(marker='window-day-1').clear().type('2026-12-01')
+    user.find(marker='window-from-1').clear().type('14:00')
+    user.find(marker='window-to-1').clear().type('16:00')
+    user.find(marker='offer-windows').click()
+    await user.should_see('Waiting for Alex to choose: Mon 30 Nov, 09:30–11:00 · Tue 1 Dec, 14:00–16:00')
     alex = create_user()  # type: ignore[operator]
     await sign_in(alex, 'alex@example.com')
     await alex.open(f'/t/{ticket.id}')
-    await alex.should_see('Visit planned Mon 2 Mar, 09:30–11:00')
-    (entry,) = alex.find(marker='event-status').elements
-    assert 'planned a visit Mon 2 Mar, 09:30–11:00' in entry.props['data-head']  # the timeline: models/when.py
+    await alex.should_see('Choose a time for the visit')
+    alex.find('Mon 30 Nov, 09:30–11:00').click()
+    await alex.should_see('Visit planned Mon 30 Nov, 09:30–11:00')
+    await alex.should_see('Visit on Mon 30 Nov, 09:30–11:00 with Sam')
+    await user.should_see('Visit on Mon 30 Nov, 09:30–11:00 with Sam')  # live on the technician's open page
+    heads = [e.props['data-head'] for e in alex.find(marker='event-visit').elements]
+    assert any('chose the visit Mon 30 Nov, 09:30–11:00' in head for head in heads)
+
+
+async def test_a_window_in_the_past_is_refused_in_the_offer_dialog(user: User, people: SimpleNamespace) -> None:
+    ticket = await report(people)
+    await tickets.take(ticket.id, technician=people.technician)
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='plan-visit').click()
+    user.find(marker='window-day-0').clear().type('2026-11-23')
+    user.find(marker='offer-windows').click()
+    await user.should_see('Mon 23 Nov, 09:00–11:00 has already begun; offer times from now on.')
 
 
 async def test_a_rating_shows_on_the_technicians_open_page_live(user: User, people: SimpleNamespace) -> None:

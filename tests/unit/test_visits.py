@@ -137,7 +137,7 @@ async def test_the_requester_gets_the_windows_as_buttons_on_the_notification(
         {'action': f'visit-{offer[0].id}', 'title': 'Wed 10:00–12:00'},
         {'action': f'visit-{offer[1].id}', 'title': 'Wed 14:00–16:00'},
     ]
-    assert message['visit_url'] == '/visits/choose'
+    assert message['action_url'] == '/visits/choose'
 
 
 # ---- choosing ----------------------------------------------------------------------------------------------
