@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     service_levels,
     settings,
     ticket,
+    today,
     visit_api,
 )
 

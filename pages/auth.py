@@ -12,12 +12,16 @@ from models.users import Role
 from .layout import current_user
 
 
+# Where each person starts: requesters at their requests, technicians at their day, managers at the queue.
+HOMES = {Role.REQUESTER: '/requests', Role.TECHNICIAN: '/today', Role.MANAGER: '/queue'}
+
+
 @ui.page('/')
 async def home(request: Request) -> RedirectResponse:
     viewer = await current_user(request)
     if viewer is None:
         return RedirectResponse('/login', status_code=303)
-    return RedirectResponse('/requests' if viewer.role == Role.REQUESTER else '/queue', status_code=303)
+    return RedirectResponse(HOMES[viewer.role], status_code=303)
 
 
 @ui.page('/login')

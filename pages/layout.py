@@ -123,7 +123,7 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
 def _nav(viewer: User) -> list[tuple[str, str, str]]:
     if viewer.role == Role.REQUESTER:
         return [('New request', 'add_circle', '/new'), ('My requests', 'list_alt', '/requests')]
-    items = [('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
+    items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
     if viewer.is_manager:
         items.append(('Manage', 'tune', '/manage'))
         items.append(('Measures', 'insights', '/measures'))
