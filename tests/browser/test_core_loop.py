@@ -39,6 +39,7 @@ async def test_a_phone_report_with_a_photo_shows_in_an_open_queue_without_reload
     browser: object, server: Server, tmp_path: Path
 ) -> None:
     technician = await signed_in(browser, server, 'sam@example.com')
+    await technician.goto(f'{server.url}/queue')
     await expect(technician.get_by_text('Nothing waiting here')).to_be_visible()
     requester = await signed_in(browser, server, 'alex@example.com', **PHONE)
     number = await report_from_phone(requester, tmp_path, 'Wi-Fi drops in room 3')
