@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
@@ -22,7 +25,7 @@ async def home(request: Request) -> RedirectResponse:
 
 @ui.page('/login')
 async def login(request: Request, next: str = '/') -> RedirectResponse | None:
-    target = next if next.startswith('/') and not next.startswith('//') else '/'  # no open redirect
+    target = safe_next(next)
     if await current_user(request) is not None:
         return RedirectResponse(target, status_code=303)
     ui.page_title('Sign in · Tapdesk')
@@ -53,3 +56,24 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
         password.on('keydown.enter', sign_in)
         ui.button('Sign in', on_click=sign_in).props('unelevated size=lg no-caps').classes('full-width').mark('sign-in')
     return None
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site, else '/'.
+
+    The browser reads the address, not us: it treats a backslash as a slash and drops tabs and newlines, so
+    `/\\evil.example` or `/<tab>/evil.example` would lead to another site. Anything unusual goes to '/'."""
+    if not target or not target.startswith('/') or _unusual(target):
+        return '/'
+    parts = urlsplit(target)
+    path = unquote(parts.path)  # an encoded '//' or '\\' must not turn into one if something decodes it again
+    if parts.scheme or parts.netloc or not path.startswith('/') or _unusual(path):
+        return '/'
+    return target
+
+
+def _unusual(text: str) -> bool:
+    """'//' at the start, a backslash, whitespace, control or invisible format characters."""
+    return text.startswith('//') or any(
+        c == '\\' or c.isspace() or unicodedata.category(c).startswith('C') for c in text
+    )
