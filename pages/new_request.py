@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
-from models import catalog, errors, photos, settings, tickets
+from models import catalog, errors, ids, photos, settings, tickets
 from models.users import User
 
 from . import drafts
@@ -15,7 +15,7 @@ from .layout import clear_errors, current_user, field_error, frame, to_login
 
 
 @ui.page('/new')
-async def new_request(request: Request, service: int = 0) -> RedirectResponse | None:
+async def new_request(request: Request, service: str = '') -> RedirectResponse | None:
     viewer = await current_user(request)
     if viewer is None:
         return to_login(request)
@@ -27,7 +27,7 @@ async def new_request(request: Request, service: int = 0) -> RedirectResponse | 
             )
             return None
         form = RequestForm(viewer, services)
-        chosen = next((s for s in services if s.id == service), None)
+        chosen = next((s for s in services if s.id == ids.parse(service)), None)
         if chosen is not None:  # /new?service=ID: a reload (e.g. after a long outage) comes back to the form
             form.pick(chosen)
     return None

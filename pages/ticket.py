@@ -35,12 +35,12 @@ SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level a
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
-async def ticket_page(request: Request, ticket_id: int, sent: int = 0) -> RedirectResponse | None:
+async def ticket_page(request: Request, ticket_id: str, sent: int = 0) -> RedirectResponse | None:
     viewer = await current_user(request)
     if viewer is None:
         return to_login(request)
     try:
-        ticket = await tickets.get_for(viewer, ticket_id)
+        ticket = await tickets.get_for(viewer, ticket_id)  # the address's text: models/ids.py checks it
     except errors.NotFound as e:
         with frame('Not found', viewer, back='/'):
             ui.label(str(e)).classes('text-body1')
