@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import events as ui_events
 from nicegui import ui
 
 from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users
@@ -16,7 +15,7 @@ from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 
 from . import drafts
-from .components import current_fix_rating, face_scale, marker_chip, rating_words, received_photo
+from .components import current_fix_rating, face_scale, marker_chip, photo_picker, rating_words
 from .layout import (
     STATUS_COLOURS,
     clear_errors,
@@ -259,18 +258,11 @@ class TicketView:
                 ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes('full-width').mark('reply')
             )
             self.reply_draft = drafts.keep(self.reply_input, self.viewer, f't{self.ticket.id}:reply')
-            self.photo_error = ui.label().classes('text-negative text-body2')
+            self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
             with ui.row().classes('full-width items-center no-wrap'):
-                self.upload = (
-                    ui.upload(
-                        multiple=True,
-                        auto_upload=True,
-                        on_upload=self.received,
-                        max_file_size=photos.settings.settings.max_upload_bytes,
-                    )
-                    .props('accept=image/* flat')
-                    .classes('hidden')
-                )
+                # A refusal (too big, not a photo) is said under the text, which stays as typed.
+                self.upload = photo_picker(self.add_photo, lambda refusal: field_error(self.inputs, refusal))
+                self.upload.props('flat').classes('hidden').mark('reply-photos')
                 ui.button(icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
                     'flat round aria-label="Add photo"'
                 )
@@ -436,11 +428,9 @@ class TicketView:
         if self.internal:
             self.internal.set_value(False)
 
-    async def received(self, e: ui_events.UploadEventArguments) -> None:
-        photo = await received_photo(e, self.inputs)
-        if photo is not None:
-            self.pending.append(photo)
-            self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
+    def add_photo(self, photo: photos.PhotoIn) -> None:
+        self.pending.append(photo)
+        self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
 
     def resolve_dialog(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
