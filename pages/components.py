@@ -154,6 +154,7 @@ class TicketRow:
         self.staff_view = staff_view
         self.ticket = ticket
         self.facts = facts
+        self.client = ui.context.client  # a refusal is told through the page, not the row a live update may redraw
         self.element = ui.element('div').classes('td-row-wrap')
         with self.element:
             self.item = (
@@ -219,7 +220,7 @@ class TicketRow:
         try:
             rating = await ratings.rate(self.ticket.id, score, actor=self.viewer)
         except errors.DomainError as e:
-            field_error({'score': self.rating_error}, e)
+            field_error({'score': self.rating_error}, e, client=self.client)
             return
         self.set_facts(RowFacts(rating=rating))
 

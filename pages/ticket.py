@@ -25,6 +25,7 @@ from .layout import (
     frame,
     live,
     shared_read,
+    tell,
     to_login,
     when,
 )
@@ -373,7 +374,7 @@ class TicketView:
         try:
             await operation  # type: ignore[misc]
         except errors.DomainError as e:
-            ui.notify(str(e), type='negative', position='top')
+            tell(self.client, str(e), type='negative')  # the button may be gone: the live update redrew it
             return False
         return True
 
@@ -382,7 +383,7 @@ class TicketView:
         try:
             rating = await ratings.rate(self.ticket.id, score, actor=self.viewer)
         except errors.DomainError as e:
-            field_error({'score': self.rating_error} if self.rating_error else {}, e)
+            field_error({'score': self.rating_error} if self.rating_error else {}, e, client=self.client)
             return
         self._set_rating(rating, await ratings.change_until(rating))
 
@@ -392,11 +393,12 @@ class TicketView:
         try:
             rating = await ratings.comment(self.ticket.id, self.comment_input.value or '', actor=self.viewer)
         except errors.DomainError as e:
-            field_error({'comment': self.comment_input, 'score': self.rating_error} if self.rating_error else {}, e)
+            fields = {'comment': self.comment_input, 'score': self.rating_error} if self.rating_error else {}
+            field_error(fields, e, client=self.client)
             return
         self.comment_input = None  # sent: nothing left to keep
         self._set_rating(rating, self.rating_until)
-        ui.notify('Thanks for telling us.', type='positive', position='top')
+        tell(self.client, 'Thanks for telling us.', type='positive')
 
     def _set_rating(self, rating: ratings.Rating | None, until: datetime | None) -> None:
         if self.comment_input is not None:
@@ -419,7 +421,7 @@ class TicketView:
                 photos_in=self.pending,
             )
         except errors.DomainError as e:
-            field_error(self.inputs, e)
+            field_error(self.inputs, e, client=self.client)
             return
         self.reply_input.set_value('')
         drafts.forget(self.reply_draft)
