@@ -15,7 +15,7 @@ from playwright.async_api import expect
 
 from .conftest import Server, signed_in
 
-ROUNDS = 6  # a new ticket each round
+ROUNDS = 15  # a new ticket each round; the loser's message was lost in about 1 race of 15 before the fix
 TAKEN = 'Someone else took this ticket a moment ago.'
 # Both taps are sent the same instant from two browser contexts; False if the button was already gone.
 TAP_TAKE = """() => {
