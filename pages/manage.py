@@ -10,7 +10,7 @@ from models import catalog, errors, users
 from models.catalog import Priority
 from models.users import Role, User
 
-from .layout import clear_errors, current_user, dialog_buttons, field_error, frame, to_login
+from .layout import clear_errors, current_user, dialog_buttons, field_error, frame, tell, to_login
 
 
 @ui.page('/manage')
@@ -40,6 +40,7 @@ async def manage(request: Request) -> RedirectResponse | None:
 class People:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         self.categories = {c.id: c.name for c in await users.categories()}
@@ -113,10 +114,10 @@ class People:
                         actor=self.viewer,
                     )
                 except errors.DomainError as e:
-                    field_error(f, e)
+                    field_error(f, e, client=self.client)
                     return
                 dialog.close()
-                ui.notify(f'{f["name"].value} can sign in now.', type='positive')
+                tell(self.client, f'{f["name"].value} can sign in now.', type='positive')
                 await self.show()
 
             dialog_buttons(dialog, 'Add', save, marker='save-person')
@@ -140,14 +141,14 @@ class People:
                         is_active=bool(active.value),
                     )
                 except errors.DomainError as e:
-                    field_error(f, e)
+                    field_error(f, e, client=self.client)
                     return
                 dialog.close()
                 await self.show()
 
             async def unlock() -> None:
                 await users.unlock(person.id, actor=self.viewer)
-                ui.notify(f'{person.name} can try to sign in again.')
+                tell(self.client, f'{person.name} can try to sign in again.')
 
             with dialog_buttons(dialog, 'Save', save, marker='save-person') as row:
                 ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps').move(row, target_index=0)
@@ -157,6 +158,7 @@ class People:
 class Services:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         self.categories = {c.id: c.name for c in await users.categories()}
@@ -231,7 +233,7 @@ class Services:
                         active=bool(active.value),
                     )
                 except errors.DomainError as e:
-                    field_error(f, e)
+                    field_error(f, e, client=self.client)
                     return
                 dialog.close()
                 await self.show()
