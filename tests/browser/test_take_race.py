@@ -14,6 +14,7 @@ import asyncpg
 from playwright.async_api import expect
 
 from .conftest import Server, signed_in
+from .test_pwa import in_server_database
 
 ROUNDS = 15  # a new ticket each round; the loser's message was lost in about 1 race of 15 before the fix
 TAKEN = 'Someone else took this ticket a moment ago.'
@@ -115,3 +116,33 @@ async def report(page: object, server: Server, title: str) -> int:
     banner = page.get_by_text(re.compile(r'Your request #\d+ is in'))  # type: ignore[attr-defined]
     await expect(banner).to_be_visible()
     return int(re.search(r'#(\d+)', await banner.inner_text()).group(1))  # type: ignore[union-attr]
+
+
+SUBSCRIBE = """
+import asyncio, json
+from models import db, notifications
+from models.users import User
+from tests.push_service import BrowserDevice
+
+async def main():
+    await db.start()
+    alex = await User.get(email='alex@example.com')
+    device = BrowserDevice('http://127.0.0.1:9/push/phone')
+    agent = 'Mozilla/5.0 (Linux; Android 14; Pixel 8)'
+    await notifications.subscribe(alex, endpoint=device.endpoint, keys=device.keys(), user_agent=agent)
+    await db.stop()
+    print('[]')
+
+asyncio.run(main())
+"""
+
+
+async def test_removing_a_device_says_so_although_the_list_is_redrawn(browser: object, server: Server) -> None:
+    """Removing a device redraws the device list, Remove button included, before the confirmation: every time."""
+    in_server_database(server, SUBSCRIBE)
+    page = await signed_in(browser, server, 'alex@example.com')
+    await page.goto(f'{server.url}/settings')
+    await page.get_by_role('button', name='Remove').click()
+    await expect(page.locator('.q-notification', has_text='will get no more notifications.')).to_be_visible()
+    await expect(page.get_by_role('button', name='Remove')).to_have_count(0)
+    assert 'parent element' not in server.log.read_text()  # type: ignore[union-attr]
