@@ -48,12 +48,20 @@ async def store(photo: PhotoIn, *, keep_location: bool) -> StoredPhoto:
 def check_size(size: int) -> None:
     limit = settings.settings.max_upload_bytes
     if size > limit:
-        raise Invalid(
-            f'This photo is {_mb(size)} MB; the limit is {_mb(limit)} MB. Try a smaller one.',
-            field='photos',
-        )
+        raise too_big(size)
     if size == 0:
         raise Invalid('This file is empty.', field='photos')
+
+
+def too_big(size: int | None) -> Invalid:
+    """The refusal of a photo over the limit: the server's check and the browser's say the same."""
+    limit = _mb(settings.settings.max_upload_bytes)
+    how_big = f'is {_mb(size)} MB' if size else 'is too big'
+    return Invalid(f'This photo {how_big}; the limit is {limit} MB. Try a smaller one.', field='photos')
+
+
+def not_a_photo(filename: str) -> Invalid:
+    return Invalid(f'"{_short(filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).', field='photos')
 
 
 def _mb(size: int) -> str:
@@ -79,9 +87,7 @@ def _store(photo: PhotoIn, keep_location: bool) -> StoredPhoto:
         image: Image.Image = Image.open(io.BytesIO(photo.data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        raise Invalid(
-            f'"{_short(photo.filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).', field='photos'
-        ) from e
+        raise not_a_photo(photo.filename) from e
     fmt = image.format or ''
     if fmt not in _FORMATS:
         raise Invalid(
@@ -147,9 +153,7 @@ def check(photo: PhotoIn) -> None:
             fmt = probe.format or ''
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        raise Invalid(
-            f'"{_short(photo.filename)}" is not a photo we can read (JPEG, PNG, WebP or GIF).', field='photos'
-        ) from e
+        raise not_a_photo(photo.filename) from e
     if fmt not in _FORMATS:
         raise Invalid(
             f'"{_short(photo.filename)}" is a {fmt or "unknown"} file; please send a JPEG, PNG, WebP or GIF photo.',

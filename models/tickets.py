@@ -16,7 +16,7 @@ from enum import StrEnum
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from . import clock, photos
+from . import clock, ids, photos
 from .actors import Actor
 from .catalog import Priority, usable_service
 from .changes import Change, changing
@@ -52,10 +52,13 @@ def visible_to(viewer: User) -> QuerySet[Ticket]:
     return Ticket.filter(requester_id=viewer.id)
 
 
-async def get_for(viewer: User, ticket_id: int) -> Ticket:
-    ticket = await visible_to(viewer).filter(id=ticket_id).select_related('service', 'requester', 'assignee').first()
+async def get_for(viewer: User, ticket_id: int | str) -> Ticket:
+    """The ticket if the viewer may see it; `ticket_id` may come from an address as it is (checked by `ids`)."""
+    number, ticket = ids.parse(ticket_id), None
+    if number is not None:
+        ticket = await visible_to(viewer).filter(id=number).select_related('service', 'requester', 'assignee').first()
     if ticket is None:
-        raise NotFound(f'There is no request #{ticket_id} for you.')
+        raise NotFound(f'There is no request #{str(ticket_id)[:20]} for you.')  # an address can hold anything
     return ticket
 
 
@@ -101,8 +104,11 @@ async def queue(
     if priority:
         query = query.filter(priority=priority)
     words = normalise(search, one_line=True).lstrip('#')
-    if words.isdigit():
-        query = query.filter(id=int(words))
+    if words.isdigit():  # a ticket number; one that no ticket can have finds nothing (not a database error)
+        number = ids.parse(words)
+        if number is None:
+            return []
+        query = query.filter(id=number)
     elif words:
         for word in words.split()[:5]:
             query = query.filter(Q(title__icontains=word) | Q(details__icontains=word) | Q(location__icontains=word))
@@ -143,8 +149,9 @@ async def timeline_of(ticket_id: int, readers: Audience, *, after_id: int = 0) -
     return await query.select_related('actor').prefetch_related('attachments')
 
 
-async def attachment_for(viewer: User, attachment_id: int) -> Attachment:
-    att = await Attachment.get_or_none(id=attachment_id)
+async def attachment_for(viewer: User, attachment_id: int | str) -> Attachment:
+    number = ids.parse(attachment_id)  # from an address: a number no row can have is simply not found
+    att = await Attachment.get_or_none(id=number) if number is not None else None
     if att is None or (att.internal and not viewer.can_work_tickets):
         raise NotFound('That photo does not exist.')
     await get_for(viewer, att.ticket_id)

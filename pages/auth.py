@@ -7,10 +7,10 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from models import errors, users
+from models.paths import safe_next
 from models.users import Role
 
 from .layout import current_user
-
 
 # Where each person starts: requesters at their requests, technicians at their day, managers at the queue.
 HOMES = {Role.REQUESTER: '/requests', Role.TECHNICIAN: '/today', Role.MANAGER: '/queue'}
@@ -26,7 +26,7 @@ async def home(request: Request) -> RedirectResponse:
 
 @ui.page('/login')
 async def login(request: Request, next: str = '/') -> RedirectResponse | None:
-    target = next if next.startswith('/') and not next.startswith('//') else '/'  # no open redirect
+    target = safe_next(next)
     if await current_user(request) is not None:
         return RedirectResponse(target, status_code=303)
     ui.page_title('Sign in · Tapdesk')

@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import events, ui
 
-from models import clock, errors, photos, ratings, sla, tickets
+from models import clock, errors, photos, ratings, settings, sla, tickets
 from models.ratings import Rating
 from models.sla import SlaState
 from models.tickets import Status, Ticket
@@ -44,16 +44,46 @@ NO_FACTS = RowFacts()
 FactsReader = Callable[[list[Ticket]], Awaitable[dict[int, RowFacts]]]
 
 
-async def received_photo(e: events.UploadEventArguments, inputs: dict[str, ui.element]) -> photos.PhotoIn | None:
-    """Read and check one uploaded photo; a refusal is shown next to the photo field."""
-    photo = photos.PhotoIn(await e.file.read(), e.file.name)
-    try:
-        photos.check(photo)
-    except errors.Invalid as error:
-        field_error(inputs, error)
-        return None
-    e.sender.reset()  # type: ignore[attr-defined]  # what was picked is listed by the form itself
-    return photo
+# Quasar refuses a file at selection (too big, or not an image for `accept`) and never sends it: tell the server
+# which and how big, so the person reads why (else the photo just vanishes and the form goes without it).
+_REJECTED_JS = (
+    '(rejected) => emit(rejected.map((r) => ({name: r.file.name, size: r.file.size, why: r.failedPropValidation})))'
+)
+
+
+def photo_picker(
+    on_photo: Callable[[photos.PhotoIn], Any], on_refused: Callable[[errors.Invalid], Any], *, label: str = ''
+) -> ui.upload:
+    """Picking photos, the same in every form. The browser refuses a file over the limit before sending it and the
+    server checks size and content again; either way `on_refused` gets the same words (models/photos.py), and
+    nothing else on the form changes."""
+
+    async def received(e: events.UploadEventArguments) -> None:
+        photo = photos.PhotoIn(await e.file.read(), e.file.name)
+        try:
+            photos.check(photo)
+        except errors.Invalid as refusal:
+            on_refused(refusal)
+            return
+        e.sender.reset()  # type: ignore[attr-defined]  # what was picked is listed by the form itself
+        on_photo(photo)
+
+    def rejected(e: events.GenericEventArguments) -> None:
+        for file in e.args if isinstance(e.args, list) else [{}]:
+            on_refused(_refusal(file if isinstance(file, dict) else {}))
+
+    limit = settings.settings.max_upload_bytes
+    upload = ui.upload(label=label, multiple=True, auto_upload=True, max_file_size=limit, on_upload=received)
+    upload.props('accept=image/*').on('rejected', rejected, js_handler=_REJECTED_JS)
+    return upload
+
+
+def _refusal(file: dict) -> errors.Invalid:
+    """Why the browser refused a file, in the words the server would use."""
+    size = file.get('size')
+    if file.get('why') == 'accept':
+        return photos.not_a_photo(str(file.get('name') or 'photo'))
+    return photos.too_big(size if isinstance(size, int) else None)
 
 
 def face_scale(on_pick: Callable[[int], Any], *, chosen: int | None = None, marker: str = 'face') -> ui.row:
@@ -120,6 +150,7 @@ class TicketRow:
         self.staff_view = tickets.audience(viewer) == tickets.Audience.STAFF  # requester names, priority, markers
         self.ticket = ticket
         self.facts = facts
+        self.client = ui.context.client  # a refusal is told through the page, not the row a live update may redraw
         self.element = ui.element('div').classes('td-row-wrap')
         with self.element:
             self.item = (
@@ -185,7 +216,7 @@ class TicketRow:
         try:
             rating = await ratings.rate(self.ticket.id, score, actor=self.viewer)
         except errors.DomainError as e:
-            field_error({'score': self.rating_error}, e)
+            field_error({'score': self.rating_error}, e, client=self.client)
             return
         self.set_facts(RowFacts(rating=rating))
 

@@ -13,7 +13,7 @@ _TYPES = {'jpg': 'image/jpeg', 'png': 'image/png', 'webp': 'image/webp', 'gif': 
 
 def setup(api: FastAPI) -> None:
     @api.get('/files/{attachment_id}/{variant}', include_in_schema=False)
-    async def photo(attachment_id: int, variant: str) -> FileResponse:
+    async def photo(attachment_id: str, variant: str) -> FileResponse:  # the id is checked by models/ids.py
         await db.ready()
         viewer = await users.user_for_session(app.storage.user.get('session'))
         if viewer is None or variant not in ('preview', 'full'):

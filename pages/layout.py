@@ -195,8 +195,20 @@ def dialog_buttons(
     return row
 
 
-def field_error(inputs: dict[str, ui.element], error: Exception) -> None:
-    """Show a domain error next to its field (or as a message), keeping what was typed."""
+def tell(client: Client, message: str, **options: Any) -> None:
+    """A message for the person on this page (`ui.notify` options), through the page's layout.
+
+    Never through the element whose handler runs: a live update may have replaced it while the handler awaited
+    the domain, and then NiceGUI fails ("The parent element this slot belongs to has been deleted") and the
+    person is told nothing. So handlers take the client when the page is built and tell through it."""
+    if client.id not in Client.instances:  # the page is gone: nobody to tell
+        return
+    with client.layout:
+        ui.notify(message, **{'position': 'top', **options})
+
+
+def field_error(inputs: dict[str, ui.element], error: Exception, *, client: Client | None = None) -> None:
+    """Show a domain error next to its field (or as a message, through `tell`), keeping what was typed."""
     field = getattr(error, 'field', None)
     target = inputs.get(field or '')
     if isinstance(target, ValidationElement):
@@ -207,7 +219,7 @@ def field_error(inputs: dict[str, ui.element], error: Exception) -> None:
         target.props['error-message'] = str(error)  # a prop value, never parsed as HTML or props syntax
         target.props['error'] = True
     else:
-        ui.notify(str(error), type='negative', position='top')
+        tell(client or ui.context.client, str(error), type='negative')
 
 
 def clear_errors(inputs: dict[str, ui.element]) -> None:
@@ -218,10 +230,3 @@ def clear_errors(inputs: dict[str, ui.element]) -> None:
             element.set_text('')
         else:
             element.props.pop('error', None)
-
-
-def notify_page(client: Client, message: str, *, type: str = 'info') -> None:
-    """Tell the person on this page. Through the page's layout, which no live refresh deletes: the element
-    whose handler is running may have been replaced meanwhile."""
-    with client.layout:
-        ui.notify(message, type=type, position='top')  # type: ignore[arg-type]

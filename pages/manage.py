@@ -9,7 +9,7 @@ from models import catalog, errors, users
 from models.catalog import Priority
 from models.users import Role, User
 
-from .layout import MANAGERS, clear_errors, dialog_buttons, field_error, frame, signed_in
+from .layout import MANAGERS, clear_errors, dialog_buttons, field_error, frame, signed_in, tell
 
 
 @ui.page('/manage')
@@ -35,6 +35,7 @@ async def manage(request: Request, viewer: User) -> None:
 class People:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         self.categories = {c.id: c.name for c in await users.categories()}
@@ -108,10 +109,10 @@ class People:
                         actor=self.viewer,
                     )
                 except errors.DomainError as e:
-                    field_error(f, e)
+                    field_error(f, e, client=self.client)
                     return
                 dialog.close()
-                ui.notify(f'{f["name"].value} can sign in now.', type='positive')
+                tell(self.client, f'{f["name"].value} can sign in now.', type='positive')
                 await self.show()
 
             dialog_buttons(dialog, 'Add', save, marker='save-person')
@@ -135,14 +136,14 @@ class People:
                         is_active=bool(active.value),
                     )
                 except errors.DomainError as e:
-                    field_error(f, e)
+                    field_error(f, e, client=self.client)
                     return
                 dialog.close()
                 await self.show()
 
             async def unlock() -> None:
                 await users.unlock(person.id, actor=self.viewer)
-                ui.notify(f'{person.name} can try to sign in again.')
+                tell(self.client, f'{person.name} can try to sign in again.')
 
             with dialog_buttons(dialog, 'Save', save, marker='save-person') as row:
                 ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps').move(row, target_index=0)
@@ -152,6 +153,7 @@ class People:
 class Services:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         self.categories = {c.id: c.name for c in await users.categories()}
@@ -226,7 +228,7 @@ class Services:
                         active=bool(active.value),
                     )
                 except errors.DomainError as e:
-                    field_error(f, e)
+                    field_error(f, e, client=self.client)
                     return
                 dialog.close()
                 await self.show()

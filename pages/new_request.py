@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from fastapi import Request
-from nicegui import events, ui
+from nicegui import ui
 
-from models import catalog, errors, photos, settings, tickets
+from models import catalog, errors, ids, photos, tickets
 from models.users import User
 
 from . import drafts
-from .components import received_photo
+from .components import photo_picker
 from .layout import clear_errors, field_error, frame, signed_in
 
 
 @ui.page('/new')
 @signed_in()
-async def new_request(request: Request, viewer: User, service: int = 0) -> None:
+async def new_request(request: Request, viewer: User, service: str = '') -> None:
     services = await catalog.services_for(viewer)
     with frame('New request', viewer, back='/requests'):
         if not services:
@@ -24,7 +24,7 @@ async def new_request(request: Request, viewer: User, service: int = 0) -> None:
             )
             return None
         form = RequestForm(viewer, services)
-        chosen = next((s for s in services if s.id == service), None)
+        chosen = next((s for s in services if s.id == ids.parse(service)), None)
         if chosen is not None:  # /new?service=ID: a reload (e.g. after a long outage) comes back to the form
             form.pick(chosen)
     return None
@@ -82,17 +82,11 @@ class RequestForm:
             .classes('full-width')
             .mark('location')
         )
-        limit = settings.settings.max_upload_bytes
         self.upload = (
-            ui.upload(
-                label='Add photos (optional)',
-                multiple=True,
-                auto_upload=True,
-                max_file_size=limit,
-                on_upload=self.received,
-                on_rejected=self.rejected,
+            photo_picker(
+                self.add_photo, lambda refusal: field_error(self.inputs, refusal), label='Add photos (optional)'
             )
-            .props('accept=image/* flat bordered')
+            .props('flat bordered')
             .classes('full-width')
             .mark('photos')
         )
@@ -129,16 +123,9 @@ class RequestForm:
         self.tiles.visible = True
         ui.run_javascript("history.replaceState(history.state, '', '/new')")
 
-    async def received(self, e: events.UploadEventArguments) -> None:
-        photo = await received_photo(e, self.inputs)
-        if photo is not None:
-            self.photo_error.set_text('')
-            self.pending.append(photo)
-            self._show_photos()
-
-    def rejected(self) -> None:
-        mb = settings.settings.max_upload_mb
-        field_error(self.inputs, errors.Invalid(f'That photo is too big; the limit is {mb:.0f} MB.', field='photos'))
+    def add_photo(self, photo: photos.PhotoIn) -> None:
+        self.pending.append(photo)
+        self._show_photos()
 
     def _show_photos(self) -> None:
         self.photo_list.clear()

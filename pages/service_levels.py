@@ -16,7 +16,7 @@ from models import catalog, errors, followups, sla, when
 from models.catalog import Priority
 from models.users import User
 
-from .layout import MANAGERS, clear_errors, field_error, frame, signed_in
+from .layout import MANAGERS, clear_errors, field_error, frame, signed_in, tell
 
 DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']  # ISO weekdays 1..7
 ZONES = [
@@ -79,6 +79,7 @@ class Targets:
 
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         services = {s.id: s.name for s in await catalog.all_services(actor=self.viewer)}
@@ -160,9 +161,9 @@ class Targets:
                 business_hours=bool(self.business.value),
             )
         except errors.DomainError as e:
-            field_error(self.f, e)
+            field_error(self.f, e, client=self.client)
             return
-        ui.notify('Target saved.' if saved else 'Target removed.', type='positive', position='top')
+        tell(self.client, 'Target saved.' if saved else 'Target removed.', type='positive')
         self.targets = await sla.targets(actor=self.viewer)
         self.show()
 
@@ -172,6 +173,7 @@ class WorkingHours:
 
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         cal = await sla.working_calendar()
@@ -233,9 +235,9 @@ class WorkingHours:
                 at_risk_percent=_whole(self.f['at_risk_percent'].value),  # type: ignore[arg-type]
             )
         except errors.DomainError as e:
-            field_error(self.f, e)
+            field_error(self.f, e, client=self.client)
             return
-        ui.notify('Working hours saved.', type='positive', position='top')
+        tell(self.client, 'Working hours saved.', type='positive')
 
 
 class FollowUps:
@@ -243,6 +245,7 @@ class FollowUps:
 
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
 
     async def build(self) -> None:
         current = await followups.rules()
@@ -267,9 +270,9 @@ class FollowUps:
         try:
             await followups.set_rules(actor=self.viewer, **{k: _whole(e.value) for k, e in self.f.items()})
         except errors.DomainError as e:
-            field_error(self.f, e)
+            field_error(self.f, e, client=self.client)
             return
-        ui.notify('Reminder times saved.', type='positive', position='top')
+        tell(self.client, 'Reminder times saved.', type='positive')
 
 
 # ---- helpers ------------------------------------------------------------------------------------------

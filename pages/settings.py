@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
-from nicegui import ui
+from nicegui import Client, ui
 from nicegui.events import GenericEventArguments
 
 from models import errors, notifications
@@ -18,7 +18,7 @@ from models.notifications import Kind, PushSubscription
 from models.users import User
 from pwa import push
 
-from .layout import frame, signed_in, when
+from .layout import frame, signed_in, tell, when
 
 # Runs in the browser inside the button's own click handler: iOS Safari and Firefox ask for permission
 # only within a tap, not after a round trip to the server. Answers the subscription as
@@ -76,9 +76,10 @@ async def push_prompt(viewer: User) -> None:
         ui.label('Get notified about your requests').classes('text-subtitle1 text-weight-medium')
         ui.label('We tell you when someone replies, is on the way or has fixed it, even when Tapdesk is closed.')
         with ui.row().classes('full-width q-gutter-sm'):
+            client = ui.context.client
 
             async def turn_on(e: GenericEventArguments) -> None:
-                if await remember_device(viewer, e.args):
+                if await remember_device(viewer, e.args, client):
                     card.delete()
 
             subscribe_button('Turn on notifications', turn_on).props('unelevated no-caps').mark('push-prompt-on')
@@ -94,26 +95,27 @@ def subscribe_button(label: str, on_answer: Callable[[GenericEventArguments], Aw
     return button
 
 
-async def remember_device(viewer: User, answer: object) -> bool:
+async def remember_device(viewer: User, answer: object, client: Client) -> bool:
     """Keep the subscription the browser answered with, or say in plain words why there is none."""
     if not isinstance(answer, dict) or 'error' in answer:
         problem = answer.get('error') if isinstance(answer, dict) else 'failed'
-        ui.notify(PROBLEMS.get(str(problem), PROBLEMS['failed']), type='warning', position='top', multi_line=True)
+        tell(client, PROBLEMS.get(str(problem), PROBLEMS['failed']), type='warning', multi_line=True)
         return False
     try:
         await notifications.subscribe(
             viewer, endpoint=str(answer.get('endpoint') or ''), keys=answer.get('keys') or {}, user_agent=_user_agent()
         )
     except errors.DomainError as e:
-        ui.notify(str(e), type='negative', position='top', multi_line=True)
+        tell(client, str(e), type='negative', multi_line=True)
         return False
-    ui.notify('Notifications are on for this device.', type='positive', position='top')
+    tell(client, 'Notifications are on for this device.', type='positive')
     return True
 
 
 class NotificationSettings:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page: handlers may redraw their own button
 
     async def build(self) -> None:
         with ui.card().classes('full-width'):
@@ -143,7 +145,7 @@ class NotificationSettings:
         return 'Get notified about your requests'
 
     async def turn_on(self, e: GenericEventArguments) -> None:
-        if await remember_device(self.viewer, e.args):
+        if await remember_device(self.viewer, e.args, self.client):
             await self.show_devices()
 
     async def show_devices(self) -> None:
@@ -174,8 +176,8 @@ class NotificationSettings:
             await notifications.remove_device(self.viewer, device.id)
         except errors.NotFound:
             pass  # removed meanwhile, e.g. from another tab
-        await self.show_devices()
-        ui.notify(f'{device.device or "That device"} will get no more notifications.', position='top')
+        await self.show_devices()  # this deletes the button whose handler runs: tell through the page
+        tell(self.client, f'{device.device or "That device"} will get no more notifications.')
 
     async def choose(self, kind: Kind, enabled: bool) -> None:
         await notifications.set_preference(self.viewer, kind, enabled)
@@ -184,10 +186,10 @@ class NotificationSettings:
         try:
             count = await notifications.send_test(self.viewer)
         except errors.DomainError as e:
-            ui.notify(str(e), type='warning', position='top')
+            tell(self.client, str(e), type='warning')
             return
         devices = 'your device' if count == 1 else f'your {count} devices'
-        ui.notify(f'Sent to {devices}. It should arrive within a few seconds.', type='positive', position='top')
+        tell(self.client, f'Sent to {devices}. It should arrive within a few seconds.', type='positive')
 
 
 def _user_agent() -> str:

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from nicegui import events as ui_events
 from nicegui import ui
 
 from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users, visits
@@ -17,7 +16,7 @@ from models.when import date_words, time_of_day
 from models.when import window as time_window
 
 from . import drafts
-from .components import face_scale, marker_chip, rating_words, received_photo
+from .components import face_scale, marker_chip, photo_picker, rating_words
 from .layout import (
     STATUS_COLOURS,
     clear_errors,
@@ -27,6 +26,7 @@ from .layout import (
     live,
     shared_read,
     signed_in,
+    tell,
     when,
 )
 from .settings import push_prompt
@@ -39,9 +39,9 @@ VISIT_KINDS = {'visit', 'status', 'assigned', 'resolved', 'reopened'}
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
 @signed_in()
-async def ticket_page(request: Request, viewer: User, ticket_id: int, sent: int = 0) -> None:
+async def ticket_page(request: Request, viewer: User, ticket_id: str, sent: int = 0) -> None:
     try:
-        ticket = await tickets.get_for(viewer, ticket_id)
+        ticket = await tickets.get_for(viewer, ticket_id)  # the address's text: models/ids.py checks it
     except errors.NotFound as e:
         with frame('Not found', viewer, back='/'):
             ui.label(str(e)).classes('text-body1')
@@ -274,18 +274,11 @@ class TicketView:
                 ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes('full-width').mark('reply')
             )
             self.reply_draft = drafts.keep(self.reply_input, self.viewer, f't{self.ticket.id}:reply')
-            self.photo_error = ui.label().classes('text-negative text-body2')
+            self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
             with ui.row().classes('full-width items-center no-wrap'):
-                self.upload = (
-                    ui.upload(
-                        multiple=True,
-                        auto_upload=True,
-                        on_upload=self.received,
-                        max_file_size=photos.settings.settings.max_upload_bytes,
-                    )
-                    .props('accept=image/* flat')
-                    .classes('hidden')
-                )
+                # A refusal (too big, not a photo) is said under the text, which stays as typed.
+                self.upload = photo_picker(self.add_photo, lambda refusal: field_error(self.inputs, refusal))
+                self.upload.props('flat').classes('hidden').mark('reply-photos')
                 ui.button(icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
                     'flat round aria-label="Add photo"'
                 )
@@ -400,7 +393,7 @@ class TicketView:
         try:
             await operation  # type: ignore[misc]
         except errors.DomainError as e:
-            ui.notify(str(e), type='negative', position='top')
+            tell(self.client, str(e), type='negative')  # the button may be gone: the live update redrew it
             return False
         return True
 
@@ -409,7 +402,7 @@ class TicketView:
         try:
             rating = await ratings.rate(self.ticket.id, score, actor=self.viewer)
         except errors.DomainError as e:
-            field_error({'score': self.rating_error} if self.rating_error else {}, e)
+            field_error({'score': self.rating_error} if self.rating_error else {}, e, client=self.client)
             return
         self._set_rating(rating, await ratings.change_until(rating))
 
@@ -419,11 +412,12 @@ class TicketView:
         try:
             rating = await ratings.comment(self.ticket.id, self.comment_input.value or '', actor=self.viewer)
         except errors.DomainError as e:
-            field_error({'comment': self.comment_input, 'score': self.rating_error} if self.rating_error else {}, e)
+            fields = {'comment': self.comment_input, 'score': self.rating_error} if self.rating_error else {}
+            field_error(fields, e, client=self.client)
             return
         self.comment_input = None  # sent: nothing left to keep
         self._set_rating(rating, self.rating_until)
-        ui.notify('Thanks for telling us.', type='positive', position='top')
+        tell(self.client, 'Thanks for telling us.', type='positive')
 
     def _set_rating(self, rating: ratings.Rating | None, until: datetime | None) -> None:
         if self.comment_input is not None:
@@ -446,7 +440,7 @@ class TicketView:
                 photos_in=self.pending,
             )
         except errors.DomainError as e:
-            field_error(self.inputs, e)
+            field_error(self.inputs, e, client=self.client)
             return
         self.reply_input.set_value('')
         drafts.forget(self.reply_draft)
@@ -455,11 +449,9 @@ class TicketView:
         if self.internal:
             self.internal.set_value(False)
 
-    async def received(self, e: ui_events.UploadEventArguments) -> None:
-        photo = await received_photo(e, self.inputs)
-        if photo is not None:
-            self.pending.append(photo)
-            self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
+    def add_photo(self, photo: photos.PhotoIn) -> None:
+        self.pending.append(photo)
+        self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
 
     def resolve_dialog(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):

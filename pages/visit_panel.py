@@ -13,7 +13,7 @@ from models.records import Ticket
 from models.users import User
 from models.visits import Outcome, VisitWindow
 
-from .layout import dialog_buttons, field_error, notify_page
+from .layout import dialog_buttons, field_error, tell
 
 WINDOW_ROWS = 3
 
@@ -82,7 +82,7 @@ class VisitPanel:
         try:
             await visits.choose(window.id, actor=self.viewer)
         except errors.DomainError as e:
-            notify_page(self.client, str(e), type='negative')
+            tell(self.client, str(e), type='negative')
 
     def ask_again_dialog(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):

@@ -54,7 +54,8 @@ async def main():
     await catalog.save_service(actor=None, name='Printer & scanner', description='Jams, toner', icon='print',
                                category_ids=[staff.id])
     for email, name, role, category in [('alex@example.com', 'Alex Kim', Role.REQUESTER, staff.id),
-                                         ('sam@example.com', 'Sam Rivera', Role.TECHNICIAN, None)]:
+                                         ('sam@example.com', 'Sam Rivera', Role.TECHNICIAN, None),
+                                         ('priya@example.com', 'Priya Shah', Role.TECHNICIAN, None)]:
         await users.create_user(email=email, name=name, password='correct horse', role=role, category_id=category,
                                 actor=None)
     await db.stop()
