@@ -10,5 +10,6 @@ MODEL_MODULES = [
     'models.sla',
     'models.followup_rules',
     'models.followups',
+    'models.checklists',
     'models.signin_guard',
 ]
