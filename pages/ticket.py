@@ -17,6 +17,8 @@ from models.when import time_of_day
 from models.when import window as time_window
 
 from . import drafts
+from .checklist import ChecklistCard, ResolveGate
+from .checklist import headline as checklist_headline
 from .components import face_scale, marker_chip, rating_words, received_photo
 from .layout import (
     STATUS_COLOURS,
@@ -69,6 +71,7 @@ class TicketView:
         self.comment_input: ui.input | None = None
         self.rating_error: ui.label | None = None
         self._draft: str | None = None  # a comment being typed survives the card's redraw
+        self.checklist = ChecklistCard(viewer, ticket)
 
     # ---- building ---------------------------------------------------------------------------------
 
@@ -80,6 +83,7 @@ class TicketView:
             self.presence_label.visible = False
         self.rating_card()
         self.actions()
+        self.checklist.card()
         self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
         self.reply_box()
 
@@ -283,6 +287,7 @@ class TicketView:
         """What the page shows besides the ticket: its rating, and for staff its service level."""
         self.rating, self.rating_until = await self._read_rating()
         self.due = await sla.due_for(self.viewer, self.ticket, clock.now())
+        await self.checklist.load()
 
     async def _read_rating(self) -> tuple[ratings.Rating | None, datetime | None]:
         rating = await ratings.rating_for(self.viewer, self.ticket.id)
@@ -349,6 +354,7 @@ class TicketView:
         if self.staff and _sla_key(fresh) != _sla_key(old):
             self.due = await shared_read(event, ('sla',), lambda: sla.due_for(self.viewer, fresh, clock.now()))
             self.service_level.refresh()
+        await self.checklist.changed(event, fresh)
         after = self.last_event_id
         readers = tickets.audience(self.viewer)
         entries = await shared_read(
@@ -448,12 +454,15 @@ class TicketView:
                 .classes('full-width')
                 .mark('resolution')
             )
+            gate = ResolveGate(self.checklist.checklist)  # as live as the page: the domain's gate decides
 
             async def done() -> None:
                 try:
-                    await tickets.resolve(self.ticket.id, summary.value or '', actor=self.viewer)
+                    await tickets.resolve(
+                        self.ticket.id, summary.value or '', actor=self.viewer, override_reason=gate.override_reason
+                    )
                 except errors.DomainError as e:
-                    summary.error = str(e)
+                    gate.show_error(e, summary)
                     return
                 dialog.close()
 
@@ -575,6 +584,8 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'added photos'
     if e.kind == EventKind.RESOLVED:
         return 'marked this fixed'
+    if e.kind == EventKind.CHECKLIST:
+        return checklist_headline(e)
     if e.kind == EventKind.REOPENED:
         return 'reopened this'
     if e.kind == EventKind.RATED and e.data.get('comment'):
