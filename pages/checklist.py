@@ -69,7 +69,7 @@ class ChecklistCard:
                 self._row(check, working)
 
     def _row(self, check: Check, working: bool) -> None:
-        with ui.column().classes('full-width td-check gap-0').mark(f'check-{check.item_id}'):
+        with ui.column().classes('full-width td-check').mark(f'check-{check.item_id}'):
             with ui.row().classes('full-width items-center no-wrap'):
                 box = ui.checkbox(_label(check), value=check.ticked).classes('col td-check-box')
                 box.mark(f'tick-{check.item_id}')
@@ -235,7 +235,8 @@ async def checklist_editor(request: Request, viewer: User, service_id: int) -> N
             ui.label('That service does not exist.')
         return
     template = await checklists.template_of(service_id)
-    with frame(f'Checklist: {service.name}', viewer, back='/checklists'):
+    with frame(service.name, viewer, back='/checklists'):
+        ui.label('The checks a technician ticks before this job counts as fixed.').classes('text-body2 text-grey-8')
         Editor(viewer, service_id, template).build()
 
 
@@ -275,22 +276,27 @@ class Editor:
             ui.label('No checks yet. Add the first one.').classes('text-body2 text-grey-8')
         for n, item in enumerate(self.items):
             with ui.card().classes('full-width q-pa-sm gap-1').mark(f'item-{n}'):
+                with ui.row().classes('full-width items-center no-wrap gap-1'):
+                    ui.label(f'Check {n + 1}').classes('text-subtitle2 col')
+                    self._button('arrow_upward', 'Move up', lambda i=n: self.move(i, -1), n == 0)
+                    self._button('arrow_downward', 'Move down', lambda i=n: self.move(i, 1), n == len(self.items) - 1)
+                    self._button('delete', 'Remove', lambda i=n: self.remove(i), False).mark(f'item-remove-{n}')
                 ui.input(
-                    f'Check {n + 1}', value=item.text, on_change=lambda e, it=item: setattr(it, 'text', e.value or '')
-                ).props('outlined dense maxlength=120').classes('full-width').mark(f'item-text-{n}')
+                    placeholder='What to check, in plain words',
+                    value=item.text,
+                    on_change=lambda e, it=item: setattr(it, 'text', e.value or ''),
+                ).props(f'outlined dense maxlength=120 aria-label="Check {n + 1}"').classes('full-width').mark(
+                    f'item-text-{n}'
+                )
                 with ui.row().classes('full-width items-center no-wrap gap-1'):
                     ui.switch(
                         'Required', value=item.required, on_change=lambda e, it=item: setattr(it, 'required', e.value)
                     ).mark(f'item-required-{n}')
                     ui.switch(
-                        'Photo',
+                        'Needs a photo',
                         value=item.photo_required,
                         on_change=lambda e, it=item: setattr(it, 'photo_required', e.value),
                     ).mark(f'item-photo-{n}')
-                    ui.space()
-                    self._button('arrow_upward', 'Move up', lambda i=n: self.move(i, -1), n == 0)
-                    self._button('arrow_downward', 'Move down', lambda i=n: self.move(i, 1), n == len(self.items) - 1)
-                    self._button('delete', 'Remove', lambda i=n: self.remove(i), False).mark(f'item-remove-{n}')
 
     def _button(self, icon: str, words: str, on_click: Any, disabled: bool) -> ui.button:
         button = ui.button(icon=icon, on_click=on_click).props(f'flat round dense aria-label="{words}"')
@@ -334,7 +340,7 @@ class Editor:
 
 
 def _label(check: Check) -> str:
-    extra = ' (photo)' if check.photo_required else ''
+    extra = ' (needs a photo)' if check.photo_required else ''
     optional = ' (optional)' if not check.required else ''
     return f'{check.text}{extra}{optional}'
 

@@ -61,14 +61,14 @@ async def seed_checklists(manager: User, services: dict[str, Service], now: date
 
 
 async def _start_one_job(services: dict[str, Service], now: datetime) -> None:
-    ids = [services[key].id for key in CHECKLISTS]
-    job = (
-        await Ticket.filter(service_id__in=ids, status=Status.IN_PROGRESS, assignee_id__not_isnull=True)
-        .select_related('assignee')
-        .order_by('id')
-        .first()
-    )
-    if job is None or job.assignee is None or await checklists.TicketCheck.exists(ticket_id=job.id):
+    """The first open, assigned job of a service with a checklist (printer first) has its first check ticked."""
+    working = (Status.IN_PROGRESS, Status.REOPENED, Status.ASSIGNED, Status.WAITING)
+    for key in CHECKLISTS:
+        query = Ticket.filter(service_id=services[key].id, status__in=working, assignee_id__not_isnull=True)
+        job = await query.select_related('assignee').order_by('id').first()
+        if job is None or job.assignee is None:
+            continue
+        if not await checklists.TicketCheck.exists(ticket_id=job.id):
+            first = (await checklists.checklist_for(job.assignee, job.id)).items[0]
+            await checklists.tick(job.id, first.item_id, actor=job.assignee, note='All plugged in properly', now=now)
         return
-    first = (await checklists.checklist_for(job.assignee, job.id)).items[0]
-    await checklists.tick(job.id, first.item_id, actor=job.assignee, note='All plugged in properly', now=now)
