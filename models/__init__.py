@@ -10,6 +10,7 @@ MODEL_MODULES = [
     'models.sla',
     'models.followup_rules',
     'models.followups',
+    'models.checklists',
     'models.visits',
     'models.signin_guard',
 ]

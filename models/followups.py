@@ -34,7 +34,7 @@ from tortoise.transactions import in_transaction
 from . import changes, claims, clock, events, notifications, queries, ratings, sla, tickets, when
 from .actors import SYSTEM
 from .changes import Change
-from .errors import Conflict
+from .errors import Conflict, Invalid
 from .followup_rules import RULE_LIMITS, FollowUpRules, rules, set_rules
 from .records import EventKind, Status, Ticket, TicketEvent, record
 from .users import Role, User
@@ -366,6 +366,11 @@ async def _auto_resolve(job: Job, now: datetime, told: list[_Told]) -> bool:
     try:
         await tickets.resolve(ticket.id, note, actor=SYSTEM, now=now)  # "Fixed — how did we do?" goes out
     except Conflict:  # it moved on a moment ago
+        return False
+    except Invalid as refused:  # a rule of resolving says no (e.g. required checks unticked): the assignee decides
+        if ticket.assignee_id is not None:
+            text = f'{ticket.number} "{ticket.title}" was not resolved automatically: {refused}'
+            await _remind(ticket, ticket.assignee_id, text, job, now, told, internal=True)
         return False
     return True
 

@@ -9,7 +9,7 @@ The nouns (Ticket, TicketEvent, Status, EventKind, the transitions) live in mode
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -314,9 +314,12 @@ async def reply(
     return event
 
 
-async def resolve(ticket_id: int, summary: str, *, actor: Actor, now: datetime | None = None) -> Ticket:
+async def resolve(
+    ticket_id: int, summary: str, *, actor: Actor, override_reason: str = '', now: datetime | None = None
+) -> Ticket:
     """Fixed, with a short summary. Every path that resolves comes here: a technician, or Tapdesk itself
-    (`actors.SYSTEM`, after the waiting period), so every rule of resolving holds on each."""
+    (`actors.SYSTEM`, after the waiting period), so every rule of resolving holds on each (the checklist's
+    gate reads `override_reason`: why required checks were left unticked)."""
     require(actor.can_work_tickets, 'Only technicians can resolve tickets.')
     now = now or clock.now()
     ticket = await _get(ticket_id)
@@ -326,6 +329,7 @@ async def resolve(ticket_id: int, summary: str, *, actor: Actor, now: datetime |
             f'A ticket that is "{STAFF_WORDS[ticket.status]}" cannot be resolved; take it first.', field='status'
         )
     summary = _text(summary, 'resolution', required=True)
+    override_reason = _text(override_reason, 'override_reason', 1000)
     changes: dict[str, object] = {
         'status': Status.RESOLVED,
         'resolution': summary,
@@ -338,6 +342,8 @@ async def resolve(ticket_id: int, summary: str, *, actor: Actor, now: datetime |
     data: dict[str, object] = {'from': ticket.status.value, 'to': Status.RESOLVED.value}
     if actor.id is None:
         data['auto'] = True
+    if override_reason:
+        data['override'] = override_reason
     async with changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, changes)
         await change.record(EventKind.RESOLVED, body=summary, data=data)
@@ -424,6 +430,31 @@ async def write(change: Change, ticket: Ticket, **columns: object) -> None:
     """Inside `change`: set columns of `ticket` that are not its status (e.g. a new arrival time), if nobody
     changed its status meanwhile."""
     await _transition(ticket, {'updated_at': change.now, **columns})
+
+
+# ---- photos inside a change, for the floors above (a checklist tick's photo) -------------------------
+
+
+async def store_photos(photos_in: list[photos.PhotoIn]) -> list[photos.StoredPhoto]:
+    """Check and write photos before a change (location stripped); pair with `discard_on_error`."""
+    return await _store_photos(photos_in, keep_location=False)
+
+
+def discard_on_error(stored: list[photos.StoredPhoto]) -> AbstractAsyncContextManager[None]:
+    return _discard_on_error(stored)
+
+
+async def attach_photos(
+    ticket: Ticket,
+    event: TicketEvent,
+    stored: list[photos.StoredPhoto],
+    *,
+    uploader: User,
+    internal: bool,
+    now: datetime,
+) -> None:
+    """Attach stored photos to a timeline line, inside the change that wrote it."""
+    await _attach(ticket, event, stored, uploader=uploader, internal=internal, now=now)
 
 
 # ---- helpers ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from . import (  # noqa: F401
     auth,
+    checklist,
     files,
     manage,
     measures,

@@ -28,6 +28,9 @@ async def manage(request: Request, viewer: User) -> None:
                     icon='timer',
                     on_click=lambda: ui.navigate.to('/service-levels'),
                 ).props('outline no-caps').classes('full-width q-mb-sm').mark('service-levels')
+                ui.button(
+                    'Checklists for jobs', icon='checklist', on_click=lambda: ui.navigate.to('/checklists')
+                ).props('outline no-caps').classes('full-width q-mb-sm').mark('checklists')
                 await Services(viewer).build()
     return None
 

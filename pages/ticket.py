@@ -16,6 +16,8 @@ from models.when import date_words, time_of_day
 from models.when import window as time_window
 
 from . import drafts
+from .checklist import ChecklistCard, ResolveGate
+from .checklist import headline as checklist_headline
 from .components import face_scale, marker_chip, photo_picker, rating_words
 from .layout import (
     STATUS_COLOURS,
@@ -73,6 +75,7 @@ class TicketView:
         self.rating_error: ui.label | None = None
         self._draft: str | None = None  # a comment being typed survives the card's redraw
         self.visit = VisitPanel(viewer, ticket)
+        self.checklist = ChecklistCard(viewer, ticket)
 
     # ---- building ---------------------------------------------------------------------------------
 
@@ -85,6 +88,7 @@ class TicketView:
         self.visit.card()
         self.rating_card()
         self.actions()
+        self.checklist.card()
         self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
         self.reply_box()
 
@@ -295,6 +299,7 @@ class TicketView:
         self.rating, self.rating_until = await self._read_rating()
         await self.visit.load()
         self.due = await sla.due_for(self.viewer, self.ticket, clock.now())
+        await self.checklist.load()
 
     async def _read_rating(self) -> tuple[ratings.Rating | None, datetime | None]:
         rating = await ratings.rating_for(self.viewer, self.ticket.id)
@@ -364,6 +369,7 @@ class TicketView:
         if self.staff and _sla_key(fresh) != _sla_key(old):
             self.due = await shared_read(event, ('sla',), lambda: sla.due_for(self.viewer, fresh, clock.now()))
             self.service_level.refresh()
+        await self.checklist.changed(event, fresh)
         after = self.last_event_id
         readers = tickets.audience(self.viewer)
         entries = await shared_read(
@@ -462,12 +468,15 @@ class TicketView:
                 .classes('full-width')
                 .mark('resolution')
             )
+            gate = ResolveGate(self.checklist.checklist)  # as live as the page: the domain's gate decides
 
             async def done() -> None:
                 try:
-                    await tickets.resolve(self.ticket.id, summary.value or '', actor=self.viewer)
+                    await tickets.resolve(
+                        self.ticket.id, summary.value or '', actor=self.viewer, override_reason=gate.override_reason
+                    )
                 except errors.DomainError as e:
-                    summary.error = str(e)
+                    gate.show_error(e, summary)
                     return
                 dialog.close()
 
@@ -591,6 +600,8 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'added photos'
     if e.kind == EventKind.RESOLVED:
         return 'marked this fixed'
+    if e.kind == EventKind.CHECKLIST:
+        return checklist_headline(e)
     if e.kind == EventKind.REOPENED:
         return 'reopened this'
     if e.kind == EventKind.RATED and e.data.get('comment'):

@@ -6,7 +6,7 @@ timestamps, so timelines, first responses and resolution times look like a month
 The data is the same on every run (random.Random(42)); only its position in time follows `now`.
 
 The data lives in its own modules, by noun: people (and the catalog), lines (what they say), issues,
-stories (planning each ticket's steps on the clock of `hours`), verbs (performing them) and service_levels.
+stories (planning each ticket's steps on the clock of `hours`), verbs (performing them), service_levels and checklists.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .. import clock
 from ..catalog import Service
 from ..tickets import Status
 from ..users import ROLE_WORDS, User
+from .checklists import seed_checklists
 from .issues import ISSUES
 from .people import DEMO_PASSWORD, DOMAIN, MANAGER_EMAIL, PEOPLE, seed_catalog, seed_people
 from .service_levels import seed_service_levels
@@ -46,6 +47,7 @@ async def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             services = await seed_catalog()
             await _tickets(people, services, now)
             await seed_service_levels(people['manager'], services)
+            await seed_checklists(people['manager'], services, now)
     found = {u.email: u for u in await User.filter(email__in=[p.email for p in PEOPLE])}
     return [(ROLE_WORDS[found[p.email].role], found[p.email].name, p.email) for p in PEOPLE if p.email in found]
 

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_field_day_words')]
+    dependencies = [('models', '0007_checklists')]
 
     initial = False
 

@@ -42,7 +42,15 @@ async def test_a_signed_out_visit_to_any_screen_goes_to_sign_in_and_back(user: U
 
 
 async def test_a_requester_is_refused_every_staff_and_manager_screen(user: User, people: SimpleNamespace) -> None:
-    assert sorted(staff_screens()) == ['/manage', '/measures', '/queue', '/service-levels', '/today']
+    assert sorted(staff_screens()) == [
+        '/checklists',
+        '/checklists/1',
+        '/manage',
+        '/measures',
+        '/queue',
+        '/service-levels',
+        '/today',
+    ]
     await sign_in(user, people.requester.email)
     for path in staff_screens():
         response = await user.http_client.get(path, follow_redirects=False)

@@ -96,6 +96,7 @@ def test_the_ticket_verbs_stand_below_what_follows_a_change() -> None:
 
 async def test_every_floor_above_has_its_step_after_a_ticket_change(db: None) -> None:
     assert changes.step_names() == [
+        'models.checklists.gate',
         'models.notifications.after_change',
         'models.visits.after_change',
         'models.ratings.after_change',
