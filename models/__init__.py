@@ -11,4 +11,5 @@ MODEL_MODULES = [
     'models.followup_rules',
     'models.followups',
     'models.signin_guard',
+    'models.offline',
 ]
