@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     measures,
     my_requests,
     new_request,
+    offline_api,
     push_api,
     queue,
     rate,
@@ -22,3 +23,4 @@ def setup(api: FastAPI) -> None:
     files.setup(api)
     rate.setup(api)
     push_api.setup(api)
+    offline_api.setup(api)
