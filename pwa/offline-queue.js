@@ -148,6 +148,8 @@
       box.append(head, list);
     }
     for (const a of refused) box.append(card(a));
+    // The page can scroll past the box: what it covers at the bottom (the panel's buttons) stays reachable.
+    document.body.style.setProperty('--td-queue-h', box.hidden ? '0px' : `${box.offsetHeight + 8}px`);
   };
   const describe = (a) => {
     const words = typedIn(a.payload);
