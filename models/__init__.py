@@ -13,4 +13,5 @@ MODEL_MODULES = [
     'models.checklists',
     'models.visits',
     'models.signin_guard',
+    'models.offline',
 ]

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     measures,
     my_requests,
     new_request,
+    offline_api,
     push_api,
     queue,
     rate,
@@ -26,3 +27,4 @@ def setup(api: FastAPI) -> None:
     rate.setup(api)
     push_api.setup(api)
     visit_api.setup(api)
+    offline_api.setup(api)

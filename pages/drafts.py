@@ -30,5 +30,5 @@ def forget(*keys: str) -> None:
 
 
 def forget_all() -> None:
-    """On sign-out: no draft stays behind on a shared device."""
-    ui.run_javascript('window.tdDrafts?.forgetAll()')
+    """On sign-out: no draft, and no action kept offline (pwa/offline-queue.js), stays behind on a shared device."""
+    ui.run_javascript('window.tdDrafts?.forgetAll(); window.tdQueue?.forgetAll()')

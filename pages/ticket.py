@@ -15,7 +15,7 @@ from models.users import User
 from models.when import date_words, time_of_day
 from models.when import window as time_window
 
-from . import drafts
+from . import drafts, offline_api
 from .checklist import ChecklistCard, ResolveGate
 from .checklist import headline as checklist_headline
 from .components import face_scale, marker_chip, photo_picker, rating_words
@@ -89,6 +89,8 @@ class TicketView:
         self.rating_card()
         self.actions()
         self.checklist.card()
+        if self.staff:
+            offline_api.panel(self.viewer, self.ticket)  # shows instead of the actions and reply box while offline
         self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
         self.reply_box()
 
@@ -117,7 +119,10 @@ class TicketView:
     def actions(self) -> None:
         """Only the moves the status rules allow right now, as big buttons."""
         t = self.ticket
-        with ui.row().classes('full-width q-gutter-sm td-actions').mark('actions'):
+        with ui.row().classes('full-width q-gutter-sm td-actions').mark('actions') as row:
+            # What the offline panel (pwa/offline-queue.js) needs to offer only the moves allowed now.
+            row.props['data-td-status'] = t.status.value
+            row.props['data-td-works'] = '1' if tickets.may_work(self.viewer, t) else '0'
             if self.staff:
                 self._staff_actions(t)
             elif t.status == Status.RESOLVED:

@@ -77,6 +77,8 @@ HEAD = f'''
 </script>
 <script>
 {(HERE / 'page.js').read_text()}</script>
+<script>
+{(HERE / 'offline-queue.js').read_text()}</script>
 '''
 
 OFFLINE_BANNER = '<div class="td-offline" role="status">You\'re offline — what you type is kept</div>'

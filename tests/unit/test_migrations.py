@@ -13,6 +13,7 @@ from models import db
 from tests.conftest import postgres_admin
 
 TABLES = [
+    'applied_action',
     'attachment',
     'callback',
     'category',

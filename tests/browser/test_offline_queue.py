@@ -1,0 +1,70 @@
+"""Work with no signal, in a real Chromium: a technician's actions are kept on the phone and sent once when back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.async_api import Page, expect
+
+from .conftest import PHONE, Server, signed_in
+from .test_core_loop import report_from_phone
+
+SLOW = 15_000  # ms: the network's return, socket.io's reconnect and the server's answer on a loaded 2-core machine
+PROMPT = 5_000  # ms: sent on the network's return, not at the next try of the back-off (16 s after a long outage)
+
+
+async def taken_job(browser: object, server: Server, tmp_path: Path, title: str) -> tuple[Page, Page, int]:
+    """Alex reports from a phone and keeps the ticket open; Sam takes it on his phone."""
+    requester = await signed_in(browser, server, 'alex@example.com', **PHONE)
+    number = await report_from_phone(requester, tmp_path, title)
+    technician = await signed_in(browser, server, 'sam@example.com', **PHONE)
+    await technician.goto(f'{server.url}/t/{number}')
+    await technician.get_by_role('button', name='Assign to me').click()
+    await expect(requester.get_by_text('Assigned to Sam', exact=True)).to_be_visible(timeout=SLOW)
+    return requester, technician, number  # type: ignore[return-value]
+
+
+async def test_a_reply_and_a_fix_made_with_no_signal_reach_the_requester_once_when_back(
+    browser: object, server: Server, tmp_path: Path
+) -> None:
+    requester, technician, _ = await taken_job(browser, server, tmp_path, 'No network in the basement')
+    await technician.context.set_offline(True)
+    panel = technician.locator('.td-offline-panel')
+    await expect(panel).to_be_visible()
+    await expect(technician.locator('.td-actions')).to_be_hidden()  # NiceGUI's buttons cannot work now
+    await panel.get_by_label('Reply or note').fill('Port 12 on the patch panel was dead')
+    await panel.get_by_role('button', name='Keep reply').click()
+    await panel.get_by_label('Fix summary').fill('Moved the desk to port 14')
+    await panel.get_by_role('button', name='Resolve').click()
+    await expect(technician.get_by_text('Waiting to send (2)')).to_be_visible()
+    await expect(panel.get_by_role('button', name='Arrived')).to_be_hidden()  # resolved, as far as the phone knows
+    await technician.wait_for_timeout(7_000)  # a while in the basement: the back-off waits longer now
+    await expect(requester.get_by_text('Port 12 on the patch panel was dead')).to_have_count(0)
+
+    await technician.context.set_offline(False)
+    await expect(requester.get_by_text('Fixed — how did we do?', exact=True)).to_be_visible(timeout=PROMPT)
+    timeline = requester.locator('.td-timeline')
+    await expect(timeline.get_by_text('Port 12 on the patch panel was dead', exact=True)).to_have_count(1)
+    await expect(timeline.get_by_text('Moved the desk to port 14', exact=True)).to_have_count(1)
+    await expect(technician.locator('.td-queue')).to_be_hidden()
+    await expect(technician.locator('.td-offline-panel')).to_be_hidden()
+
+
+async def test_what_was_kept_is_sent_after_the_app_was_closed(browser: object, server: Server, tmp_path: Path) -> None:
+    requester, technician, number = await taken_job(browser, server, tmp_path, 'Printer jams on floor 2')
+    context = technician.context
+    await context.set_offline(True)
+    panel = technician.locator('.td-offline-panel')
+    await panel.get_by_label('Reply or note').fill('Cleared the jam, ordering a roller')
+    await panel.get_by_role('button', name='Keep reply').click()
+    await expect(technician.get_by_text('Waiting to send (1)')).to_be_visible()
+    await technician.close()  # the app is closed before the signal returns
+    await context.set_offline(False)
+    await expect(requester.get_by_text('Cleared the jam, ordering a roller')).to_have_count(0)
+
+    again = await context.new_page()
+    await again.goto(f'{server.url}/queue')  # the next start, on any page
+    await expect(requester.get_by_text('Cleared the jam, ordering a roller', exact=True)).to_have_count(1, timeout=SLOW)
+    await expect(again.locator('.td-queue')).to_be_hidden()
+    await again.goto(f'{server.url}/t/{number}')
+    await expect(again.locator('.td-timeline').get_by_text('Cleared the jam, ordering a roller')).to_have_count(1)
