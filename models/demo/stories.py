@@ -127,73 +127,83 @@ class _Script:
     # -- the stories, by the status they end in --
 
     def write(self) -> None:
-        status, rng = self.story.status, self.rng
+        """The ticket's story up to its status today, told by the status it ends in."""
         self.add('create', photo=self.issue.photo)
-        if status == Status.NEW:
-            if rng.random() < 0.4:
-                self.requester_says(rng.choice(FOLLOW_UPS), gap=rng.uniform(10, 120))
+        if self.story.status == Status.NEW:
+            if self.rng.random() < 0.4:
+                self.requester_says(self.rng.choice(FOLLOW_UPS), gap=self.rng.uniform(10, 120))
             self.finish()
             return
         self.pick_up()
-        if status == Status.ASSIGNED:
-            if rng.random() < 0.5:
-                self.note(self.lines.note)
-        elif status == Status.ON_THE_WAY:
-            self.ack()
-            leave = self.now - timedelta(minutes=rng.uniform(3, 12))
-            if rng.random() < 0.5 and hours.is_on_shift(self.now):  # booked yesterday for a window now
-                start = hours.floor(self.now.astimezone(self.tz), 30) - timedelta(minutes=30)
-                self.visit(
-                    pin=leave - timedelta(days=1, minutes=rng.uniform(0, 180)),
-                    window=(start, start + timedelta(hours=2)),
-                )
-            self.on_the_way(pin=leave)
-        elif status == Status.VISIT_PLANNED:
-            self.ack()
-            if rng.random() < 0.5:
-                self.ask_and_answer()
-            self.visit(pin=hours.last_on_shift(self.now) - timedelta(minutes=rng.uniform(20, 300)))
-        elif status == Status.WAITING_PART:
-            self.ack()
-            self.working()
-            self.note('Needs a replacement part: ordered from the supplier.')
-            expected = (self.now + timedelta(days=rng.uniform(1, 4))).date()
-            self.step('status', self.tech, gap=rng.uniform(5, 60), to=Status.WAITING_PART, part_expected=expected)
-        elif status == Status.WAITING:
-            self.ack()
-            self.working()
-            if rng.random() < 0.4:
-                self.note(self.lines.note)
-            self.ask()
-        elif status == Status.IN_PROGRESS:
-            self.ack()
-            variant = rng.random()
-            if self.issue.onsite and variant < 0.5:
-                self.visit()
-                self.on_the_way()
-                self.arrive()
-            else:
-                self.working()
-                if variant < 0.4:
-                    self.ask_and_answer()
-                elif variant < 0.6:
-                    self.handover()
-                else:
-                    self.note(self.lines.note)
-        else:
-            self.fix()
-            if status == Status.CLOSED:
-                if self.story.callback:  # the fix did not hold the first time
-                    self.reopen()
-                    self.working(gap=rng.uniform(15, 240))
-                    self.note('Went through it again properly this time.')
-                    self.resolve('Checked again and found the first fix had not held. ' + self.issue.fix)
-                self.close()
-            elif status == Status.REOPENED:
-                if rng.random() < 0.4:
-                    self.close()
-                self.reopen()
+        ENDINGS.get(self.story.status, _Script.fixed_ending)(self)
         self.finish()
+
+    def assigned_ending(self) -> None:
+        if self.rng.random() < 0.5:
+            self.note(self.lines.note)
+
+    def on_the_way_ending(self) -> None:
+        rng = self.rng
+        self.ack()
+        leave = self.now - timedelta(minutes=rng.uniform(3, 12))
+        if rng.random() < 0.5 and hours.is_on_shift(self.now):  # booked yesterday for a window now
+            start = hours.floor(self.now.astimezone(self.tz), 30) - timedelta(minutes=30)
+            self.visit(
+                pin=leave - timedelta(days=1, minutes=rng.uniform(0, 180)),
+                window=(start, start + timedelta(hours=2)),
+            )
+        self.on_the_way(pin=leave)
+
+    def visit_planned_ending(self) -> None:
+        self.ack()
+        if self.rng.random() < 0.5:
+            self.ask_and_answer()
+        self.visit(pin=hours.last_on_shift(self.now) - timedelta(minutes=self.rng.uniform(20, 300)))
+
+    def waiting_part_ending(self) -> None:
+        self.ack()
+        self.working()
+        self.note('Needs a replacement part: ordered from the supplier.')
+        expected = (self.now + timedelta(days=self.rng.uniform(1, 4))).date()
+        self.step('status', self.tech, gap=self.rng.uniform(5, 60), to=Status.WAITING_PART, part_expected=expected)
+
+    def waiting_ending(self) -> None:
+        self.ack()
+        self.working()
+        if self.rng.random() < 0.4:
+            self.note(self.lines.note)
+        self.ask()
+
+    def in_progress_ending(self) -> None:
+        self.ack()
+        variant = self.rng.random()
+        if self.issue.onsite and variant < 0.5:
+            self.visit()
+            self.on_the_way()
+            self.arrive()
+            return
+        self.working()
+        if variant < 0.4:
+            self.ask_and_answer()
+        elif variant < 0.6:
+            self.handover()
+        else:
+            self.note(self.lines.note)
+
+    def fixed_ending(self) -> None:
+        """Resolved, closed (maybe after a callback) or reopened."""
+        self.fix()
+        if self.story.status == Status.CLOSED:
+            if self.story.callback:  # the fix did not hold the first time
+                self.reopen()
+                self.working(gap=self.rng.uniform(15, 240))
+                self.note('Went through it again properly this time.')
+                self.resolve('Checked again and found the first fix had not held. ' + self.issue.fix)
+            self.close()
+        elif self.story.status == Status.REOPENED:
+            if self.rng.random() < 0.4:
+                self.close()
+            self.reopen()
 
     def fix(self) -> None:
         """From assigned to resolved, one of the usual ways."""
@@ -354,3 +364,13 @@ class _Script:
         if self.issue.onsite and self.issue.requester in ('dave', 'lena'):  # field sites: Tom drives out
             return 'tom' if self.rng.random() < 0.8 else self.rng.choice(['sam', 'priya'])
         return self.rng.choices(TECHS, weights=[45, 45, 10])[0]
+
+
+ENDINGS = {
+    Status.ASSIGNED: _Script.assigned_ending,
+    Status.ON_THE_WAY: _Script.on_the_way_ending,
+    Status.VISIT_PLANNED: _Script.visit_planned_ending,
+    Status.WAITING_PART: _Script.waiting_part_ending,
+    Status.WAITING: _Script.waiting_ending,
+    Status.IN_PROGRESS: _Script.in_progress_ending,
+}
