@@ -115,7 +115,7 @@ def panel(viewer: User, ticket: Ticket) -> None:
 PANEL = """<section class="td-offline-panel" {attributes} aria-label="Work with no signal">
 <p class="td-op-intro">No signal: what you do here is kept on this phone and sent when you're back.</p>
 <textarea class="td-op-field" data-op-field="text" data-draft="{user}:t{ticket}:offline-note" rows="3"
-  placeholder="Write a reply…" aria-label="Reply or note"></textarea>
+  placeholder="Write it now, it is sent when you are back online…" aria-label="Reply or note"></textarea>
 <div class="td-op-row">
   <label class="td-op-check"><input type="checkbox" data-op-field="internal"> Internal note</label>
   <label class="td-op-button td-op-outline" data-op-needs="open">Photo
