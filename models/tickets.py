@@ -211,7 +211,7 @@ async def create_ticket(
         )
         change.ticket_id = ticket.id
         event = await change.record(EventKind.CREATED, body=details)
-        await _attach(ticket, event, stored, uploader=requester, internal=False, now=now)
+        await attach_photos(ticket, event, stored, uploader=requester, internal=False, now=now)
     return ticket
 
 
@@ -306,7 +306,7 @@ async def reply(
         if changes:
             await _transition(ticket, changes)
         event = await change.record(EventKind.NOTE if internal else EventKind.REPLY, body=text, internal=internal)
-        await _attach(ticket, event, stored, uploader=author, internal=internal, now=now)
+        await attach_photos(ticket, event, stored, uploader=author, internal=internal, now=now)
         if back_to_work:
             await change.record(
                 EventKind.STATUS, data={'from': Status.WAITING.value, 'to': Status.IN_PROGRESS.value, 'auto': True}
@@ -401,7 +401,7 @@ async def add_photos(
     async with _discard_on_error(stored), changing(ticket, actor=actor, now=now) as change:
         await _transition(ticket, {'updated_at': now})
         event = await change.record(EventKind.PHOTO, data={'count': len(stored)})
-        await _attach(ticket, event, stored, uploader=actor, internal=False, now=now)
+        await attach_photos(ticket, event, stored, uploader=actor, internal=False, now=now)
     return event
 
 
@@ -442,19 +442,6 @@ async def store_photos(photos_in: list[photos.PhotoIn]) -> list[photos.StoredPho
 
 def discard_on_error(stored: list[photos.StoredPhoto]) -> AbstractAsyncContextManager[None]:
     return _discard_on_error(stored)
-
-
-async def attach_photos(
-    ticket: Ticket,
-    event: TicketEvent,
-    stored: list[photos.StoredPhoto],
-    *,
-    uploader: User,
-    internal: bool,
-    now: datetime,
-) -> None:
-    """Attach stored photos to a timeline line, inside the change that wrote it."""
-    await _attach(ticket, event, stored, uploader=uploader, internal=internal, now=now)
 
 
 # ---- helpers ----------------------------------------------------------------------------------------
@@ -560,7 +547,7 @@ async def _store_photos(photos_in: list[photos.PhotoIn], *, keep_location: bool)
     return stored
 
 
-async def _attach(
+async def attach_photos(
     ticket: Ticket,
     event: TicketEvent,
     stored: list[photos.StoredPhoto],
@@ -569,6 +556,7 @@ async def _attach(
     internal: bool,
     now: datetime,
 ) -> None:
+    """Attach stored photos to a timeline line, inside the change that wrote it (also for the floors above)."""
     for p in stored:
         await Attachment.create(
             ticket_id=ticket.id,
