@@ -33,7 +33,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, clock, photos, tickets
+from . import changes, clock, offline, photos, tickets
 from .catalog import Service
 from .changes import Change, changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
@@ -436,3 +436,17 @@ def _note(note: str) -> str:
     if len(note) > MAX_NOTE:
         raise Invalid(f'Keep the note under {MAX_NOTE} characters (it has {len(note)}).', field='note')
     return note
+
+
+# ---- queued on the phone while there was no signal (models/offline.py) ------------------------------------
+
+
+@offline.handles('tick', what='checklist tick', done='saved', typed=('note',))
+async def _tick_offline(
+    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, _: datetime | None
+) -> str:
+    """{"item": id, "note"?: "...", "photo"?: data URL}: one item ticked, as on the job page."""
+    item = offline.whole_number(payload, 'item', low=1, high=2**31 - 1)
+    photo = offline.photo(payload) if payload.get('photo') else None
+    await tick(ticket_id, item, actor=viewer, note=offline.text(payload, 'note'), photo=photo, now=now)
+    return f'A check on #{ticket_id} is ticked.'

@@ -27,7 +27,7 @@ from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.models import Model
 
-from . import changes, clock, followups, notifications, queries, tickets, when
+from . import changes, clock, followups, notifications, offline, queries, tickets, when
 from .changes import Change, changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .followups import Job, JobKind
@@ -554,3 +554,18 @@ async def _plan(change: Change, ticket: Ticket, window: VisitWindow) -> None:
 
 def _window_data(what: str, window: VisitWindow) -> dict[str, object]:
     return {'what': what, 'window': [window.id, window.start.isoformat(), window.end.isoformat()]}
+
+
+# ---- queued on the phone while there was no signal (models/offline.py) ------------------------------------
+
+
+@offline.handles('leaving', what='"Leaving"', done='sent', typed=('summary',))
+async def _leaving_offline(
+    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, _: datetime | None
+) -> str:
+    """{"fixed": true, "summary": "..."} or {"fixed": false}: "Leaving", with the fix or another visit needed."""
+    fixed = offline.flag(payload, 'fixed')
+    outcome = Outcome.FIXED if fixed else Outcome.ANOTHER_VISIT
+    summary = offline.text(payload, 'summary', required=fixed)
+    await check_out(ticket_id, outcome, actor=viewer, summary=summary, now=now)
+    return f'#{ticket_id} is resolved.' if fixed else f'"Leaving" for #{ticket_id} was sent.'
