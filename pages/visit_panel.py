@@ -72,7 +72,7 @@ class VisitPanel:
         for w in self.offered:
             words = when.window(w.start, w.end, self.viewer.timezone)
             ui.button(words, icon='event_available', on_click=lambda w=w: self.choose(w)).props(
-                'unelevated no-caps size=lg'
+                'unelevated no-caps align=left'
             ).classes('full-width td-window').mark(f'window-{w.id}')
         ui.button('None of these suit me', on_click=self.ask_again_dialog).props('flat no-caps').classes(
             'full-width'
