@@ -260,11 +260,9 @@ async def check_in(
         raise Invalid('This ticket is finished; reopen it first.', field='status')
     async with changing(ticket, actor=actor, now=now) as change:
         if visit is None:
+            window = await _confirmed_window(ticket.id)
             visit = await SiteVisit.create(
-                ticket_id=ticket.id,
-                technician_id=actor.id,
-                window_id=(await _confirmed_window(ticket.id) or _NO_WINDOW).id,
-                created_at=now,
+                ticket_id=ticket.id, technician_id=actor.id, window_id=window.id if window else None, created_at=now
             )
         where = {'latitude': position.latitude, 'longitude': position.longitude} if position else {}
         await SiteVisit.filter(id=visit.id).update(arrived_at=now, **where)
@@ -457,13 +455,6 @@ async def missed_count(*, actor: User, since: datetime, until: datetime) -> int:
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------
-
-
-class _NoWindow:
-    id = None
-
-
-_NO_WINDOW = _NoWindow()
 
 
 async def _workable(ticket_id: int, actor: User) -> Ticket:

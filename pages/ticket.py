@@ -3,7 +3,7 @@ timeline, reply box."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -32,7 +32,7 @@ from .layout import (
     when,
 )
 from .settings import push_prompt
-from .visit_panel import VisitPanel, arrival_dialog, leaving_dialog, offer_dialog, visit_headline
+from .visit_panel import VisitPanel, arrival_dialog, leaving_dialog, next_time, offer_dialog, visit_headline
 
 SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level as time passes
 # Changes after which the visit card is read again (a window offered or chosen, on the way, arrived, left).
@@ -498,7 +498,7 @@ class TicketView:
             )
 
             async def go() -> None:
-                arrival = _next_time(eta.value or '', tz)
+                arrival = next_time(eta.value or '', tz)
                 if arrival is None:
                     eta.error = 'Give a time like 10:25.'
                     return
@@ -643,20 +643,6 @@ def _viewing(names: list[str]) -> str:
     if len(names) == 1:
         return f'{names[0]} is viewing'
     return f'{", ".join(names[:-1])} and {names[-1]} are viewing'
-
-
-def _next_time(text: str, tz: ZoneInfo) -> datetime | None:
-    """'10:25' as the next such moment in the viewer's zone (today, or tomorrow if it has passed)."""
-    try:
-        hours, minutes = (int(x) for x in text.strip().split(':')[:2])
-        at = time(hours, minutes)
-    except ValueError:
-        return None
-    now = clock.now().astimezone(tz)
-    moment = datetime.combine(now.date(), at, tzinfo=tz)
-    if moment < now - timedelta(minutes=5):
-        moment += timedelta(days=1)
-    return moment
 
 
 def _alt(name: str) -> str:

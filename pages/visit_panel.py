@@ -36,7 +36,7 @@ class VisitPanel:
         self.chosen = await visits.confirmed(self.viewer, t.id)
         if self.staff:
             done = await visits.visits_of(self.viewer, t.id)
-            self.on_site = await visits.time_on_site(self.viewer, t.id)
+            self.on_site = sum((v.on_site for v in done), timedelta(0))
             self.checked_in = any(v.arrived_at and not v.left_at for v in done)
 
     async def refresh(self, ticket: Ticket) -> None:
