@@ -38,6 +38,7 @@ from .users import User
 
 MAX_MINUTES = 12 * 60
 MAX_TYPE = 32
+MAX_AGE = timedelta(hours=12)  # a phone clock further back than this is not believed
 
 
 class Result(StrEnum):
@@ -107,6 +108,11 @@ def handles(type_: str, *, what: str, done: str = 'applied', typed: tuple[str, .
         return run
 
     return register
+
+
+def tapped(now: datetime, made_at: datetime | None) -> datetime:
+    """When the action was tapped on the phone, if its clock is believable (the last 12 hours); else now."""
+    return made_at if made_at is not None and now - MAX_AGE < made_at <= now else now
 
 
 def types() -> list[str]:
@@ -354,25 +360,12 @@ async def _photo(viewer: User, ticket_id: int, payload: dict[str, Any], now: dat
     return f'Your photo for #{ticket_id} was added.'
 
 
-@handles('on_the_way', what='"On my way"')
-async def _on_the_way(
-    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, made_at: datetime | None
-) -> str:
+def arrival(payload: dict[str, Any], tapped: datetime, now: datetime) -> datetime:
     """{"minutes": 1..720} counted from when it was tapped (never before now), or {"eta": ISO time}."""
     if 'eta' in payload:
-        eta = moment(payload, 'eta')
-    else:
-        minutes = whole_number(payload, 'minutes', low=1, high=MAX_MINUTES)
-        tapped = made_at if made_at is not None and now - timedelta(hours=12) < made_at <= now else now
-        eta = max(tapped + timedelta(minutes=minutes), now)
-    await tickets.set_status(ticket_id, Status.ON_THE_WAY, actor=viewer, eta=eta, now=now)
-    return f'"On my way" for #{ticket_id} was sent.'
-
-
-@handles('arrived', what='"Arrived"')
-async def _arrived(viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, _: datetime | None) -> str:
-    await tickets.set_status(ticket_id, Status.IN_PROGRESS, actor=viewer, now=now)
-    return f'"Arrived" for #{ticket_id} was sent.'
+        return moment(payload, 'eta')
+    minutes = whole_number(payload, 'minutes', low=1, high=MAX_MINUTES)
+    return max(tapped + timedelta(minutes=minutes), now)
 
 
 @handles('resolve', what='fix summary', done='sent', typed=('summary',))

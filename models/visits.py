@@ -248,9 +248,15 @@ async def new_arrival_time(ticket_id: int, eta: datetime, *, actor: User, now: d
 
 
 async def check_in(
-    ticket_id: int, *, actor: User, position: Position | None = None, now: datetime | None = None
+    ticket_id: int,
+    *,
+    actor: User,
+    position: Position | None = None,
+    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> SiteVisit:
-    """ "Arrived": the time on site starts (and the place, if the phone shares it)."""
+    """ "Arrived": the time on site starts (and the place, if the phone shares it). `at` is when it was tapped,
+    for an "Arrived" kept on a phone with no signal: never before setting off or the last visit's end."""
     now = now or clock.now()
     ticket = await _workable(ticket_id, actor)
     visit = await _open_visit(ticket.id)
@@ -265,7 +271,8 @@ async def check_in(
                 ticket_id=ticket.id, technician_id=actor.id, window_id=window.id if window else None, created_at=now
             )
         where = {'latitude': position.latitude, 'longitude': position.longitude} if position else {}
-        await SiteVisit.filter(id=visit.id).update(arrived_at=now, **where)
+        arrived = _between(at or now, await _earliest_arrival(ticket.id, visit), now)
+        await SiteVisit.filter(id=visit.id).update(arrived_at=arrived, **where)
         await _keep_window(ticket.id, now)
         await change.record(EventKind.VISIT, data={'what': 'arrived', **({'position': True} if position else {})})
         if ticket.status != Status.IN_PROGRESS:
@@ -274,10 +281,16 @@ async def check_in(
 
 
 async def check_out(
-    ticket_id: int, outcome: Outcome, *, actor: User, summary: str = '', now: datetime | None = None
+    ticket_id: int,
+    outcome: Outcome,
+    *,
+    actor: User,
+    summary: str = '',
+    now: datetime | None = None,
+    at: datetime | None = None,
 ) -> SiteVisit:
-    """ "Leaving": the time on site ends. Fixed resolves the ticket (through its verb, with the summary);
-    another visit keeps it open for new times."""
+    """ "Leaving": the time on site ends (`at`, when tapped on a phone with no signal, never before arriving).
+    Fixed resolves the ticket (through its verb, with the summary); another visit keeps it open for new times."""
     now = now or clock.now()
     ticket = await _workable(ticket_id, actor)
     outcome = Outcome(outcome)
@@ -286,14 +299,28 @@ async def check_out(
         raise Invalid('Say "Arrived" first: leaving ends the time on site.', field='status')
     first = not await SiteVisit.filter(ticket_id=ticket.id, left_at__not_isnull=True).exists()
     async with changing(ticket, actor=actor, now=now) as change:
+        left = _between(at or now, visit.arrived_at, now)
         await SiteVisit.filter(id=visit.id).update(
-            left_at=now, outcome=outcome.value, first_visit_fix=first and outcome == Outcome.FIXED
+            left_at=left, outcome=outcome.value, first_visit_fix=first and outcome == Outcome.FIXED
         )
-        minutes = round((now - visit.arrived_at).total_seconds() / 60)
+        minutes = round((left - visit.arrived_at).total_seconds() / 60)
         await change.record(EventKind.VISIT, data={'what': 'left', 'outcome': outcome.value, 'minutes': minutes})
         if outcome == Outcome.FIXED:
             await tickets.resolve(ticket.id, summary, actor=actor, now=now)  # every rule of resolving holds
     return await SiteVisit.get(id=visit.id)
+
+
+def _between(moment: datetime, earliest: datetime | None, now: datetime) -> datetime:
+    return min(max(moment, earliest), now) if earliest is not None else min(moment, now)
+
+
+async def _earliest_arrival(ticket_id: int, visit: SiteVisit | None) -> datetime | None:
+    """An arrival is after setting off, and after the ticket's last visit ended."""
+    ended = await queries.first_value(
+        SiteVisit.filter(ticket_id=ticket_id, left_at__not_isnull=True).order_by('-left_at'), 'left_at'
+    )
+    started = visit.set_off_at if visit is not None else None
+    return max((m for m in (ended, started) if m is not None), default=None)
 
 
 async def time_on_site(viewer: User, ticket_id: int) -> timedelta:
@@ -550,13 +577,39 @@ def _window_data(what: str, window: VisitWindow) -> dict[str, object]:
 # ---- queued on the phone while there was no signal (models/offline.py) ------------------------------------
 
 
+@offline.handles('on_the_way', what='"On my way"')
+async def _on_the_way_offline(
+    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, made_at: datetime | None
+) -> str:
+    """{"minutes": 1..720} or {"eta": ISO time}: "On my way", setting off when it was tapped."""
+    tapped = offline.tapped(now, made_at)
+    await tickets.set_status(
+        ticket_id, Status.ON_THE_WAY, actor=viewer, eta=offline.arrival(payload, tapped, now), now=now
+    )
+    # The visit this started (after_change) set off when the signal came back; it set off when tapped.
+    visit = await _open_visit(ticket_id)
+    if visit is not None and visit.set_off_at == now and visit.arrived_at is None:
+        set_off = _between(tapped, await _earliest_arrival(ticket_id, None), now)
+        await SiteVisit.filter(id=visit.id).update(set_off_at=set_off)
+    return f'"On my way" for #{ticket_id} was sent.'
+
+
+@offline.handles('arrived', what='"Arrived"')
+async def _arrived_offline(
+    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, made_at: datetime | None
+) -> str:
+    """{}: "Arrived", on site from when it was tapped (on my way, a planned visit, or straight there)."""
+    await check_in(ticket_id, actor=viewer, now=now, at=offline.tapped(now, made_at))
+    return f'"Arrived" for #{ticket_id} was sent.'
+
+
 @offline.handles('leaving', what='"Leaving"', done='sent', typed=('summary',))
 async def _leaving_offline(
-    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, _: datetime | None
+    viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, made_at: datetime | None
 ) -> str:
     """{"fixed": true, "summary": "..."} or {"fixed": false}: "Leaving", with the fix or another visit needed."""
     fixed = offline.flag(payload, 'fixed')
     outcome = Outcome.FIXED if fixed else Outcome.ANOTHER_VISIT
     summary = offline.text(payload, 'summary', required=fixed)
-    await check_out(ticket_id, outcome, actor=viewer, summary=summary, now=now)
+    await check_out(ticket_id, outcome, actor=viewer, summary=summary, now=now, at=offline.tapped(now, made_at))
     return f'#{ticket_id} is resolved.' if fixed else f'"Leaving" for #{ticket_id} was sent.'

@@ -69,7 +69,14 @@ class ChecklistCard:
                 self._row(check, working)
 
     def _row(self, check: Check, working: bool) -> None:
-        with ui.column().classes('full-width td-check').mark(f'check-{check.item_id}'):
+        with ui.column().classes('full-width td-check').mark(f'check-{check.item_id}') as row:
+            # What the offline panel (pwa/offline-queue.js) offers when the connection drops; Vue sets these as
+            # attributes, and the script reads them with textContent-safe APIs only.
+            row.props['data-td-check'] = str(check.item_id)
+            row.props['data-td-text'] = _label(check)
+            row.props['data-td-ticked'] = '1' if check.ticked else '0'
+            row.props['data-td-required'] = '1' if check.required else '0'
+            row.props['data-td-photo'] = '1' if check.photo_required else '0'
             with ui.row().classes('full-width items-center no-wrap'):
                 box = ui.checkbox(_label(check), value=check.ticked).classes('col td-check-box')
                 box.mark(f'tick-{check.item_id}')

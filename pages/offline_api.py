@@ -130,10 +130,20 @@ PANEL = """<section class="td-offline-panel" {attributes} aria-label="Work with 
 <div class="td-op-row" data-op-needs="arrived">
   <button type="button" class="td-op-button" data-op="arrived">Arrived</button>
 </div>
+<div class="td-op-checks" data-op-needs="checks">
+  <p class="td-op-heading">Checklist</p>
+  <div data-op-checks></div>
+</div>
 <div data-op-needs="resolved">
   <textarea class="td-op-field" data-op-field="summary" data-draft="{user}:t{ticket}:offline-fix" rows="2"
     placeholder="What fixed it?" aria-label="Fix summary"></textarea>
-  <button type="button" class="td-op-button td-op-positive" data-op="resolve">Resolve</button>
+  <button type="button" class="td-op-button td-op-positive" data-op="resolve" data-op-needs="not_on_site">Resolve
+  </button>
+  <div class="td-op-row" data-op-needs="leaving">
+    <button type="button" class="td-op-button td-op-positive" data-op="leaving_fixed">Fixed, leaving</button>
+    <button type="button" class="td-op-button td-op-outline" data-op="leaving_again">Leaving, another visit needed
+    </button>
+  </div>
 </div>
 <p class="td-op-error" role="alert" data-op-error></p>
 </section>"""

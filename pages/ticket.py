@@ -123,6 +123,7 @@ class TicketView:
             # What the offline panel (pwa/offline-queue.js) needs to offer only the moves allowed now.
             row.props['data-td-status'] = t.status.value
             row.props['data-td-works'] = '1' if tickets.may_work(self.viewer, t) else '0'
+            row.props['data-td-onsite'] = '1' if self.visit.checked_in else '0'
             if self.staff:
                 self._staff_actions(t)
             elif t.status == Status.RESOLVED:

@@ -10,7 +10,10 @@
 (() => {
   const DB = 'tapdesk-offline';
   const STORE = 'actions';
-  const LABELS = { note: 'Reply', photo: 'Photo', on_the_way: 'On my way', arrived: 'Arrived', resolve: 'Resolve' };
+  const LABELS = {
+    note: 'Reply', photo: 'Photo', on_the_way: 'On my way', arrived: 'Arrived', resolve: 'Resolve', tick: 'Check',
+    leaving: 'Leaving',
+  };
   const TYPED = ['text', 'summary'];
   let opened = null;
   let items = []; // every kept action, in order: {id, user, seq, ticket_id, type, payload, made_at, state, sentence, text}
@@ -154,7 +157,9 @@
   const describe = (a) => {
     const words = typedIn(a.payload);
     const label = a.type === 'note' && a.payload.internal ? 'Note' : LABELS[a.type] || a.type;
-    const extra = a.type === 'on_the_way' && a.payload.minutes ? ` (${a.payload.minutes} min)` : '';
+    const extra = a.type === 'on_the_way' && a.payload.minutes ? ` (${a.payload.minutes} min)`
+      : a.type === 'tick' ? ` "${a.payload.label || a.payload.item}"`
+        : a.type === 'leaving' ? (a.payload.fixed ? ', fixed' : ', another visit needed') : '';
     return `${label}${extra} · #${a.ticket_id}${words ? ` · ${words.length > 60 ? words.slice(0, 59) + '…' : words}` : ''}`;
   };
   const card = (a) => {
@@ -194,29 +199,69 @@
 
   // ---- the ticket page's panel --------------------------------------------------------------------------------------
   const panel = () => document.querySelector('[data-td-offline-panel]');
+  // The ticket as the phone knows it: what the page showed last (data-td-* attributes of the ticket's actions and
+  // its checklist, kept current by NiceGUI while online) with what is waiting to be sent applied on top.
+  const known = (p) => {
+    const facts = document.querySelector('[data-td-status]')?.dataset || {};
+    const ticketId = Number(p.dataset.ticket);
+    const ticket = { status: facts.tdStatus || '', onSite: facts.tdOnsite === '1', works: facts.tdWorks === '1' };
+    const checks = [...document.querySelectorAll('[data-td-check]')].map((row) => ({
+      item: Number(row.dataset.tdCheck), label: row.dataset.tdText || '', ticked: row.dataset.tdTicked === '1',
+      required: row.dataset.tdRequired === '1', photo: row.dataset.tdPhoto === '1',
+    }));
+    for (const a of items) {
+      if (a.ticket_id !== ticketId || a.state !== 'waiting') continue;
+      if (a.type === 'on_the_way') ticket.status = 'on_the_way';
+      if (a.type === 'arrived') Object.assign(ticket, { status: 'in_progress', onSite: true });
+      if (a.type === 'resolve') ticket.status = 'resolved';
+      if (a.type === 'leaving') Object.assign(ticket, { onSite: false }, a.payload.fixed ? { status: 'resolved' } : {});
+      if (a.type === 'tick') checks.filter((c) => c.item === a.payload.item).forEach((c) => { c.ticked = true; });
+    }
+    return { ...ticket, checks };
+  };
   const renderPanel = () => {
     const p = panel();
     if (!p) return;
-    const facts = document.querySelector('[data-td-status]')?.dataset || {};
-    const ticketId = Number(p.dataset.ticket);
-    let status = facts.tdStatus || '';
-    for (const a of items) {
-      if (a.ticket_id !== ticketId || a.state !== 'waiting') continue;
-      status = { on_the_way: 'on_the_way', arrived: 'in_progress', resolve: 'resolved' }[a.type] || status;
-    }
+    const { status, onSite, works, checks } = known(p);
     const moves = JSON.parse(p.dataset.moves || '{}')[status] || [];
-    const works = facts.tdWorks === '1';
+    const open = !['resolved', 'closed'].includes(status);
     const can = {
-      open: !['resolved', 'closed'].includes(status),
+      open,
       on_the_way: works && moves.includes('on_the_way'),
       arrived: works && status === 'on_the_way',
       resolved: works && moves.includes('resolved'),
+      checks: works && open && checks.length > 0,
+      leaving: works && onSite,
+      not_on_site: !onSite,
     };
     for (const part of p.querySelectorAll('[data-op-needs]')) part.hidden = !can[part.dataset.opNeeds];
+    renderChecks(p, checks);
+  };
+  let drawnChecks = '';
+  const renderChecks = (p, checks) => {
+    const list = p.querySelector('[data-op-checks]');
+    const drawn = JSON.stringify(checks);
+    if (!list || drawn === drawnChecks) return; // redrawn only when it changed: an open file picker keeps its input
+    drawnChecks = drawn;
+    list.replaceChildren(...checks.map((c) => {
+      if (c.ticked) return element('div', 'td-op-check td-op-ticked', `✓ ${c.label}`);
+      if (!c.photo) {
+        const tick = element('button', 'td-op-button td-op-outline td-op-tick', `Tick: ${c.label}`);
+        Object.assign(tick, { type: 'button' });
+        Object.assign(tick.dataset, { op: 'tick', item: String(c.item) });
+        return tick;
+      }
+      const withPhoto = element('label', 'td-op-button td-op-outline td-op-tick', `Photo and tick: ${c.label}`);
+      const input = element('input');
+      Object.assign(input, { type: 'file', accept: 'image/*', hidden: true });
+      Object.assign(input.dataset, { op: 'tick_photo', item: String(c.item) });
+      withPhoto.append(input);
+      return withPhoto;
+    }));
   };
   const field = (p, name) => p.querySelector(`[data-op-field="${name}"]`);
   const say = (p, text) => { p.querySelector('[data-op-error]').textContent = text; };
-  const act = async (p, type) => {
+  const act = async (p, type, item) => {
     const user = Number(p.dataset.user);
     const ticketId = Number(p.dataset.ticket);
     say(p, '');
@@ -232,11 +277,31 @@
       await keep(user, ticketId, 'on_the_way', { minutes });
     } else if (type === 'arrived') {
       await keep(user, ticketId, 'arrived', {});
-    } else if (type === 'resolve') {
+    } else if (type === 'tick') {
+      const check = known(p).checks.find((c) => c.item === item);
+      if (check) await keep(user, ticketId, 'tick', { item, label: check.label });
+    } else if (type === 'resolve' || type === 'leaving_fixed') {
       const summary = field(p, 'summary').value.trim();
       if (!summary) return say(p, 'Write a short summary of the fix.');
-      await keep(user, ticketId, 'resolve', { summary });
+      const missing = known(p).checks.filter((c) => c.required && !c.ticked).map((c) => c.label);
+      if (missing.length) return say(p, `Tick the required checks first: ${missing.join(', ')}.`);
+      await keep(user, ticketId, type === 'resolve' ? 'resolve' : 'leaving', type === 'resolve' ? { summary } : { fixed: true, summary });
       setField(field(p, 'summary'), '');
+    } else if (type === 'leaving_again') {
+      await keep(user, ticketId, 'leaving', { fixed: false });
+    }
+  };
+  const tickWithPhoto = async (p, input) => {
+    const file = input.files?.[0];
+    const item = Number(input.dataset.item);
+    if (!file) return;
+    const check = known(p).checks.find((c) => c.item === item);
+    try {
+      await keep(Number(p.dataset.user), Number(p.dataset.ticket), 'tick', {
+        item, label: check?.label || '', photo: await smaller(file),
+      });
+    } catch (error) {
+      say(p, 'This photo could not be kept on the phone (too large, or not a photo).');
     }
   };
   const addPhoto = async (p, input) => {
@@ -284,11 +349,13 @@
 
   document.addEventListener('click', (event) => {
     const button = event.target.closest?.('[data-td-offline-panel] button[data-op]');
-    if (button) act(button.closest('[data-td-offline-panel]'), button.dataset.op);
+    if (button) act(button.closest('[data-td-offline-panel]'), button.dataset.op, Number(button.dataset.item));
   });
   document.addEventListener('change', (event) => {
     if (event.target.matches?.('[data-td-offline-panel] input[data-op="photo"]')) {
       addPhoto(event.target.closest('[data-td-offline-panel]'), event.target);
+    } else if (event.target.matches?.('[data-td-offline-panel] input[data-op="tick_photo"]')) {
+      tickWithPhoto(event.target.closest('[data-td-offline-panel]'), event.target);
     }
   });
 
@@ -303,7 +370,7 @@
       if (document.body.classList.contains('td-is-offline')) adopt();
       renderPanel();
     });
-  }).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['class', 'data-td-status'] });
+  }).observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['class', 'data-td-status', 'data-td-onsite', 'data-td-ticked'] });
   const watchSocket = () => {
     if (!window.socket) return false;
     window.socket.on('connect', () => { paused.clear(); flush(); });

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.async_api import Page, expect
 
 from .conftest import PHONE, Server, signed_in
 from .test_core_loop import report_from_phone
+from .test_pwa import in_server_database
 
 SLOW = 15_000  # ms: the network's return, socket.io's reconnect and the server's answer on a loaded 2-core machine
 PROMPT = 5_000  # ms: sent on the network's return, not at the next try of the back-off (16 s after a long outage)
+CHECKLIST = """
+import asyncio, json
+from models import checklists, db, users
+from models.catalog import Service
+from models.checklists import ItemIn
+from models.users import Role
+
+async def main():
+    await db.start()
+    maria = await users.create_user(email='maria@example.com', name='Maria Lopez', password='correct horse',
+                                    role=Role.MANAGER, actor=None)
+    service = await Service.get(name='Wi-Fi & network')
+    items = [ItemIn('Tested the connection at the desk'), ItemIn('Labelled the cable', required=False)]
+    await checklists.set_template(service.id, items, allow_override=False, actor=maria)
+    print(json.dumps({'service': service.id}))
+    await db.stop()
+
+asyncio.run(main())
+"""
 
 
 async def taken_job(browser: object, server: Server, tmp_path: Path, title: str) -> tuple[Page, Page, int]:
@@ -70,3 +91,65 @@ async def test_what_was_kept_is_sent_after_the_app_was_closed(browser: object, s
     await expect(again.locator('.td-queue')).to_be_hidden()
     await again.goto(f'{server.url}/t/{number}')
     await expect(again.locator('.td-timeline').get_by_text('Cleared the jam, ordering a roller')).to_have_count(1)
+
+
+async def test_a_required_check_a_note_and_a_fix_made_with_no_signal_reach_the_requester_once_when_back(
+    browser: object, server: Server, tmp_path: Path
+) -> None:
+    in_server_database(server, CHECKLIST)  # the service's checklist: one required check, one optional
+    requester, technician, _ = await taken_job(browser, server, tmp_path, 'No network at desk 14')
+    await expect(technician.get_by_text('Checklist · 0 of 2 done')).to_be_visible()
+    await technician.context.set_offline(True)
+    panel = technician.locator('.td-offline-panel')
+    await expect(panel).to_be_visible()
+    await expect(technician.locator('.td-checklist')).to_be_hidden()  # its boxes need the socket
+
+    # Resolving before the required check is refused on the phone, with the check named; nothing is kept.
+    await panel.get_by_label('Fix summary').fill('Replaced the patch cable')
+    await panel.get_by_role('button', name='Resolve').click()
+    refusal = 'Tick the required checks first: Tested the connection at the desk.'
+    await expect(panel.get_by_text(refusal)).to_be_visible()
+    await expect(technician.locator('.td-queue')).to_be_hidden()
+
+    await panel.get_by_role('button', name='Tick: Tested the connection at the desk').click()
+    await expect(panel.get_by_text('✓ Tested the connection at the desk')).to_be_visible()
+    await panel.get_by_label('Reply or note').fill('The old cable was crushed under the desk')
+    await panel.get_by_role('button', name='Keep reply').click()
+    await panel.get_by_role('button', name='Resolve').click()
+    await expect(technician.get_by_text('Waiting to send (3)')).to_be_visible()
+    await technician.wait_for_timeout(3_000)  # still no signal: nothing reached the requester
+    await expect(requester.get_by_text('The old cable was crushed under the desk')).to_have_count(0)
+
+    await technician.context.set_offline(False)
+    await expect(requester.get_by_text('Fixed — how did we do?', exact=True)).to_be_visible(timeout=SLOW)
+    timeline = requester.locator('.td-timeline')
+    await expect(timeline.get_by_text('The old cable was crushed under the desk', exact=True)).to_have_count(1)
+    await expect(timeline.get_by_text('Replaced the patch cable', exact=True)).to_have_count(1)
+    await expect(requester.get_by_text('We checked: Tested the connection at the desk.')).to_be_visible()
+    await expect(technician.locator('.td-queue')).to_be_hidden()
+    await technician.reload()  # what the server holds: the check ticked once, the note and the fix once
+    staff_timeline = technician.locator('.td-timeline')
+    await expect(staff_timeline.get_by_text('The old cable was crushed under the desk')).to_have_count(1)
+
+
+async def test_on_my_way_arrived_and_leaving_fixed_with_no_signal_count_a_visit_when_back(
+    browser: object, server: Server, tmp_path: Path
+) -> None:
+    requester, technician, number = await taken_job(browser, server, tmp_path, 'Dead socket in the car park booth')
+    await technician.context.set_offline(True)
+    panel = technician.locator('.td-offline-panel')
+    await expect(panel.get_by_role('button', name='Fixed, leaving')).to_be_hidden()  # not on site yet
+    await panel.get_by_role('button', name='On my way').click()
+    await panel.get_by_role('button', name='Arrived').click()
+    await expect(panel.get_by_role('button', name='Resolve')).to_be_hidden()  # on site: leaving says it
+    await panel.get_by_label('Fix summary').fill('Rewired the socket')
+    await panel.get_by_role('button', name='Fixed, leaving').click()
+    await expect(technician.get_by_text('Waiting to send (3)')).to_be_visible()
+    await expect(technician.locator('.td-queue-list')).to_contain_text('Leaving, fixed')
+
+    await technician.context.set_offline(False)
+    await expect(requester.get_by_text('Fixed — how did we do?', exact=True)).to_be_visible(timeout=SLOW)
+    await expect(requester.locator('.td-timeline').get_by_text('Rewired the socket', exact=True)).to_have_count(1)
+    await expect(technician.locator('.td-queue')).to_be_hidden()
+    await technician.goto(f'{server.url}/t/{number}')
+    await expect(technician.get_by_text(re.compile(r'Time on site: .+ so far'))).to_be_visible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,8 +22,9 @@ from tests.images import jpeg
 CHECKS = [ItemIn('Router restarted'), ItemIn('Speed test passed', photo_required=True)]
 
 
-def action(ticket: Ticket, type_: str, **payload: Any) -> offline.Action:
-    return offline.parse({'id': str(uuid.uuid4()), 'ticket_id': ticket.id, 'type': type_, 'payload': payload})
+def action(ticket: Ticket, type_: str, made_at: datetime | None = None, **payload: Any) -> offline.Action:
+    made = {'made_at': made_at.isoformat()} if made_at else {}
+    return offline.parse({'id': str(uuid.uuid4()), 'ticket_id': ticket.id, 'type': type_, 'payload': payload, **made})
 
 
 @pytest.fixture
@@ -103,3 +105,48 @@ async def test_another_technician_cannot_tick_through_the_queue(
 ) -> None:
     outcome = await offline.apply(technician2, action(taken, 'tick', item=items[0]))
     assert outcome.result == Result.REFUSED
+
+
+# ---- the times on site are when they were tapped, not when the signal came back ------------------------------------
+
+
+async def test_arrived_and_leaving_kept_in_a_basement_count_the_time_on_site_as_tapped(
+    taken: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    set_off = clock.now
+    arrived = clock.advance(minutes=20)
+    left = clock.advance(minutes=45)
+    clock.advance(minutes=30)  # the signal returns half an hour after leaving: all three are sent now
+    for queued in (
+        action(taken, 'on_the_way', made_at=set_off, minutes=15),
+        action(taken, 'arrived', made_at=arrived),
+        action(taken, 'leaving', made_at=left, fixed=False),
+    ):
+        assert (await offline.apply(technician, queued)).result == Result.APPLIED
+    [visit] = await SiteVisit.filter(ticket_id=taken.id)
+    assert (visit.set_off_at, visit.arrived_at, visit.left_at) == (set_off, arrived, left)
+    assert await visits.time_on_site(technician, taken.id) == timedelta(minutes=45)
+
+
+async def test_a_phone_clock_before_setting_off_or_in_the_future_is_not_believed(
+    taken: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    await offline.apply(technician, action(taken, 'on_the_way', minutes=15))
+    set_off = clock.now
+    clock.advance(minutes=10)
+    await offline.apply(technician, action(taken, 'arrived', made_at=set_off - timedelta(hours=1)))
+    clock.advance(minutes=10)
+    await offline.apply(technician, action(taken, 'leaving', made_at=clock.now + timedelta(hours=2), fixed=False))
+    [visit] = await SiteVisit.filter(ticket_id=taken.id)
+    assert (visit.arrived_at, visit.left_at) == (set_off, clock.now)
+
+
+async def test_arrived_kept_for_a_planned_visit_checks_in(taken: Ticket, technician: User, clock: FrozenClock) -> None:
+    start = clock.now + timedelta(hours=1)
+    [window] = await visits.propose(taken.id, [(start, start + timedelta(hours=2))], actor=technician)
+    await visits.choose(window.id, actor=await User.get(id=taken.requester_id))
+    clock.advance(hours=1, minutes=5)
+    assert (await offline.apply(technician, action(taken, 'arrived'))).result == Result.APPLIED
+    [visit] = await SiteVisit.filter(ticket_id=taken.id)
+    assert (visit.arrived_at, visit.window_id) == (clock.now, window.id)
+    assert (await Ticket.get(id=taken.id)).status == Status.IN_PROGRESS
