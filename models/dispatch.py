@@ -1,8 +1,9 @@
 """The dispatch board: the whole field team at a glance, for managers.
 
 Unassigned open work (late and at-risk first, then priority, then age: the queue's order), and a column per
-technician: their jobs for today in visit order (models/today.py), what they are doing right now, and the
-visits that were missed or are running late. Read-only. Times are in words in the viewer's time zone.
+technician: their jobs for today in visit order (models/today.py) and those with no visit booked yet, what
+they are doing right now, and the visits that were missed or are running late. Read-only. Times are in words
+in the viewer's time zone.
 
 Missed is the visits module's rule (a chosen window over for `visits.MISSED_AFTER` with nobody on the way or
 there), shown at once and also after the follow-up has marked the window missed. Late: the arrival time has
@@ -51,8 +52,9 @@ class Column:
     technician: User
     doing: Doing
     now_words: str  # "On the way to #12, arrives ~10:25", "On site at #9 since 09:40", "Free"
-    cards: list[Card]
-    not_today: int  # their other open jobs (tomorrow, later, no date yet)
+    cards: list[Card]  # today's, in visit order
+    undated: list[Card]  # open jobs with no visit booked yet, most urgent first
+    booked_later: int  # visits booked for tomorrow or later
 
 
 @dataclass(frozen=True)
@@ -92,15 +94,12 @@ def _column(
     tz: str,
 ) -> Column:
     # A job whose window was missed today stays on today's column (with that window) until it is rebooked.
-    rebook = [
-        replace(job, window=missed[job.ticket.id])
-        for job in _not_today(day)
-        if job.window is None and job.ticket.id in missed
-    ]
+    rebook = [replace(job, window=missed[job.ticket.id]) for job in day.undated if job.ticket.id in missed]
     jobs = rebook + day.today
+    undated = [Card(job) for job in day.undated if job.ticket.id not in missed]
     doing, words = _doing(jobs, arrived, now, tz)
     cards = [_card(job, now, tz) for job in jobs]
-    return Column(person, doing, words, cards, len(day) - len(jobs))
+    return Column(person, doing, words, cards, undated, len(day.tomorrow) + len(day.later))
 
 
 def _card(job: Job, now: datetime, tz: str) -> Card:
@@ -142,11 +141,7 @@ async def _arrivals(ticket_ids: list[int]) -> dict[int, datetime]:
 
 
 def _jobs(day: Day) -> list[Job]:
-    return day.today + _not_today(day)
-
-
-def _not_today(day: Day) -> list[Job]:
-    return day.tomorrow + day.later + day.undated
+    return day.today + day.tomorrow + day.later + day.undated
 
 
 def _start_of_day(now: datetime, tz: str) -> datetime:

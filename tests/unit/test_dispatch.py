@@ -102,7 +102,7 @@ async def test_every_active_technician_has_a_column_even_with_nothing_today(
     board = await read(people, clock)
 
     assert [c.technician.name for c in board.columns] == ['Priya Shah', 'Sam Rivera']
-    assert [(c.doing, c.now_words, c.cards) for c in board.columns] == [(Doing.FREE, 'Free', [])] * 2
+    assert [(c.doing, c.now_words, c.cards, c.undated) for c in board.columns] == [(Doing.FREE, 'Free', [], [])] * 2
 
 
 async def test_a_manager_with_work_of_their_own_gets_a_column_too(people: SimpleNamespace, clock: FrozenClock) -> None:
@@ -111,20 +111,22 @@ async def test_a_manager_with_work_of_their_own_gets_a_column_too(people: Simple
     assert [c.technician.name for c in board.columns] == ['Maria Lopez', 'Priya Shah', 'Sam Rivera']
 
 
-async def test_a_technicians_today_is_in_visit_order_and_the_rest_is_counted(
+async def test_a_technicians_today_is_in_visit_order_then_work_with_no_date_and_later_visits_are_counted(
     people: SimpleNamespace, clock: FrozenClock
 ) -> None:
     afternoon = await job(people, 'Afternoon visit', people.technician)
     morning = await job(people, 'Morning visit', people.technician)
+    tomorrow = await job(people, 'Tomorrow visit', people.technician)
     await job(people, 'No date yet', people.technician)
     await booked(people, afternoon, 5, clock)
     await booked(people, morning, 1, clock)
+    await booked(people, tomorrow, 24, clock)
     await job(people, 'Priya job', people.technician2)
 
     sams = column(await read(people, clock), people.technician)
 
     assert titles(sams.cards) == ['Morning visit', 'Afternoon visit']
-    assert sams.not_today == 1
+    assert (titles(sams.undated), sams.booked_later) == (['No date yet'], 1)
     assert [c.flag for c in sams.cards] == [None, None]
 
 
@@ -219,6 +221,7 @@ async def test_a_missed_visit_stays_on_today_with_its_window_after_the_follow_up
     [card] = column(await read(people, clock), people.technician).cards
 
     assert (card.ticket.id, card.flag) == (ticket.id, Flag.MISSED)
+    assert column(await read(people, clock), people.technician).undated == []  # not twice
     assert card.job.window is not None and card.job.window.id == chosen.id
 
 
@@ -231,4 +234,4 @@ async def test_a_missed_visit_rebooked_for_tomorrow_leaves_today(people: SimpleN
 
     sams = column(await read(people, clock), people.technician)
 
-    assert (sams.cards, sams.not_today) == ([], 1)
+    assert (sams.cards, sams.undated, sams.booked_later) == ([], [], 1)
