@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from . import (  # noqa: F401
     auth,
     checklist,
+    dispatch,
     files,
     manage,
     measures,

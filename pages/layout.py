@@ -125,6 +125,7 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
         return [('New request', 'add_circle', '/new'), ('My requests', 'list_alt', '/requests')]
     items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
     if viewer.is_manager:
+        items.append(('Dispatch', 'view_column', '/dispatch'))
         items.append(('Manage', 'tune', '/manage'))
         items.append(('Measures', 'insights', '/measures'))
     return items

@@ -93,7 +93,7 @@ class TodayView:
                 ui.label(job.next_step).classes('td-job-next').mark(f'job-next-{t.id}')
             with ui.item_section().props('side top').classes('td-row-side'):
                 colour = STATUS_COLOURS[t.status]
-                ui.label(_short_status(job)).classes(f'td-chip text-white bg-{colour}')
+                ui.label(short_status(job)).classes(f'td-chip text-white bg-{colour}')
                 if job.due is not None and job.due.state is not None:
                     words, marker_colour = MARKERS[job.due.state]
                     ui.label(words).classes(f'td-chip td-marker text-white bg-{marker_colour}').mark(
@@ -101,10 +101,11 @@ class TodayView:
                     )
 
 
-def _short_status(job: Job) -> str:
+def short_status(job: Job) -> str:
     if job.on_site:
         return 'On site'
     return {
+        'new': 'New',
         'visit_planned': 'Visit',
         'on_the_way': 'On the way',
         'waiting_part': 'Part',

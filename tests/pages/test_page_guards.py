@@ -45,6 +45,7 @@ async def test_a_requester_is_refused_every_staff_and_manager_screen(user: User,
     assert sorted(staff_screens()) == [
         '/checklists',
         '/checklists/1',
+        '/dispatch',
         '/manage',
         '/measures',
         '/queue',
