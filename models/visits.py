@@ -342,15 +342,22 @@ async def visits_of(viewer: User, ticket_id: int) -> list[SiteVisit]:
 
 async def after_change(change: Change) -> None:
     """ "On my way" starts a site visit; "Arrived" from on the way checks in; a chosen window gets its
-    missed-visit check; a ticket that is finished or reassigned drops its offers; visit lines are told."""
+    missed-visit check; a ticket that is finished or reassigned drops its offers, and a reassigned one's chosen
+    visit goes with it to the new technician; visit lines are told."""
     for event in change.events:
         if event.kind == EventKind.STATUS:
             await _status_moved(change, event.data)
         elif event.kind == EventKind.VISIT:
             await _tell(change, event.data, event.body)
     after = change.after
-    if not after.is_open or (change.before is not None and change.before.assignee_id != after.assignee_id):
+    handed_over = change.before is not None and change.before.assignee_id != after.assignee_id
+    if not after.is_open or handed_over:
         await _close_open_offers(after.id, change.now)
+    if handed_over and after.is_open and after.assignee_id is not None:
+        # The requester agreed to a time, not to a person: the new technician keeps the chosen visit.
+        await VisitWindow.filter(ticket_id=after.id, state=WindowState.CONFIRMED).update(
+            technician_id=after.assignee_id
+        )
     window = await _confirmed_window(after.id)
     await _fit_missed_check(after.id, window, change.now)
 

@@ -86,6 +86,18 @@ async def test_a_window_overlapping_another_confirmed_visit_of_the_same_technici
     assert await visits.propose(other.id, [window(clock, 27)], actor=technician)  # right after it: fine
 
 
+async def test_a_reassigned_ticket_keeps_its_chosen_visit_with_the_new_technician(
+    chosen: VisitWindow, requester: User, technician2: User, manager: User, wifi: Service, clock: FrozenClock
+) -> None:
+    await tickets.assign(chosen.ticket_id, assignee_id=technician2.id, actor=manager)
+    moved = await VisitWindow.get(id=chosen.id)
+    assert (moved.state, moved.technician_id) == (WindowState.CONFIRMED, technician2.id)
+    other = await tickets.create_ticket(requester=requester, service_id=wifi.id, title='Dock')
+    await tickets.take(other.id, technician=technician2)
+    with pytest.raises(Invalid, match=rf'overlaps the visit for #{chosen.ticket_id}'):
+        await visits.propose(other.id, [window(clock, 26)], actor=technician2)
+
+
 async def test_the_refusal_speaks_the_technicians_time_zone(
     taken: Ticket, technician: User, clock: FrozenClock
 ) -> None:
