@@ -38,7 +38,14 @@ class PushQueued:
     """Outbox rows were committed: the push worker(s) should look now, not at their next poll."""
 
 
-Event = TicketChanged | PresenceChanged | PushQueued
+@dataclass(frozen=True)
+class Resync:
+    """This instance may have missed events (its link to the other instances was down): every open page
+    re-reads what it shows. Published on RESYNC in this process only."""
+
+
+Event = TicketChanged | PresenceChanged | PushQueued | Resync
+EVENT_TYPES: dict[str, type] = {t.__name__: t for t in (TicketChanged, PresenceChanged, PushQueued)}  # may travel
 Handler = Callable[[Any], Awaitable[None] | None]
 
 
@@ -56,14 +63,17 @@ def presence(ticket_id: int) -> str:
 
 QUEUE = 'queue'
 OUTBOX = 'outbox'
+RESYNC = 'resync'
 
 
 @dataclass
 class Bus:
-    """In-process fan-out. `publish` never blocks the publisher on slow subscribers."""
+    """In-process fan-out, and through `link` to the other instances (models/pg_bus.py on PostgreSQL).
+    `publish` never blocks the publisher on slow subscribers or on the link."""
 
     _subscribers: dict[str, set[Handler]] = field(default_factory=lambda: defaultdict(set))
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    link: Callable[[str, Event], None] | None = None  # sends an event to the other instances
 
     def subscribe(self, topic: str, handler: Handler) -> Callable[[], None]:
         self._subscribers[topic].add(handler)
@@ -77,9 +87,23 @@ class Bus:
                 del self._subscribers[topic]
 
     def publish(self, topic: str, event: Event) -> None:
-        """Call after the change is committed; handlers run as tasks on the running loop."""
+        """Call after the change is committed; handlers here run as tasks on the running loop, and the
+        other instances are told through the link."""
+        self.deliver(topic, event)
+        if self.link is not None:
+            try:
+                self.link(topic, event)
+            except Exception:  # the other instances miss one event; they re-read after their link is back
+                log.exception('could not send %r to the other instances', event)
+
+    def deliver(self, topic: str, event: Event) -> None:
+        """To this process's subscribers only (what the link calls for an event from another instance)."""
         for handler in list(self._subscribers.get(topic, ())):
             self._run(handler, event)
+
+    def resync(self) -> None:
+        """After events may have been missed: every page subscribed to RESYNC re-reads."""
+        self.deliver(RESYNC, Resync())
 
     def subscriber_count(self, topic: str) -> int:
         return len(self._subscribers.get(topic, ()))

@@ -155,6 +155,21 @@ def live(topic: str, handler: Callable[[Any], Awaitable[None] | None]) -> None:
 
     unsubscribe = events.bus.subscribe(topic, lambda event: background_tasks.create(run(event)))
     client.on_delete(unsubscribe)
+    if client.id not in _resyncing:  # once per page, whatever it shows
+        _resyncing.add(client.id)
+        stop = events.bus.subscribe(events.RESYNC, lambda _: _reload(client))
+        client.on_delete(lambda: (stop(), _resyncing.discard(client.id)))
+
+
+_resyncing: set[str] = set()
+
+
+def _reload(client: Client) -> None:
+    """Events may have been missed (the link between instances was down): the page reads everything again.
+    What was typed survives the reload (drafts.py keeps it in the browser)."""
+    if client.id in Client.instances:
+        with client:
+            ui.navigate.reload()
 
 
 _shared: dict[tuple, tuple[object, asyncio.Future[Any]]] = {}
