@@ -224,6 +224,25 @@ async def confirmed(viewer: User, ticket_id: int) -> VisitWindow | None:
     return await _confirmed_window(ticket_id)
 
 
+@dataclass(frozen=True)
+class Windows:
+    """A request's visit as its requester reads it in a list: the times waiting for their pick, or the chosen one."""
+
+    offered: tuple[VisitWindow, ...] = ()
+    chosen: VisitWindow | None = None
+
+
+async def of_my_requests(viewer: User, ticket_ids: list[int]) -> dict[int, Windows]:
+    """For a list of the viewer's own requests (others are left out), in two reads for the whole list."""
+    mine = VisitWindow.filter(ticket_id__in=ticket_ids, ticket__requester_id=viewer.id)
+    found: dict[int, Windows] = {}
+    for w in await mine.filter(state=WindowState.PROPOSED).order_by('start'):
+        found[w.ticket_id] = Windows(offered=(*found.get(w.ticket_id, Windows()).offered, w))
+    for w in await mine.filter(state=WindowState.CONFIRMED).order_by('id').select_related('technician'):
+        found[w.ticket_id] = Windows(offered=found.get(w.ticket_id, Windows()).offered, chosen=w)
+    return found
+
+
 # ---- on the day -------------------------------------------------------------------------------------------
 
 
