@@ -162,6 +162,7 @@ async def propose(
             EventKind.VISIT,
             data={'what': 'proposed', 'windows': [[w.id, w.start.isoformat(), w.end.isoformat()] for w in offered]},
         )
+        await tickets.write(change, ticket)  # times to pick are news for the requester: lists sort by activity
     return offered
 
 
@@ -211,6 +212,7 @@ async def ask_again(ticket_id: int, note: str, *, actor: User, now: datetime | N
         if not declined:
             raise Conflict('There are no visit times waiting for your answer.')
         await change.record(EventKind.VISIT, body=note, data={'what': 'asked_again'})
+        await tickets.write(change, ticket)
 
 
 async def offered(viewer: User, ticket_id: int) -> list[VisitWindow]:
