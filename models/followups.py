@@ -271,12 +271,13 @@ async def _warned(ticket: Ticket, *, besides: int | None = None) -> set[JobKind]
 # ---- running due jobs ---------------------------------------------------------------------------------
 
 
-async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
-    """Run the follow-ups that are due; returns how many took effect. Safe to call from several
-    instances (or tasks) at once: each job is claimed by one of them."""
+async def run_due(now: datetime | None = None, *, limit: int = 50, ticket_id: int | None = None) -> int:
+    """Run the follow-ups that are due (of one ticket, if given); returns how many took effect. Safe to call
+    from several instances (or tasks) at once: each job is claimed by one of them."""
     now = now or clock.now()
     ran = 0
-    for job_id in await queries.ids(Job.filter(_claimable(now)).order_by('due_at', 'id').limit(limit)):
+    due = Job.filter(_claimable(now), **({'ticket_id': ticket_id} if ticket_id is not None else {}))
+    for job_id in await queries.ids(due.order_by('due_at', 'id').limit(limit)):
         claim = await _claim(job_id, now)
         if claim is not None and await _run(job_id, claim, now):
             ran += 1

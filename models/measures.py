@@ -86,11 +86,11 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
     )
     called = await _grouped(Callback, 'fix_at', 'ticket__', group_by, window, callbacks=Count('id'))
     keys = sorted({*volume, *answered, *standing, *rated, *called}, key=lambda k: (k is None, k))
-    labels = await _labels(group_by, keys)
+    names = await labels(group_by, keys)
     return [
         _measure(
             k,
-            labels.get(k, str(k)),
+            names.get(k, str(k)),
             volume.get(k, {}),
             answered.get(k, {}),
             standing.get(k, {}),
@@ -99,6 +99,11 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
         )
         for k in keys
     ]
+
+
+def empty(key: Any, label: str) -> dict[str, Any]:
+    """A group's measures when nothing of them happened in the period (it shows up for another reason)."""
+    return _measure(key, label, {}, {}, {}, {}, {})
 
 
 def _measure(
@@ -140,7 +145,8 @@ async def _grouped(
     return {row.pop('group_key'): row for row in rows}
 
 
-async def _labels(group_by: GroupBy, keys: list[Any]) -> dict[Any, str]:
+async def labels(group_by: GroupBy, keys: list[Any]) -> dict[Any, str]:
+    """Each group key's name on screen (a service, a person, a category, a day or a week)."""
     ids = [k for k in keys if k is not None]
     if group_by == GroupBy.SERVICE:
         names = await Service.filter(id__in=ids).values_list('id', 'name')

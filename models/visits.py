@@ -162,6 +162,7 @@ async def propose(
             EventKind.VISIT,
             data={'what': 'proposed', 'windows': [[w.id, w.start.isoformat(), w.end.isoformat()] for w in offered]},
         )
+        await tickets.write(change, ticket)  # times to pick are news for the requester: lists sort by activity
     return offered
 
 
@@ -211,6 +212,7 @@ async def ask_again(ticket_id: int, note: str, *, actor: User, now: datetime | N
         if not declined:
             raise Conflict('There are no visit times waiting for your answer.')
         await change.record(EventKind.VISIT, body=note, data={'what': 'asked_again'})
+        await tickets.write(change, ticket)
 
 
 async def offered(viewer: User, ticket_id: int) -> list[VisitWindow]:
@@ -222,6 +224,25 @@ async def offered(viewer: User, ticket_id: int) -> list[VisitWindow]:
 async def confirmed(viewer: User, ticket_id: int) -> VisitWindow | None:
     await tickets.get_for(viewer, ticket_id)
     return await _confirmed_window(ticket_id)
+
+
+@dataclass(frozen=True)
+class Windows:
+    """A request's visit as its requester reads it in a list: the times waiting for their pick, or the chosen one."""
+
+    offered: tuple[VisitWindow, ...] = ()
+    chosen: VisitWindow | None = None
+
+
+async def of_my_requests(viewer: User, ticket_ids: list[int]) -> dict[int, Windows]:
+    """For a list of the viewer's own requests (others are left out), in two reads for the whole list."""
+    mine = VisitWindow.filter(ticket_id__in=ticket_ids, ticket__requester_id=viewer.id)
+    found: dict[int, Windows] = {}
+    for w in await mine.filter(state=WindowState.PROPOSED).order_by('start'):
+        found[w.ticket_id] = Windows(offered=(*found.get(w.ticket_id, Windows()).offered, w))
+    for w in await mine.filter(state=WindowState.CONFIRMED).order_by('id').select_related('technician'):
+        found[w.ticket_id] = Windows(offered=found.get(w.ticket_id, Windows()).offered, chosen=w)
+    return found
 
 
 # ---- on the day -------------------------------------------------------------------------------------------

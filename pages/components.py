@@ -9,13 +9,15 @@ from typing import Any
 
 from nicegui import events, ui
 
-from models import clock, errors, photos, ratings, settings, sla, tickets
+from models import clock, errors, photos, ratings, settings, sla, tickets, visits
 from models.ratings import Rating
 from models.sla import SlaState
 from models.tickets import Status, Ticket
 from models.users import User
+from models.visits import VisitWindow, Windows
 
 from .layout import STATUS_COLOURS, field_error, shared_read, when
+from .visit_panel import visit_words, window_choice
 
 FACES = {
     1: 'sentiment_very_dissatisfied',
@@ -38,6 +40,11 @@ class RowFacts:
 
     due: sla.Due | None = None
     rating: Rating | None = None
+    visit: Windows | None = None  # a requester's own row: times to pick, or the chosen one
+
+    @property
+    def needs_a_pick(self) -> bool:
+        return bool(self.visit and self.visit.offered)
 
 
 NO_FACTS = RowFacts()
@@ -129,10 +136,14 @@ def service_level_facts(viewer: User) -> FactsReader:
     return read
 
 
-def rating_facts(viewer: User) -> FactsReader:
+def requester_facts(viewer: User) -> FactsReader:
+    """A requester's rows: the rating of each fix, and visit times to pick or the chosen one."""
+
     async def read(ticket_list: list[Ticket]) -> dict[int, RowFacts]:
-        found = await ratings.ratings_of(viewer, [t.id for t in ticket_list])
-        return {ticket_id: RowFacts(rating=rating) for ticket_id, rating in found.items()}
+        ids = [t.id for t in ticket_list]
+        rated = await ratings.ratings_of(viewer, ids)
+        planned = await visits.of_my_requests(viewer, ids)
+        return {i: RowFacts(rating=rated.get(i), visit=planned.get(i)) for i in {*rated, *planned}}
 
     return read
 
@@ -164,10 +175,13 @@ class TicketRow:
                     self.chip = ui.label().classes('td-chip text-white')
                     self.marker = ui.label().classes('td-chip td-marker text-white').mark(f'marker-{ticket.id}')
             if not self.staff_view:  # only a requester's own rows can be rated
+                self.visit_area = ui.element('div').classes('td-row-visit td-visit').mark(f'row-visit-{ticket.id}')
+                self.visit_area.visible = False
                 self.rating_area = ui.element('div').classes('td-row-rating').mark(f'row-rating-{ticket.id}')
                 self.rating_area.visible = False
         self.marker.visible = False
         self._rating_key: tuple | None = None
+        self._visit_key: tuple | None = None
         self.update(ticket, facts)
 
     def update(self, ticket: Ticket, facts: RowFacts | None = None) -> None:
@@ -186,6 +200,7 @@ class TicketRow:
         if self.staff_view:
             self._show_marker(facts.due)
         else:
+            self._show_visit(facts.visit if self.ticket.is_open else None)
             self._show_rating(ratings.of_current_fix(self.ticket, facts.rating))
 
     def _show_marker(self, due: sla.Due | None) -> None:
@@ -211,6 +226,28 @@ class TicketRow:
             elif ask:
                 face_scale(self.rate, marker=f'row-face-{self.ticket.id}')
                 self.rating_error = ui.label().classes('text-negative text-body2')
+
+    def _show_visit(self, planned: Windows | None) -> None:
+        """The offered times as buttons (one tap picks), or the chosen visit in words; rebuilt only on change."""
+        offered = planned.offered if planned else ()
+        chosen = planned.chosen if planned and not offered else None
+        key = (tuple(w.id for w in offered), chosen.id if chosen else None)
+        if key == self._visit_key:
+            return
+        self._visit_key = key
+        self.visit_area.clear()
+        self.visit_area.visible = bool(offered or chosen)
+        with self.visit_area:
+            if offered:
+                tid, client = self.ticket.id, self.client
+                window_choice(self.viewer, tid, offered, client=client, on_chosen=self.chosen, heading='td-row-ask')
+            elif chosen is not None:
+                words = visit_words(chosen, chosen.technician.first_name, self.viewer)
+                ui.label(words).classes('td-row-planned').mark(f'visit-{self.ticket.id}')
+
+    def chosen(self, window: VisitWindow) -> None:
+        """Picked here: shown at once (the live update that follows finds nothing new)."""
+        self.set_facts(RowFacts(rating=self.facts.rating, visit=Windows(chosen=window)))
 
     async def rate(self, score: int) -> None:
         try:

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
-from models import clock, measures, when
+from models import clock, field_measures, measures, when
 from models.measures import GroupBy
 from models.users import User
 
@@ -73,6 +73,8 @@ class Measures:
         big_toggle(PERIODS, self.period, self.set_period).mark('period')
         self.span = ui.label().classes('td-m-note').mark('span')
         self.headline = ui.element('div').classes('td-m-grid').mark('headline')
+        ui.label('Visits on site').classes('td-m-head')
+        self.field = ui.element('div').classes('td-m-grid').mark('field')
         ui.label('Per group').classes('td-m-head')
         big_toggle(GROUPS, self.by, self.set_group).mark('group-by')
         self.group_meaning = ui.label(GROUP_MEANING[self.by]).classes('td-m-note')
@@ -100,11 +102,13 @@ class Measures:
         load = self._start('period', 'groups')
         since, until, step = window(self.period, clock.now())
         total = await measures.overall(actor=self.viewer, since=since, until=until)
-        rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        field = await field_measures.field_overall(actor=self.viewer, since=since, until=until)
+        rows = await self.group_rows(since, until)
         trend = await measures.measures(actor=self.viewer, since=since, until=until, group_by=step)
         if self._current(load, 'period'):
             self.span.set_text(when.dates(since, until - timedelta(days=1)))
             fill(self.headline, lambda: headline(total))
+            fill(self.field, lambda: field_headline(field))
             self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
             fill(self.trends, lambda: trends(trend, since, until, step))
         if self._current(load, 'groups'):
@@ -114,9 +118,15 @@ class Measures:
         """Only the breakdown: the grouping changed."""
         load = self._start('groups')
         since, until, _ = window(self.period, clock.now())
-        rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        rows = await self.group_rows(since, until)
         if self._current(load, 'groups'):
             fill(self.groups, lambda: group_cards(rows, self.by))
+
+    async def group_rows(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """Each group's figures, with its field figures under 'field' (a group may have only those)."""
+        rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        field = await field_measures.field_measures(actor=self.viewer, since=since, until=until, group_by=self.by)
+        return with_field(rows, field)
 
     def _start(self, *parts: str) -> dict[str, int]:
         for part in parts:
@@ -229,6 +239,27 @@ def headline(m: dict[str, Any]) -> None:
     )
 
 
+def field_headline(f: dict[str, Any]) -> None:
+    fixed = f['fixed_on_visit']
+    card('Visits', str(f['visits']), 'Visits made on site', 'visits')
+    card('Missed visits', str(f['missed']), 'Chosen times nobody came to', 'missed')
+    card(
+        'Fixed on the first visit',
+        percent(f['first_visit_fix_rate']),
+        'Share of fixes on site made the first time',
+        'first-visit-fixes',
+        hint=f'{f["first_visit_fixes"]} of {fixed}' if fixed else 'nothing fixed on site yet',
+    )
+    per_fix = f['on_site_per_fix_seconds']
+    card(
+        'Time on site',
+        when.span(f['on_site_seconds']) if f['visits'] else NONE,
+        'From "Arrived" to "Leaving", all visits',
+        'time-on-site',
+        hint=f'{when.span(per_fix)} per fix' if per_fix is not None else 'nothing fixed on site yet',
+    )
+
+
 def card(name: str, value: str, meaning: str, marker: str, *, hint: str = '', wide: bool = False) -> None:
     with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker):
         ui.label(name).classes('td-m-name')
@@ -260,6 +291,27 @@ def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:
             ui.label(rated).classes('td-m-line')
             answer, fix = duration(m['first_response_seconds']), duration(m['resolution_seconds'])
             ui.label(f'First answer {answer} · fixed in {fix}').classes('td-m-line')
+            field_lines(m['field'])
+
+
+def field_lines(f: dict[str, Any] | None) -> None:
+    """A group's visits in two short lines (nothing when it had none)."""
+    if f is None or not (f['visits'] or f['missed']):
+        return
+    visits = f'{f["visits"]} visit' + ('' if f['visits'] == 1 else 's')
+    first = f' · {percent(f["first_visit_fix_rate"])} fixed on the first visit' if f['fixed_on_visit'] else ''
+    ui.label(f'{visits} · {f["missed"]} missed{first}').classes('td-m-line').mark('group-visits')
+    if f['visits']:
+        per_fix = f['on_site_per_fix_seconds']
+        each = f', {when.span(per_fix)} per fix' if per_fix is not None else ''
+        ui.label(f'On site {when.span(f["on_site_seconds"])}{each}').classes('td-m-line').mark('group-on-site')
+
+
+def with_field(rows: list[dict[str, Any]], field: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The groups' figures with their field figures under 'field'; a group with visits only is added."""
+    found = {f['key']: f for f in field}
+    merged = [{**m, 'field': found.pop(m['key'], None)} for m in rows]
+    return merged + [{**measures.empty(f['key'], f['label']), 'field': f} for f in found.values()]
 
 
 def bar(share: float) -> None:

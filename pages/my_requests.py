@@ -1,4 +1,5 @@
-"""A requester's own requests, newest activity first, live; a fixed one can be rated right in the list."""
+"""A requester's own requests, live: those waiting for them to pick a visit time first, then newest activity first.
+A visit time is picked and a fixed request rated right in the list."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from models import errors, events, tickets
 from models.tickets import Ticket
 from models.users import User
 
-from .components import LiveList, rating_facts
+from .components import LiveList, RowFacts, requester_facts
 from .layout import frame, live, signed_in
 
 
@@ -30,10 +31,17 @@ async def my_requests(request: Request, viewer: User) -> None:
         requests = LiveList(
             viewer,
             load_one,
-            lambda t, _: (-t.updated_at.timestamp(), -t.id),
-            facts=rating_facts(viewer),  # a rating made on another screen shows here too (its event reaches this list)
+            first_what_needs_me,
+            facts=requester_facts(
+                viewer
+            ),  # a rating or pick made elsewhere shows here too (its event reaches this list)
             empty_text='No requests yet. Tap "Report an issue" when something is wrong.',
         )
         await requests.show(await tickets.my_requests(viewer))
     live(events.user_list(viewer.id), lambda e: requests.changed(e.ticket_id))
     return None
+
+
+def first_what_needs_me(ticket: Ticket, facts: RowFacts) -> tuple:
+    """Requests with visit times to pick come first; then the newest activity."""
+    return (not facts.needs_a_pick, -ticket.updated_at.timestamp(), -ticket.id)

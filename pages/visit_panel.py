@@ -3,10 +3,11 @@ leaving (technician), and the chosen visit in plain words for both."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from nicegui import ui
+from nicegui import Client, ui
 
 from models import clock, errors, tickets, visits, when
 from models.records import Ticket
@@ -65,45 +66,74 @@ class VisitPanel:
 
     def _visit_words(self, w: VisitWindow) -> str:
         who = self.ticket.assignee.first_name if self.ticket.assignee else 'a technician'
-        return f'Visit on {when.window(w.start, w.end, self.viewer.timezone)} with {who}'
+        return visit_words(w, who, self.viewer)
 
     def _choose(self) -> None:
-        ui.label('Choose a time for the visit').classes('text-h6')
-        for w in self.offered:
-            words = when.window(w.start, w.end, self.viewer.timezone)
-            ui.button(words, icon='event_available', on_click=lambda w=w: self.choose(w)).props(
-                'unelevated no-caps align=left'
-            ).classes('full-width td-window').mark(f'window-{w.id}')
-        ui.button('None of these suit me', on_click=self.ask_again_dialog).props('flat no-caps').classes(
-            'full-width'
-        ).mark('ask-again')
+        window_choice(self.viewer, self.ticket.id, self.offered, client=self.client)
 
-    async def choose(self, window: VisitWindow) -> None:
-        try:
-            await visits.choose(window.id, actor=self.viewer)
-        except errors.DomainError as e:
-            tell(self.client, str(e), type='negative')
 
-    def ask_again_dialog(self) -> None:
-        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
-            ui.label('Which times would suit you?').classes('text-h6')
-            note = (
-                ui.textarea(placeholder='e.g. any morning next week, not Friday')
-                .props('outlined autogrow autofocus')
-                .classes('full-width')
-                .mark('ask-again-note')
-            )
+# ---- the requester's pick: on the ticket page and in My requests ---------------------------------------------
 
-            async def send() -> None:
-                try:
-                    await visits.ask_again(self.ticket.id, note.value or '', actor=self.viewer)
-                except errors.DomainError as e:
-                    field_error({'note': note}, e)
-                    return
-                dialog.close()
 
-            dialog_buttons(dialog, 'Send', send, marker='ask-again-send')
-        dialog.open()
+def visit_words(window: VisitWindow, who: str, viewer: User) -> str:
+    """ "Visit on Tue 1 Dec, 10:00–12:00 with Sam", in the reader's time zone."""
+    return f'Visit on {when.window(window.start, window.end, viewer.timezone)} with {who}'
+
+
+def window_choice(
+    viewer: User,
+    ticket_id: int,
+    offered: list[VisitWindow] | tuple[VisitWindow, ...],
+    *,
+    client: Client,
+    on_chosen: Callable[[VisitWindow], None] | None = None,
+    heading: str = 'text-h6',
+) -> None:
+    """ "Pick a time for the visit": a button per offered window (one tap plans it), and "None of these work"."""
+    ui.label('Pick a time for the visit').classes(heading)
+    for w in offered:
+        words = when.window(w.start, w.end, viewer.timezone)
+        ui.button(words, icon='event_available', on_click=lambda w=w: choose(viewer, w, client, on_chosen)).props(
+            'unelevated no-caps align=left'
+        ).classes('full-width td-window').mark(f'window-{w.id}')
+    ui.button('None of these work', on_click=lambda: ask_again_dialog(viewer, ticket_id)).props('flat no-caps').classes(
+        'full-width'
+    ).mark(f'ask-again-{ticket_id}')
+
+
+async def choose(
+    viewer: User, window: VisitWindow, client: Client, on_chosen: Callable[[VisitWindow], None] | None
+) -> None:
+    try:
+        chosen = await visits.choose(window.id, actor=viewer)
+    except errors.DomainError as e:
+        tell(client, str(e), type='negative')
+        return
+    if on_chosen is not None:
+        on_chosen(chosen)
+
+
+def ask_again_dialog(viewer: User, ticket_id: int) -> None:
+    """Other times, please: a short note for the technician (the offered ones are then declined)."""
+    with ui.dialog() as dialog, ui.card().classes('td-dialog'):
+        ui.label('Which times would suit you?').classes('text-h6')
+        note = (
+            ui.textarea(placeholder='e.g. any morning next week, not Friday')
+            .props('outlined autogrow autofocus')
+            .classes('full-width')
+            .mark('ask-again-note')
+        )
+
+        async def send() -> None:
+            try:
+                await visits.ask_again(ticket_id, note.value or '', actor=viewer)
+            except errors.DomainError as e:
+                field_error({'note': note}, e)
+                return
+            dialog.close()
+
+        dialog_buttons(dialog, 'Send', send, marker='ask-again-send')
+    dialog.open()
 
 
 # ---- the technician's dialogs (opened from the ticket page's buttons) ------------------------------------

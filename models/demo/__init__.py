@@ -6,7 +6,8 @@ timestamps, so timelines, first responses and resolution times look like a month
 The data is the same on every run (random.Random(42)); only its position in time follows `now`.
 
 The data lives in its own modules, by noun: people (and the catalog), lines (what they say), issues,
-stories (planning each ticket's steps on the clock of `hours`), verbs (performing them), service_levels and checklists.
+stories (planning each ticket's steps on the clock of `hours`), field_day (the visits of today), verbs (performing
+them), service_levels and checklists.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..catalog import Service
 from ..tickets import Status
 from ..users import ROLE_WORDS, User
 from .checklists import seed_checklists
+from .field_day import field_day
 from .issues import ISSUES
 from .people import DEMO_PASSWORD, DOMAIN, MANAGER_EMAIL, PEOPLE, seed_catalog, seed_people
 from .service_levels import seed_service_levels
@@ -64,6 +66,7 @@ async def _tickets(people: dict[str, User], services: dict[str, Service], now: d
     for story in stories:
         story.steps = plan(story, people, now)
         rate(story, people[story.issue.requester], now)
+    stories += field_day(people, now)  # visits around the moment the demo is loaded
     # Everything happens in time order, across tickets: ticket numbers and timeline ids follow the clock.
     steps = sorted(
         ((step, i, j) for i, s in enumerate(stories) for j, step in enumerate(s.steps)),

@@ -33,6 +33,8 @@ class Step:
     part_expected: date | None = None
     photo: str = ''
     score: int = 0
+    windows: list[tuple[datetime, datetime]] = field(default_factory=list)  # visit times offered
+    pick: int = 0  # which of the offered times the requester chose
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Story:
     callback: bool = False  # fixed, reopened, fixed again, closed
     steps: list[Step] = field(default_factory=list)
     ticket_id: int = 0
+    offered: list[Any] = field(default_factory=list)  # the visit windows last offered (models.visits.VisitWindow)
 
 
 def rate(story: Story, requester: User, now: datetime) -> None:

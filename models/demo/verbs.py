@@ -6,7 +6,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from .. import photos, ratings, tickets
+from .. import followups, photos, ratings, tickets, visits
 from ..catalog import Service
 from ..users import User
 from .stories import Step, Story
@@ -25,6 +25,9 @@ async def perform(story: Story, step: Step, people: dict[str, User], services: d
             now=at,
         )
         story.ticket_id = ticket.id
+        return
+    if step.verb == 'due':  # what the follow-up loop would have run by then (a missed visit, say)
+        await followups.run_due(at, ticket_id=tid)
         return
     assert actor is not None
     match step.verb:
@@ -48,6 +51,14 @@ async def perform(story: Story, step: Step, people: dict[str, User], services: d
             await tickets.reopen(tid, step.text, actor=actor, now=at)
         case 'photo':
             await tickets.add_photos(tid, [_photo('after_fix')], actor=actor, now=at)
+        case 'propose':
+            story.offered = await visits.propose(tid, step.windows, actor=actor, now=at)
+        case 'choose':
+            await visits.choose(story.offered[step.pick].id, actor=actor, now=at)
+        case 'arrive':
+            await visits.check_in(tid, actor=actor, now=at)
+        case 'leave':
+            await visits.check_out(tid, visits.Outcome.FIXED, actor=actor, summary=step.text, now=at)
         case 'rate':
             await ratings.rate(tid, step.score, actor=actor, now=at)
             if step.text:

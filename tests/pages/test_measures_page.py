@@ -15,6 +15,7 @@ from models import measures, ratings, tickets
 from models.tickets import Ticket
 from models.users import User as Person
 from tests.conftest import START, FrozenClock
+from tests.field_day import a_field_day
 
 from .conftest import sign_in
 
@@ -219,3 +220,45 @@ async def test_times_read_as_a_person_says_them(user: User, seconds: float | Non
     from pages.measures import duration  # after `user` loaded the app: pages imported outside it would not register
 
     assert duration(seconds) == words
+
+
+async def test_a_manager_sees_the_visits_on_site(user: User, people: SimpleNamespace, clock: FrozenClock) -> None:
+    """tests/field_day.py: Sam fixed Alex's Wi-Fi on the first visit (1 h 20 min), Priya fixed Casey's printer
+    on a second visit (30 min + 1 h 30 min), nobody came to Otto in his window."""
+    await a_field_day(people, clock)
+    clock.now = START + timedelta(days=2)
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Visits on site')
+    assert {m: shown(user, f'{m}-value') for m in FIELD} == {
+        'visits': '3',
+        'missed': '1',
+        'first-visit-fixes': '50%',
+        'time-on-site': '3 h 20 min',
+    }
+    await user.should_see('1 of 2')  # fixed on the first visit
+    await user.should_see('1 h 40 min per fix')
+    await user.should_see('1 visit · 0 missed · 100% fixed on the first visit')  # Wi-Fi
+    await user.should_see('On site 1 h 20 min, 1 h 20 min per fix')
+    await user.should_see('2 visits · 1 missed · 0% fixed on the first visit')  # Printer
+    choose(user, 'group-by', 'technician')
+    await user.should_see('Priya Shah')
+    await user.should_see('On site 2 h, 2 h per fix')  # Priya
+
+
+FIELD = ('visits', 'missed', 'first-visit-fixes', 'time-on-site')
+
+
+async def test_a_period_without_visits_shows_dashes_for_the_field_figures(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures')
+    await user.should_see('Visits on site')
+    assert {m: shown(user, f'{m}-value') for m in FIELD} == {
+        'visits': '0',
+        'missed': '0',
+        'first-visit-fixes': '—',
+        'time-on-site': '—',
+    }
+    await user.should_see('nothing fixed on site yet')

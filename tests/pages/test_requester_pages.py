@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from types import SimpleNamespace
 
 from nicegui import ui
@@ -10,8 +11,10 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from PIL import Image
 
-from models import tickets
-from models.tickets import Status, Ticket
+from models import tickets, visits
+from models.tickets import EventKind, Status, Ticket, TicketEvent
+from models.visits import VisitWindow, WindowState
+from tests.conftest import FrozenClock
 
 from .conftest import sign_in
 
@@ -143,3 +146,77 @@ async def test_one_change_is_read_once_for_every_open_page_of_the_same_audience(
     for tab in (user, second_tab):
         await tab.should_see('Try the other access point')
     assert reads == [ticket.id]
+
+
+# ---- picking a visit time in My requests -------------------------------------------------------------------
+
+
+async def offered_visit(people: SimpleNamespace, clock: FrozenClock) -> tuple[Ticket, list[VisitWindow]]:
+    """Alex's printer request, with Sam's two windows: Wed 25 Nov 10:00-12:00 and 14:00-16:00 (UTC)."""
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Jams')
+    await tickets.take(ticket.id, technician=people.technician)
+    times = [(clock.now + timedelta(hours=h), clock.now + timedelta(hours=h + 2)) for h in (25, 29)]
+    return ticket, await visits.propose(ticket.id, times, actor=people.technician)
+
+
+def row_order(user: User) -> list[str]:
+    (rows,) = [e for e in user.find(ui.list).elements if 'td-list' in e.classes]
+    return [wrap.default_slot.children[0].props['href'] for wrap in rows.default_slot.children]
+
+
+async def test_my_requests_offers_the_visit_times_first_and_one_tap_plans_the_visit(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    ticket, offer = await offered_visit(people, clock)
+    clock.advance(minutes=5)
+    newer = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await sign_in(user, 'alex@example.com')
+    await user.open('/requests')
+    await user.should_see('Pick a time for the visit')
+    assert row_order(user) == [f'/t/{ticket.id}', f'/t/{newer.id}']  # it waits for Alex: first
+    await user.should_see('Wed 25 Nov, 14:00–16:00')
+    user.find(marker=f'window-{offer[0].id}').click()
+    await user.should_see('Visit on Wed 25 Nov, 10:00–12:00 with Sam')
+    await user.should_not_see('Pick a time for the visit')
+    assert (await VisitWindow.get(id=offer[0].id)).state == WindowState.CONFIRMED
+    assert (await Ticket.get(id=ticket.id)).status == Status.VISIT_PLANNED
+
+
+async def test_none_of_these_work_asks_for_other_times_from_my_requests(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    ticket, offer = await offered_visit(people, clock)
+    await sign_in(user, 'alex@example.com')
+    await user.open('/requests')
+    user.find(marker=f'ask-again-{ticket.id}').click()
+    user.find(marker='ask-again-note').type('Any morning next week')
+    user.find(marker='ask-again-send').click()
+    await user.should_not_see('Pick a time for the visit')
+    assert {w.state for w in await VisitWindow.filter(ticket_id=ticket.id)} == {WindowState.DECLINED}
+    lines = await TicketEvent.filter(ticket_id=ticket.id, kind=EventKind.VISIT).order_by('id')
+    assert (lines[-1].data['what'], lines[-1].body) == ('asked_again', 'Any morning next week')
+
+
+async def test_a_visit_time_that_has_passed_is_refused_in_plain_words(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    _, offer = await offered_visit(people, clock)
+    await sign_in(user, 'alex@example.com')
+    await user.open('/requests')
+    await user.should_see('Pick a time for the visit')
+    clock.advance(hours=28)  # the page stayed open: the first window is over
+    user.find(marker=f'window-{offer[0].id}').click()
+    await user.should_see('That window has passed; choose another or ask for other times.')
+    assert (await VisitWindow.get(id=offer[0].id)).state == WindowState.PROPOSED
+
+
+async def test_a_visit_chosen_elsewhere_shows_in_my_requests_live(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    _, offer = await offered_visit(people, clock)
+    await sign_in(user, 'alex@example.com')
+    await user.open('/requests')
+    await user.should_see('Pick a time for the visit')
+    await visits.choose(offer[1].id, actor=people.requester)  # from the notification, say
+    await user.should_see('Visit on Wed 25 Nov, 14:00–16:00 with Sam')
+    await user.should_not_see('Pick a time for the visit')

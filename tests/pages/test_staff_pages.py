@@ -156,7 +156,7 @@ async def test_technician_offers_visit_times_and_the_requester_chooses_one_with_
     alex = create_user()  # type: ignore[operator]
     await sign_in(alex, 'alex@example.com')
     await alex.open(f'/t/{ticket.id}')
-    await alex.should_see('Choose a time for the visit')
+    await alex.should_see('Pick a time for the visit')
     alex.find('Mon 30 Nov, 09:30–11:00').click()
     await alex.should_see('Visit planned Mon 30 Nov, 09:30–11:00')
     await alex.should_see('Visit on Mon 30 Nov, 09:30–11:00 with Sam')

@@ -12,11 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from tortoise.contrib.test import tortoise_test_context
 
-from models import MODEL_MODULES, demo, settings, users
+from models import MODEL_MODULES, checklists, demo, settings, users
 from models.catalog import Service, services_for
+from models.demo.checklists import CHECKLISTS
+from models.demo.field_day import FIELD_DAY_ISSUES
+from models.field_measures import field_overall
+from models.followups import Job, JobKind
 from models.ratings import Callback
 from models.tickets import Attachment, EventKind, Status, Ticket, TicketEvent
 from models.users import Category, Role, User
+from models.visits import SiteVisit, VisitWindow, WindowState
 
 NOW = datetime(2026, 11, 25, 13, 40, tzinfo=UTC)  # a Wednesday afternoon in London
 
@@ -144,6 +149,8 @@ async def test_timelines_are_real_and_consistent_with_the_ticket(db: None, data_
     assert await Ticket.filter(status=Status.CLOSED, reopen_count__gt=0).exists()  # a callback, fixed for good
     assert kinds[EventKind.RATED] >= 15  # most fixes are rated, so the measures have something to show
     assert await Callback.exists()  # a reopen after a poor rating counts as a callback
+    assert await VisitWindow.filter(state=WindowState.MISSED, end__lt=now).count() == 1
+    assert await VisitWindow.filter(state=WindowState.PROPOSED, start__gt=now).count() == 2
 
 
 async def test_a_few_photos_are_stored(db: None, data_dir: Path) -> None:
@@ -177,6 +184,64 @@ async def test_the_same_stories_whenever_it_is_seeded(db: None, data_dir: Path) 
         elsewhere = await _story_lines()
     assert here == elsewhere
     dealt = demo._deal_statuses(random.Random(demo.SEED))
-    assert {title: status for title, status, _, _ in here} == {
+    day = {issue.title for issue in FIELD_DAY_ISSUES}
+    assert {title: status for title, status, _, _ in here if title not in day} == {
         issue.title: status.value for issue, status in zip(demo.ISSUES, dealt, strict=True)
     }
+
+
+# ---- the technicians' day ----------------------------------------------------------------------------------
+
+
+def today_in_london(moment: datetime) -> tuple[datetime, datetime]:
+    day = moment.astimezone(ZoneInfo('Europe/London')).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day.astimezone(UTC), (day + timedelta(days=1)).astimezone(UTC)
+
+
+async def test_sam_has_a_visit_done_this_morning_and_one_later_today(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    sam = await User.get(email='sam@demo.tapdesk')
+    since, until = today_in_london(NOW)
+    chosen = await VisitWindow.filter(
+        technician_id=sam.id, start__gte=since, end__lte=until, state__in=[WindowState.KEPT, WindowState.CONFIRMED]
+    ).order_by('start')
+    assert [w.state for w in chosen] == [WindowState.KEPT, WindowState.CONFIRMED]
+    done, later = chosen
+    assert done.end < NOW < later.start
+    [visit] = await SiteVisit.filter(window_id=done.id)
+    assert visit.arrived_at and visit.left_at and done.start <= visit.arrived_at < visit.left_at < NOW
+    assert visit.first_visit_fix
+    assert (await Ticket.get(id=done.ticket_id)).status == Status.RESOLVED
+    assert (await Ticket.get(id=later.ticket_id)).status == Status.VISIT_PLANNED
+
+
+async def test_one_visit_today_was_missed_through_the_missed_visit_check(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    since, _ = today_in_london(NOW)
+    [missed] = await VisitWindow.filter(state=WindowState.MISSED)
+    assert since <= missed.start < missed.end < NOW
+    assert await Job.filter(ticket_id=missed.ticket_id, kind=JobKind.VISIT_MISSED, state='done').exists()
+    lines = await TicketEvent.filter(ticket_id=missed.ticket_id, kind=EventKind.VISIT)
+    assert 'missed' in [line.data['what'] for line in lines]
+
+
+async def test_alex_has_visit_times_to_pick(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    offered = await VisitWindow.filter(state=WindowState.PROPOSED).select_related('ticket__requester')
+    assert len(offered) == 2 and {w.ticket.requester.email for w in offered} == {'alex@demo.tapdesk'}
+    assert all(w.start > NOW for w in offered)
+
+
+async def test_the_field_services_have_checklists(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    for key in CHECKLISTS:
+        service = await Service.get(name=next(p.name for p in demo.people.SERVICES if p.key == key))
+        assert (await checklists.template_of(service.id)).items, key
+
+
+async def test_the_managers_see_the_days_visits_in_the_measures(db: None, data_dir: Path) -> None:
+    await demo.seed(now=NOW)
+    manager = await User.get(email=demo.MANAGER_EMAIL)
+    since, until = today_in_london(NOW)
+    figures = await field_overall(actor=manager, since=since, until=until)
+    assert (figures['visits'], figures['missed'], figures['first_visit_fix_rate']) == (1, 1, 1.0)
