@@ -108,6 +108,7 @@ class TicketView:
         facts = [
             f'From {t.requester.name}' if self.staff else '',
             f'Where: {t.location}' if t.location else '',
+            _shared_place(t),
             f'With {t.assignee.name}' if t.assignee_id and t.assignee else 'Not assigned yet',
             f'Sent {when(t.created_at, self.viewer)}',
         ]
@@ -647,3 +648,12 @@ def _viewing(names: list[str]) -> str:
 
 def _alt(name: str) -> str:
     return ''.join(c for c in name if c.isalnum() or c in ' ._-')[:60]
+
+
+def _shared_place(t: Ticket) -> str:
+    """'Place shared from the phone (±18 m)': the requester tapped "Use my location"."""
+    place = t.position
+    if place is None:
+        return ''
+    how_close = f' ({place.accuracy_words})' if place.accuracy_words else ''
+    return f'Place shared from the phone{how_close}'
