@@ -48,7 +48,7 @@ WORDS = {
 async def ask(*, within: float) -> Position | Problem:
     """Where the phone is, if it says so within `within` seconds."""
     try:
-        answer = await ui.run_javascript(ASK % {'ms': int(within * 1000)}, timeout=within + 2)
+        answer = await ui.run_javascript(ASK % {'ms': int(within * 1000)}, timeout=within + 1)
     except TimeoutError:  # the page went away or the socket dropped meanwhile
         return Problem.TIMEOUT
     found = position.from_browser(answer)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 from nicegui.testing import User
 
-from models import tickets
+from models import clock, tickets
 from models.position import Position
-from models.tickets import Ticket
+from models.tickets import Status, Ticket
+from models.visits import SiteVisit
 
 from .conftest import sign_in
 
@@ -107,3 +109,40 @@ async def test_the_ticket_says_a_place_was_shared(user: User, people: SimpleName
     await sign_in(user, 'sam@example.com')
     await user.open(f'/t/{ticket.id}')
     await user.should_see('Place shared from the phone (±18 m)')
+
+
+def visit_line(user: User) -> str:
+    [line] = user.find(marker='event-visit').elements
+    return line.props['data-head'].split(' · ')[1]
+
+
+async def on_the_way(people: SimpleNamespace, title: str) -> Ticket:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title=title)
+    await tickets.take(ticket.id, technician=people.technician)
+    eta = clock.now() + timedelta(minutes=20)
+    await tickets.set_status(ticket.id, Status.ON_THE_WAY, actor=people.technician, eta=eta)
+    return ticket
+
+
+async def test_arrived_checks_in_with_the_place_the_phone_shares(user: User, people: SimpleNamespace) -> None:
+    ticket = await on_the_way(people, 'Jam on floor 2')
+    phone_answers(user, {'latitude': 51.5072, 'longitude': -0.1276, 'accuracy': 9})
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='start').click()
+    await user.should_see(marker='event-visit')
+    assert 'checked in on site (position shared)' in visit_line(user)
+    [visit] = await SiteVisit.filter(ticket_id=ticket.id)
+    assert (visit.latitude, visit.longitude, visit.accuracy_m) == (51.5072, -0.1276, 9)
+
+
+async def test_arrived_checks_in_all_the_same_when_the_phone_will_not_say(user: User, people: SimpleNamespace) -> None:
+    ticket = await on_the_way(people, 'Jam on floor 2')
+    phone_answers(user, {'problem': 'timeout'})
+    await sign_in(user, 'sam@example.com')
+    await user.open(f'/t/{ticket.id}')
+    user.find(marker='start').click()
+    await user.should_see(marker='event-visit')
+    assert visit_line(user).endswith('checked in on site')
+    [visit] = await SiteVisit.filter(ticket_id=ticket.id)
+    assert visit.arrived_at is not None and visit.latitude is None
