@@ -109,7 +109,7 @@ class JobMap:
                 ui.label(UNAVAILABLE).classes('text-body2 text-grey-8')
 
 
-MARKER_STYLE = {'radius': 11, 'weight': 3, 'color': '#ffffff', 'fillColor': '#1565c0', 'fillOpacity': 1}
+MARKER_STYLE = {'radius': 14, 'weight': 3, 'color': '#ffffff', 'fillColor': '#1565c0', 'fillOpacity': 1}
 
 
 def popup(place: Place) -> str:
