@@ -15,6 +15,7 @@ from tortoise.models import Model
 
 from . import when
 from .catalog import Priority, Service
+from .position import Position
 from .users import User
 
 MAX_TITLE = 120
@@ -79,6 +80,10 @@ class Ticket(Model):
     title = fields.CharField(max_length=MAX_TITLE)
     details = fields.TextField(default='')
     location = fields.CharField(max_length=200, default='')
+    # Where the requester's phone was, only if they tapped "Use my location" (both or neither, models/position.py)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    accuracy_m = fields.FloatField(null=True)
     service: fields.ForeignKeyRelation[Service] = fields.ForeignKeyField(
         'models.Service', related_name='tickets', on_delete=fields.RESTRICT
     )
@@ -116,6 +121,13 @@ class Ticket(Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def position(self) -> Position | None:
+        """The place the requester shared, if they did."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return Position(self.latitude, self.longitude, self.accuracy_m)
 
 
 class TicketEvent(Model):

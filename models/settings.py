@@ -29,6 +29,8 @@ class Settings:
     vapid_private_key: str  # PEM or base64url; empty: generated into data_dir on first start
     vapid_subject: str  # mailto: or https: contact sent to push services
     followups: bool  # run due follow-ups (reminders, auto-resolve) from this process
+    map_tiles: str  # tile address template for the map of today's jobs; empty: no map
+    map_attribution: str  # credit shown on the map (the tile server's terms ask for it)
     host: str  # `tapdesk serve` defaults
     port: int
     createuser_password: str = field(default='', repr=False)  # `tapdesk createuser` without --password
@@ -62,6 +64,8 @@ def load() -> Settings:
         vapid_private_key=os.environ.get('TAPDESK_VAPID_PRIVATE_KEY', '').strip(),
         vapid_subject=_subject(os.environ.get('TAPDESK_VAPID_SUBJECT', 'mailto:tapdesk@localhost')),
         followups=os.environ.get('TAPDESK_FOLLOWUPS', '1') != '0',
+        map_tiles=os.environ.get('TAPDESK_MAP_TILES', DEFAULT_MAP_TILES).strip(),
+        map_attribution=os.environ.get('TAPDESK_MAP_ATTRIBUTION', DEFAULT_MAP_ATTRIBUTION).strip(),
         host=os.environ.get('TAPDESK_HOST', '127.0.0.1'),
         port=int(os.environ.get('TAPDESK_PORT', '8080')),
         createuser_password=os.environ.get('TAPDESK_PASSWORD', ''),
@@ -72,6 +76,9 @@ DEFAULT_PUSH_HOSTS = (
     'fcm.googleapis.com, updates.push.services.mozilla.com, *.push.services.mozilla.com, *.notify.windows.com, '
     'web.push.apple.com, *.push.apple.com'
 )
+
+DEFAULT_MAP_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+DEFAULT_MAP_ATTRIBUTION = '© OpenStreetMap contributors'
 
 
 def _hosts(value: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from .actors import Actor
 from .catalog import Priority, usable_service
 from .changes import Change, changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
+from .position import Position
 from .records import (
     MAX_TITLE,
     OPEN,
@@ -186,9 +187,13 @@ async def create_ticket(
     location: str = '',
     photos_in: list[photos.PhotoIn] | None = None,
     share_location: bool = False,
+    position: Position | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Report an issue. Returns once the ticket is committed: its number can be shown safely."""
+    """Report an issue. Returns once the ticket is committed: its number can be shown safely.
+
+    `position` is where the requester's phone was, passed only when they tapped "Use my location"
+    (`share_location` is about the photos' own GPS tags)."""
     now = now or clock.now()
     service = await usable_service(requester, service_id)
     title, details, location = (
@@ -202,6 +207,9 @@ async def create_ticket(
             title=title,
             details=details,
             location=location,
+            latitude=position.latitude if position else None,
+            longitude=position.longitude if position else None,
+            accuracy_m=position.accuracy if position else None,
             service=service,
             requester=requester,
             priority=service.default_priority,

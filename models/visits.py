@@ -32,6 +32,7 @@ from .changes import Change, changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .followups import Job, JobKind
 from .notifications import Kind
+from .position import Position
 from .records import OPEN, EventKind, Status, Ticket
 from .text import normalise
 from .users import Role, User
@@ -105,6 +106,7 @@ class SiteVisit(Model):
     arrived_at = fields.DatetimeField(null=True)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
+    accuracy_m = fields.FloatField(null=True)
     left_at = fields.DatetimeField(null=True)
     outcome = fields.CharField(max_length=16, default='')
     first_visit_fix = fields.BooleanField(default=False)
@@ -119,18 +121,6 @@ class SiteVisit(Model):
         if self.arrived_at is None or self.left_at is None:
             return timedelta(0)
         return self.left_at - self.arrived_at
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where the technician's phone says it is (only when they chose to share it)."""
-
-    latitude: float
-    longitude: float
-
-    def __post_init__(self) -> None:
-        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
-            raise Invalid('That place is not on the map.', field='position')
 
 
 # ---- offering and choosing windows ------------------------------------------------------------------------
@@ -291,7 +281,11 @@ async def check_in(
             visit = await SiteVisit.create(
                 ticket_id=ticket.id, technician_id=actor.id, window_id=window.id if window else None, created_at=now
             )
-        where = {'latitude': position.latitude, 'longitude': position.longitude} if position else {}
+        where = (
+            {'latitude': position.latitude, 'longitude': position.longitude, 'accuracy_m': position.accuracy}
+            if position
+            else {}
+        )
         arrived = _between(at or now, await _earliest_arrival(ticket.id, visit), now)
         await SiteVisit.filter(id=visit.id).update(arrived_at=arrived, **where)
         await _keep_window(ticket.id, now)

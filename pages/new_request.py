@@ -6,9 +6,10 @@ from fastapi import Request
 from nicegui import ui
 
 from models import catalog, errors, ids, photos, tickets
+from models.position import Position
 from models.users import User
 
-from . import drafts
+from . import drafts, geolocation
 from .components import photo_picker
 from .layout import clear_errors, field_error, frame, signed_in
 
@@ -37,6 +38,7 @@ class RequestForm:
         self.viewer = viewer
         self.service: catalog.Service | None = None
         self.pending: list[photos.PhotoIn] = []
+        self.position: Position | None = None  # only after the requester tapped "Use my location"
         self.tiles = ui.column().classes('full-width q-gutter-y-sm')
         with self.tiles:
             ui.label('What do you need help with?').classes('text-h6')
@@ -82,6 +84,7 @@ class RequestForm:
             .classes('full-width')
             .mark('location')
         )
+        self._place_row()
         self.upload = (
             photo_picker(
                 self.add_photo, lambda refusal: field_error(self.inputs, refusal), label='Add photos (optional)'
@@ -110,6 +113,43 @@ class RequestForm:
             .classes('full-width')
             .mark('send')
         )
+
+    def _place_row(self) -> None:
+        """ "Use my location": the phone is asked only on this tap; what it said can be taken back."""
+        self.use_place = (
+            ui.button('Use my location', icon='my_location', on_click=self.use_my_location)
+            .props('outline no-caps')
+            .mark('use-location')
+        )
+        with ui.row().classes('items-center no-wrap full-width q-gutter-x-sm') as self.place_added:
+            ui.icon('place', color='positive')
+            self.place_words = ui.label().classes('text-body2 col').mark('location-added')
+            ui.button('Remove', on_click=self.forget_place).props('flat dense no-caps').mark('remove-location')
+        self.place_added.visible = False
+        self.place_problem = ui.label().classes('text-body2 text-grey-8').mark('location-problem')
+        self.place_problem.visible = False
+
+    async def use_my_location(self) -> None:
+        self.use_place.disable()
+        self.place_problem.visible = False
+        try:
+            found = await geolocation.ask(within=20)
+        finally:
+            self.use_place.enable()
+        if isinstance(found, geolocation.Problem):
+            self.place_problem.set_text(geolocation.WORDS[found])
+            self.place_problem.visible = True
+            return
+        self.position = found
+        accuracy = f' ({found.accuracy_words})' if found.accuracy_words else ''
+        self.place_words.set_text(f'Location added{accuracy}')
+        self.place_added.visible = True
+        self.use_place.visible = False
+
+    def forget_place(self) -> None:
+        self.position = None
+        self.place_added.visible = False
+        self.use_place.visible = True
 
     def pick(self, service: catalog.Service) -> None:
         self.service = service
@@ -153,6 +193,7 @@ class RequestForm:
                 location=self.location.value or '',
                 photos_in=self.pending,
                 share_location=bool(self.keep_gps.value),
+                position=self.position,
             )
         except errors.DomainError as e:
             field_error(self.inputs, e)

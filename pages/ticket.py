@@ -15,7 +15,7 @@ from models.users import User
 from models.when import date_words, time_of_day
 from models.when import window as time_window
 
-from . import drafts, offline_api
+from . import drafts, geolocation, offline_api
 from .checklist import ChecklistCard, ResolveGate
 from .checklist import headline as checklist_headline
 from .components import face_scale, marker_chip, photo_picker, rating_words
@@ -36,6 +36,7 @@ from .visit_panel import VisitPanel, arrival_dialog, leaving_dialog, next_time, 
 
 SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level as time passes
 # Changes after which the visit card is read again (a window offered or chosen, on the way, arrived, left).
+ARRIVED_ASK_SECONDS = 5  # "Arrived" waits this long at most for the phone to say where it is, then checks in without
 VISIT_KINDS = {'visit', 'status', 'assigned', 'resolved', 'reopened'}
 
 
@@ -108,6 +109,7 @@ class TicketView:
         facts = [
             f'From {t.requester.name}' if self.staff else '',
             f'Where: {t.location}' if t.location else '',
+            _shared_place(t),
             f'With {t.assignee.name}' if t.assignee_id and t.assignee else 'Not assigned yet',
             f'Sent {when(t.created_at, self.viewer)}',
         ]
@@ -510,8 +512,11 @@ class TicketView:
         dialog.open()
 
     async def arrived(self) -> None:
-        """Checked in: the time on site starts (models/visits.py)."""
-        await self.act(visits.check_in(self.ticket.id, actor=self.viewer))
+        """Checked in: the time on site starts (models/visits.py), with the place if the phone says it quickly;
+        refused or slow, the check-in goes ahead without it."""
+        found = await geolocation.ask(within=ARRIVED_ASK_SECONDS)
+        place = None if isinstance(found, geolocation.Problem) else found
+        await self.act(visits.check_in(self.ticket.id, actor=self.viewer, position=place))
 
     def part_dialog(self) -> None:
         tz = ZoneInfo(self.viewer.timezone or 'UTC')
@@ -648,3 +653,12 @@ def _viewing(names: list[str]) -> str:
 
 def _alt(name: str) -> str:
     return ''.join(c for c in name if c.isalnum() or c in ' ._-')[:60]
+
+
+def _shared_place(t: Ticket) -> str:
+    """'Place shared from the phone (±18 m)': the requester tapped "Use my location"."""
+    place = t.position
+    if place is None:
+        return ''
+    how_close = f' ({place.accuracy_words})' if place.accuracy_words else ''
+    return f'Place shared from the phone{how_close}'

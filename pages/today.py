@@ -13,9 +13,11 @@ from models.today import Day, Job
 from models.users import User
 
 from .components import MARKERS
+from .job_map import JobMap
 from .layout import STAFF, STATUS_COLOURS, frame, live, signed_in
 
 REFRESH_SECONDS = 60  # a job turns at risk or overdue as time passes
+MAP_AFTER_SECONDS = 0.05  # the map is built once the page is up: the list shows first, even on a slow phone
 SETTLE_SECONDS = 0.2  # several changes in a burst read the day once
 
 
@@ -26,6 +28,9 @@ async def today_page(request: Request, viewer: User) -> None:
     with frame('Today', viewer):
         await view.load()
         view.sections()
+        view.map = JobMap()
+        view.later_sections()
+        ui.timer(MAP_AFTER_SECONDS, view.show_map, once=True)
         ui.timer(REFRESH_SECONDS, view.reload, immediate=False)
     live(events.QUEUE, view.changed)
     return None
@@ -37,6 +42,8 @@ class TodayView:
         self.day = Day()
         self.ids: set[int] = set()
         self._pending: asyncio.Task[None] | None = None
+        self.map: JobMap | None = None
+        self.map_started = False
 
     async def load(self) -> None:
         self.day = await today.plan(self.viewer, now=clock.now())
@@ -47,6 +54,15 @@ class TodayView:
     async def reload(self) -> None:
         await self.load()
         self.sections.refresh()
+        self.later_sections.refresh()
+        if self.map_started:
+            self.show_map()
+
+    def show_map(self) -> None:
+        """Today's jobs with a shared place, on a map below today's list (none when no job has one)."""
+        self.map_started = True
+        if self.map is not None:
+            self.map.show(self.day.today)
 
     async def changed(self, event: events.TicketChanged) -> None:
         """A job of mine changed, or a ticket was given to someone (maybe me): read the day again, once."""
@@ -65,6 +81,10 @@ class TodayView:
             )
             return
         self.section(f'Today · {when.day(now, self.viewer.timezone)}', d.today, 'today', empty='Nothing booked today.')
+
+    @ui.refreshable_method
+    def later_sections(self) -> None:
+        d = self.day
         self.section('Tomorrow', d.tomorrow, 'tomorrow')
         self.section('Later', d.later, 'later')
         self.section('No date yet', d.undated, 'undated')

@@ -270,7 +270,7 @@ def visit_headline(data: dict, viewer: User) -> str:
         late = f' (running {data["late_minutes"]} minutes late)' if data.get('late_minutes') else ''
         return f'new arrival time ~{when.time_of_day(_at(data["eta"]), tz)}{late}'
     if what == 'arrived':
-        return 'checked in on site'
+        return 'checked in on site (position shared)' if data.get('position') else 'checked in on site'
     if what == 'left':
         outcome = 'fixed' if data.get('outcome') == 'fixed' else 'another visit needed'
         return f'left after {when.span(float(data.get("minutes", 0)) * 60)}: {outcome}'

@@ -10,9 +10,10 @@ from models import followups, settings, tickets, visits
 from models.catalog import Service
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.notifications import Kind, PushMessage, subscribe
+from models.position import Position
 from models.records import EventKind, Status, Ticket, TicketEvent
 from models.users import User
-from models.visits import Outcome, Position, SiteVisit, VisitWindow, WindowState
+from models.visits import Outcome, SiteVisit, VisitWindow, WindowState
 from tests.conftest import FrozenClock
 from tests.push_service import BrowserDevice
 
