@@ -1,9 +1,9 @@
 """The dispatch board: the whole field team at a glance, for managers.
 
 Unassigned open work (late and at-risk first, then priority, then age: the queue's order), and a column per
-technician: their jobs for today in visit order (models/today.py) and those with no visit booked yet, what
-they are doing right now, and the visits that were missed or are running late. Read-only. Times are in words
-in the viewer's time zone.
+technician (those with missed, then late visits first): their jobs for today in visit order (models/today.py)
+and those with no visit booked yet, what they are doing right now, and the visits that were missed or are
+running late. Read-only. Times are in words in the viewer's time zone.
 
 Missed is the visits module's rule (a chosen window over for `visits.MISSED_AFTER` with nobody on the way or
 there), shown at once and also after the follow-up has marked the window missed. Late: the arrival time has
@@ -75,7 +75,13 @@ async def board(viewer: User, *, now: datetime) -> Board:
     arrived = await _arrivals(ids)
     tz = viewer.timezone
     columns = [_column(person, day, missed, arrived, now, tz) for person, day in zip(team, days, strict=True)]
-    return Board(unassigned, columns)
+    return Board(unassigned, sorted(columns, key=_trouble_first))
+
+
+def _trouble_first(column: Column) -> tuple[int, int]:
+    """Technicians with missed visits first, then with late ones (by name after that: the sort is stable)."""
+    flags = [card.flag for card in column.cards]
+    return -flags.count(Flag.MISSED), -flags.count(Flag.LATE)
 
 
 async def _team() -> list[User]:

@@ -32,7 +32,7 @@ from .changes import Change, changing
 from .errors import Conflict, Forbidden, Invalid, NotFound, require
 from .followups import Job, JobKind
 from .notifications import Kind
-from .position import Position
+from .position import Position, from_browser
 from .records import OPEN, EventKind, Status, Ticket
 from .text import normalise
 from .users import Role, User
@@ -620,8 +620,10 @@ async def _on_the_way_offline(
 async def _arrived_offline(
     viewer: User, ticket_id: int, payload: dict[str, Any], now: datetime, made_at: datetime | None
 ) -> str:
-    """{}: "Arrived", on site from when it was tapped (on my way, a planned visit, or straight there)."""
-    await check_in(ticket_id, actor=viewer, now=now, at=offline.tapped(now, made_at))
+    """{"position"?: {latitude, longitude, accuracy}}: "Arrived", on site from when it was tapped (on my way, a
+    planned visit, or straight there), and where, if the phone shared it."""
+    here = from_browser(payload.get('position'))
+    await check_in(ticket_id, actor=viewer, now=now, at=offline.tapped(now, made_at), position=here)
     return f'"Arrived" for #{ticket_id} was sent.'
 
 

@@ -276,7 +276,8 @@
       if (!Number.isInteger(minutes) || minutes < 1 || minutes > 720) return say(p, 'Say in how many minutes (1 to 720).');
       await keep(user, ticketId, 'on_the_way', { minutes });
     } else if (type === 'arrived') {
-      await keep(user, ticketId, 'arrived', {});
+      const position = await hereIfShared();
+      await keep(user, ticketId, 'arrived', position ? { position } : {});
     } else if (type === 'tick') {
       const check = known(p).checks.find((c) => c.item === item);
       if (check) await keep(user, ticketId, 'tick', { item, label: check.label });
@@ -289,6 +290,20 @@
       setField(field(p, 'summary'), '');
     } else if (type === 'leaving_again') {
       await keep(user, ticketId, 'leaving', { fixed: false });
+    }
+  };
+  // Where the phone is, for "Arrived", only if its owner already lets Tapdesk know (never asked here) and it
+  // answers within 5 s: the check-in never waits longer for it.
+  const hereIfShared = async () => {
+    try {
+      const allowed = await navigator.permissions?.query({ name: 'geolocation' });
+      if (allowed?.state !== 'granted') return null;
+      const found = await new Promise((resolve, reject) => navigator.geolocation.getCurrentPosition(
+        resolve, reject, { timeout: 5000, maximumAge: 120000 }));
+      const { latitude, longitude, accuracy } = found.coords;
+      return { latitude, longitude, accuracy };
+    } catch (error) {
+      return null;
     }
   };
   const tickWithPhoto = async (p, input) => {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from ..position import Position
 from ..tickets import Status
 from ..users import User
 from . import hours
@@ -24,6 +25,7 @@ KEPT = Issue(
     'Head office, ground floor post room',
     'The print head was dirty and set too light. Cleaned it, set the darkness back to 12 and printed a test sheet.',
     onsite=True,
+    position=Position(53.3438, -6.2546, 12),
 )
 MISSED = Issue(
     'site_repair',
@@ -33,6 +35,7 @@ MISSED = Issue(
     'Dublin depot, lorry gate',
     '',
     onsite=True,
+    position=Position(53.3478, -6.1990, 25),
 )
 LATER = Issue(
     'wifi',
@@ -42,6 +45,7 @@ LATER = Issue(
     'Harbour Road pumping station, control room cabin',
     '',
     onsite=True,
+    position=Position(53.2996, -6.1313, 18),
 )
 WAITING_FOR_A_PICK = Issue(
     'laptop',

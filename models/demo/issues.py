@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..position import Position
 from ..tickets import Status
 
 
@@ -18,6 +19,7 @@ class Issue:
     onsite: bool = False  # fixed by going there: can be "visit planned" / "on the way"
     photo: str = ''  # the requester attaches a photo of this kind
     qa: tuple[str, str] | None = None  # the technician's question and the answer, when the service's do not fit
+    position: Position | None = None  # the requester tapped "Use my location"
 
 
 HQ, MCR, DUB, HRB, BW = (

@@ -21,6 +21,7 @@ async def perform(story: Story, step: Step, people: dict[str, User], services: d
             title=issue.title,
             details=issue.details,
             location=issue.location,
+            position=issue.position,
             photos_in=[_photo(issue.photo)] if issue.photo else None,
             now=at,
         )

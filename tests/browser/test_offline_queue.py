@@ -136,6 +136,8 @@ async def test_on_my_way_arrived_and_leaving_fixed_with_no_signal_count_a_visit_
     browser: object, server: Server, tmp_path: Path
 ) -> None:
     requester, technician, number = await taken_job(browser, server, tmp_path, 'Dead socket in the car park booth')
+    await technician.context.grant_permissions(['geolocation'], origin=server.url)  # Sam lets Tapdesk know
+    await technician.context.set_geolocation({'latitude': 53.3478, 'longitude': -6.199, 'accuracy': 20})
     await technician.context.set_offline(True)
     panel = technician.locator('.td-offline-panel')
     await expect(panel.get_by_role('button', name='Fixed, leaving')).to_be_hidden()  # not on site yet
@@ -153,3 +155,4 @@ async def test_on_my_way_arrived_and_leaving_fixed_with_no_signal_count_a_visit_
     await expect(technician.locator('.td-queue')).to_be_hidden()
     await technician.goto(f'{server.url}/t/{number}')
     await expect(technician.get_by_text(re.compile(r'Time on site: .+ so far'))).to_be_visible()
+    await expect(technician.get_by_text('checked in on site (position shared)')).to_be_visible()  # as tapped

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,13 +41,10 @@ async def _counts() -> dict[str, int]:
 
 
 async def test_seeding_twice_changes_nothing(db: None, data_dir: Path) -> None:
-    started = time.perf_counter()
-    first = await demo.seed(now=NOW)
-    took = time.perf_counter() - started
+    first = await demo.seed(now=NOW)  # how long it takes is measured by bench/demo_seed.py
     counts = await _counts()
     assert await demo.seed(now=NOW + timedelta(days=3)) == first
     assert await _counts() == counts
-    assert took < 5, f'seeding took {took:.1f} s'
 
 
 async def test_sign_ins_cover_every_role_and_the_demo_password_works(db: None, data_dir: Path) -> None:

@@ -235,3 +235,16 @@ async def test_a_missed_visit_rebooked_for_tomorrow_leaves_today(people: SimpleN
     sams = column(await read(people, clock), people.technician)
 
     assert (sams.cards, sams.undated, sams.booked_later) == ([], [], 1)
+
+
+async def test_technicians_with_missed_then_late_visits_come_first(people: SimpleNamespace, clock: FrozenClock) -> None:
+    names = lambda board: [c.technician.name for c in board.columns]  # noqa: E731
+    assert names(await read(people, clock)) == ['Priya Shah', 'Sam Rivera']  # by name when all is well
+    await booked(people, await job(people, 'Jam', people.technician), 1, clock)  # Sam: 1 h to 3 h from now
+    await booked(people, await job(people, 'Toner', people.technician2), 3.5, clock)  # Priya: 3.5 h to 5.5 h
+    clock.advance(hours=1, minutes=30)
+    assert names(await read(people, clock)) == ['Sam Rivera', 'Priya Shah']  # Sam's window began: late
+    clock.advance(hours=2, minutes=1)
+    board = await read(people, clock)
+    assert [[c.flag for c in col.cards] for col in board.columns] == [[Flag.MISSED], [Flag.LATE]]
+    assert names(board) == ['Sam Rivera', 'Priya Shah']  # a missed visit before a late one

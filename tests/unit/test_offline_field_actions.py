@@ -150,3 +150,21 @@ async def test_arrived_kept_for_a_planned_visit_checks_in(taken: Ticket, technic
     [visit] = await SiteVisit.filter(ticket_id=taken.id)
     assert (visit.arrived_at, visit.window_id) == (clock.now, window.id)
     assert (await Ticket.get(id=taken.id)).status == Status.IN_PROGRESS
+
+
+async def test_arrived_kept_with_the_phones_position_records_where(
+    taken: Ticket, technician: User, clock: FrozenClock
+) -> None:
+    here = {'latitude': 53.3478, 'longitude': -6.199, 'accuracy': 25}
+    assert (await offline.apply(technician, action(taken, 'arrived', position=here))).result == Result.APPLIED
+    [visit] = await SiteVisit.filter(ticket_id=taken.id)
+    assert (visit.latitude, visit.longitude, visit.accuracy_m) == (53.3478, -6.199, 25)
+
+
+async def test_arrived_kept_with_a_position_that_is_no_place_checks_in_without_one(
+    taken: Ticket, technician: User
+) -> None:
+    nowhere = {'latitude': 'here', 'longitude': 500}
+    assert (await offline.apply(technician, action(taken, 'arrived', position=nowhere))).result == Result.APPLIED
+    [visit] = await SiteVisit.filter(ticket_id=taken.id)
+    assert (visit.arrived_at is not None, visit.latitude) == (True, None)
