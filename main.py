@@ -67,6 +67,9 @@ async def _follow_ups() -> None:
 def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
     s = settings.reload()
     if not os.environ.get('NICEGUI_USER_SIMULATION'):
+        refusal = db.hold_the_only_server(s.database_url)
+        if refusal:
+            sys.exit(refusal)
         # Sign-ins live with the data (not in the working directory), so they survive restarts and moves.
         Storage.path = s.data_dir / 'sessions'
         app.storage = Storage()

@@ -8,10 +8,12 @@ died) is due again, so nothing is lost and nothing runs twice at once.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import F, Q
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 
@@ -34,3 +36,23 @@ async def claim(query: QuerySet[Any], *, running: str, holder: str, now: datetim
 async def release(query: QuerySet[Any], *, pending: str, holder: str) -> int:
     """Give claimed rows back: due again at once."""
     return await query.update(state=pending, claimed_until=None, **{holder: None})
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Work that is due and not yet done: how much, and since when the oldest has waited."""
+
+    due: int
+    oldest: datetime | None
+
+    def waited(self, now: datetime) -> float:
+        """Seconds the oldest due row has waited (0 with none)."""
+        return max((now - self.oldest).total_seconds(), 0.0) if self.oldest else 0.0
+
+
+async def backlog(model: type[Model], now: datetime, *, pending: str, running: str, due_field: str) -> Backlog:
+    """What is due now and not handled: pending rows past their time, and claims whose lease ran out."""
+    query = model.filter(due(now, pending=pending, running=running, due_field=due_field))
+    count = await query.count()
+    oldest = await query.order_by(due_field).first().values_list(due_field, flat=True) if count else None
+    return Backlog(count, oldest if isinstance(oldest, datetime) else None)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import fcntl
+from pathlib import Path
+from typing import IO, Any
 
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
@@ -92,6 +94,37 @@ async def _close() -> None:
             ctx.__exit__(None, None, None)
         except ValueError:  # stopped from another task than the one that started it: nothing to restore
             pass
+
+
+# ---- one SQLite file, one server process ------------------------------------------------------------------
+
+_held: dict[str, IO[bytes]] = {}  # lock files this process holds, by database file, for its whole life
+
+
+def hold_the_only_server(url: str) -> str:
+    """Before serving: make this process the only server on a SQLite file ('' when it is, else why not).
+
+    Pages' live updates and "who is viewing" travel inside one process; a second server on the same file would
+    show stale pages, and two processes writing one SQLite file wait on each other. The command-line tools
+    (migrate, createuser) may still use the file meanwhile. The lock goes with the process, even a killed one."""
+    if not url.startswith('sqlite://') or url == 'sqlite://:memory:':
+        return ''
+    path = Path(url.removeprefix('sqlite://').split('?', 1)[0]).resolve()
+    if str(path) in _held:
+        return ''
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(path.with_name(path.name + '.server'), 'ab')  # noqa: SIM115  (held open until the process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return (
+            f'Tapdesk is already running on {path}. One SQLite database serves one Tapdesk process: stop the '
+            'other one first, or, to run several instances, give them a shared PostgreSQL database '
+            '(TAPDESK_DATABASE_URL=postgres://...; see "Several instances" in the README).'
+        )
+    _held[str(path)] = lock
+    return ''
 
 
 TORTOISE_ORM = config('sqlite://:memory:')  # for `tortoise -c models.db.TORTOISE_ORM makemigrations`

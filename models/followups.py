@@ -271,6 +271,11 @@ async def _warned(ticket: Ticket, *, besides: int | None = None) -> set[JobKind]
 # ---- running due jobs ---------------------------------------------------------------------------------
 
 
+async def backlog(now: datetime) -> claims.Backlog:
+    """Follow-ups due now and not yet run (or whose instance's lease ran out)."""
+    return await claims.backlog(Job, now, pending=JobState.PENDING, running=JobState.RUNNING, due_field='due_at')
+
+
 async def run_due(now: datetime | None = None, *, limit: int = 50, ticket_id: int | None = None) -> int:
     """Run the follow-ups that are due (of one ticket, if given); returns how many took effect. Safe to call
     from several instances (or tasks) at once: each job is claimed by one of them."""

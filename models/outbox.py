@@ -264,6 +264,13 @@ async def release(token: str) -> None:
     await claims.release(PushMessage.filter(claim=token, state=State.SENDING), pending=State.PENDING, holder='claim')
 
 
+async def backlog(now: datetime) -> claims.Backlog:
+    """Messages due to be sent now (or whose sender's lease ran out) and how long the oldest has waited."""
+    return await claims.backlog(
+        PushMessage, now, pending=State.PENDING, running=State.SENDING, due_field='next_attempt_at'
+    )
+
+
 async def next_due() -> datetime | None:
     """When the next retry or lease falls due (None: nothing waits)."""
     pending = PushMessage.filter(state=State.PENDING).order_by('next_attempt_at')

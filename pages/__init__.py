@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     checklist,
     dispatch,
     files,
+    health,
     manage,
     measures,
     my_requests,
@@ -25,6 +26,7 @@ from . import (  # noqa: F401
 
 def setup(api: FastAPI) -> None:
     files.setup(api)
+    health.setup(api)
     rate.setup(api)
     push_api.setup(api)
     visit_api.setup(api)

@@ -179,6 +179,11 @@ def start_worker(**options: Any) -> Worker | None:
     return _worker
 
 
+def worker_running() -> bool:
+    """Whether this process's worker is delivering (for /healthz)."""
+    return _worker is not None and _worker.alive()
+
+
 async def stop_worker() -> None:
     global _worker
     if _worker is not None:

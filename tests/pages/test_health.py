@@ -1,0 +1,68 @@
+"""GET /healthz: the database, the bus and the workers, for the proxy's checks and for people."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from nicegui.testing import User
+
+from models import clock, notifications, settings, tickets
+from models.outbox import PushMessage
+from pages import health
+
+pytestmark = pytest.mark.usefixtures('people')
+
+
+async def test_a_healthy_instance_answers_ok_with_what_it_checked(user: User) -> None:
+    response = await user.http_client.get('/healthz')
+    assert response.status_code == 200
+    assert response.headers['cache-control'] == 'no-store'
+    body = response.json()
+    assert body['status'] == 'ok'
+    assert body['database']['ok'] is True and body['database']['kind'] in ('sqlite', 'postgresql')
+    assert body['bus'] == {'kind': 'in-process'}  # PostgreSQL's link starts with the server (main.py)
+    here = 'on' if settings.settings.followups else 'off'  # the test app leaves follow-ups to the tests
+    assert body['workers']['followups'] == {'here': here, 'due': 0, 'oldest_due_s': 0.0}
+    assert body['workers']['push']['due'] == 0
+
+
+async def test_push_messages_waiting_too_long_make_it_degraded_and_say_how_many(
+    user: User, people: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(health, '_push_here', lambda: 'off')  # no worker here: the rows stay due
+    monkeypatch.setenv('TAPDESK_PUSH_ALLOW_LOOPBACK', '1')  # a device whose push service is this machine
+    settings.reload()
+    await notifications.subscribe(people.requester, endpoint='http://127.0.0.1:9/push/health', keys=_keys())
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Jam')
+    await tickets.take(ticket.id, technician=people.technician)
+    due = await PushMessage.filter(state='pending').count()
+    assert due >= 1
+    old = clock.now() - timedelta(seconds=health.LATE + 60)
+    await PushMessage.filter(state='pending').update(next_attempt_at=old)
+    body = (await user.http_client.get('/healthz')).json()
+    assert body['status'] == 'degraded'
+    assert body['workers']['push']['due'] == due
+    assert body['workers']['push']['oldest_due_s'] >= health.LATE + 60
+
+
+async def test_a_database_that_does_not_answer_is_down_with_503(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken() -> None:
+        raise ConnectionRefusedError('no database')
+
+    monkeypatch.setattr(health.db, 'ready', broken)
+    response = await user.http_client.get('/healthz')
+    assert response.status_code == 503
+    assert response.json()['status'] == 'down'
+    assert response.json()['database'] == {
+        'ok': False,
+        'kind': response.json()['database']['kind'],
+        'error': 'ConnectionRefusedError',
+    }
+
+
+def _keys() -> dict[str, str]:
+    from tests.push_service import BrowserDevice
+
+    return BrowserDevice('http://127.0.0.1:9/push/health').keys()
