@@ -14,7 +14,7 @@ from pathlib import Path
 from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
 
-from models import db, pg_bus, settings
+from models import db, pg_bus, presence, settings
 
 ROOT = Path(__file__).parent
 
@@ -27,6 +27,7 @@ def setup() -> None:
 
     app.on_startup(_startup)
     app.on_shutdown(push.stop_worker)  # before the database closes: the batch in hand is finished
+    app.on_shutdown(presence.stop)  # says this instance's viewers are gone, while the link still runs
     app.on_shutdown(pg_bus.stop)
     app.on_shutdown(db.stop)
     app.add_static_files('/static', ROOT / 'static', max_cache_age=3600)
@@ -38,7 +39,8 @@ async def _startup() -> None:
     from pwa import push
 
     await db.start()
-    pg_bus.start(settings.settings.database_url)  # on PostgreSQL, events reach the other instances' pages
+    if pg_bus.start(settings.settings.database_url):  # on PostgreSQL, events reach the other instances' pages
+        presence.share()  # and "who is viewing" shows whichever instance they are on
     push.keys()  # VAPID keys: generated on the first start, kept in the data directory
     push.start_worker()  # idempotent; TAPDESK_PUSH_WORKER=0 leaves delivery to another process
     if settings.settings.followups:  # TAPDESK_FOLLOWUPS=0 leaves them to other instances

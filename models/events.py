@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -34,6 +35,15 @@ class PresenceChanged:
 
 
 @dataclass(frozen=True)
+class PresenceBeat:
+    """One instance's viewers of one ticket, [[user id, name], ...], as it says now (models/presence.py)."""
+
+    instance: str
+    ticket_id: int
+    viewers: list[list[Any]]
+
+
+@dataclass(frozen=True)
 class PushQueued:
     """Outbox rows were committed: the push worker(s) should look now, not at their next poll."""
 
@@ -44,8 +54,11 @@ class Resync:
     re-reads what it shows. Published on RESYNC in this process only."""
 
 
-Event = TicketChanged | PresenceChanged | PushQueued | Resync
-EVENT_TYPES: dict[str, type] = {t.__name__: t for t in (TicketChanged, PresenceChanged, PushQueued)}  # may travel
+Event = TicketChanged | PresenceChanged | PresenceBeat | PushQueued | Resync
+EVENT_TYPES: dict[str, type] = {  # the events that may travel to other instances
+    t.__name__: t for t in (TicketChanged, PresenceChanged, PresenceBeat, PushQueued)
+}
+INSTANCE = uuid.uuid4().hex[:12]  # this process, as the other instances know it
 Handler = Callable[[Any], Awaitable[None] | None]
 
 
@@ -64,6 +77,7 @@ def presence(ticket_id: int) -> str:
 QUEUE = 'queue'
 OUTBOX = 'outbox'
 RESYNC = 'resync'
+PRESENCE_BEATS = 'presence-beats'
 
 
 @dataclass

@@ -102,7 +102,12 @@ class Link:
         if self._task is None:
             self._task = asyncio.ensure_future(self._run())
 
-    async def stop(self) -> None:
+    async def stop(self, drain: float = 1.0) -> None:
+        """Stop, after sending what waits (for up to `drain` seconds: an instance leaving says so)."""
+        for _ in range(int(drain * 50)):
+            if not (self.connected and self._waiting.qsize()):
+                break
+            await asyncio.sleep(0.02)
         task, self._task = self._task, None
         if task is not None:
             task.cancel()

@@ -172,3 +172,23 @@ def test_only_postgres_urls_get_a_link() -> None:
     assert (
         pg_bus.dsn('postgres://postgres@127.0.0.1:5432/test?minsize=2') == 'postgresql://postgres@127.0.0.1:5432/test'
     )
+
+
+async def test_who_is_viewing_shows_across_instances_through_postgresql(instances: Callable) -> None:
+    from models.presence import Presence
+
+    (a, link_a), (b, link_b) = instances(), instances()
+    await until(lambda: link_a.connected and link_b.connected)
+    here, there = Presence(a, 'instance-a'), Presence(b, 'instance-b')
+    here.share()
+    there.share()
+    try:
+        pages_on_b = recorder(b, events.presence(7))
+        here.enter(7, 'tab-1', 11, 'Sam')
+        await until(lambda: there.others(7, 12) == ['Sam'])
+        assert pages_on_b == [PresenceChanged(7)]
+        here.leave(7, 'tab-1')
+        await until(lambda: there.others(7, 12) == [])
+    finally:
+        await here.stop()
+        await there.stop()
