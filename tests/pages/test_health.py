@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from nicegui.testing import User
 
 from models import clock, notifications, settings, tickets
 from models.outbox import PushMessage
-from pages import health
 
 pytestmark = pytest.mark.usefixtures('people')
+
+
+def health() -> ModuleType:
+    """pages.health, imported once NiceGUI's test app runs (importing `pages` earlier registers the screens
+    outside it, and every page test after that answers 404)."""
+    return importlib.import_module('pages.health')
 
 
 async def test_a_healthy_instance_answers_ok_with_what_it_checked(user: User) -> None:
@@ -31,7 +37,7 @@ async def test_a_healthy_instance_answers_ok_with_what_it_checked(user: User) ->
 async def test_push_messages_waiting_too_long_make_it_degraded_and_say_how_many(
     user: User, people: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(health, '_push_here', lambda: 'off')  # no worker here: the rows stay due
+    monkeypatch.setattr(health(), '_push_here', lambda: 'off')  # no worker here: the rows stay due
     monkeypatch.setenv('TAPDESK_PUSH_ALLOW_LOOPBACK', '1')  # a device whose push service is this machine
     settings.reload()
     await notifications.subscribe(people.requester, endpoint='http://127.0.0.1:9/push/health', keys=_keys())
@@ -39,19 +45,19 @@ async def test_push_messages_waiting_too_long_make_it_degraded_and_say_how_many(
     await tickets.take(ticket.id, technician=people.technician)
     due = await PushMessage.filter(state='pending').count()
     assert due >= 1
-    old = clock.now() - timedelta(seconds=health.LATE + 60)
+    old = clock.now() - timedelta(seconds=health().LATE + 60)
     await PushMessage.filter(state='pending').update(next_attempt_at=old)
     body = (await user.http_client.get('/healthz')).json()
     assert body['status'] == 'degraded'
     assert body['workers']['push']['due'] == due
-    assert body['workers']['push']['oldest_due_s'] >= health.LATE + 60
+    assert body['workers']['push']['oldest_due_s'] >= health().LATE + 60
 
 
 async def test_a_database_that_does_not_answer_is_down_with_503(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
     async def broken() -> None:
         raise ConnectionRefusedError('no database')
 
-    monkeypatch.setattr(health.db, 'ready', broken)
+    monkeypatch.setattr(health().db, 'ready', broken)
     response = await user.http_client.get('/healthz')
     assert response.status_code == 503
     assert response.json()['status'] == 'down'

@@ -102,3 +102,22 @@ async def test_every_floor_above_has_its_step_after_a_ticket_change(db: None) ->
         'models.ratings.after_change',
         'models.followups.after_change',
     ]
+
+
+def test_no_test_module_imports_the_screens_at_its_top() -> None:
+    """Importing `pages` registers every @ui.page; done while pytest collects (before NiceGUI's test app runs),
+    the registrations land outside the app and every page test after it answers 404. Import it inside a test."""
+    tests = MODELS.parent / 'tests'
+    offenders = []
+    for path in tests.rglob('test_*.py'):
+        for node in ast.parse(path.read_text()).body:  # module level only
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or '']
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            if any(name == 'pages' or name.startswith('pages.') for name in names):
+                offenders.append(f'{path.relative_to(tests)}:{node.lineno}')
+    assert offenders == []
