@@ -23,13 +23,15 @@ def setup() -> None:
     """Register start-up, static files, the PWA shell and every page (idempotent per process run)."""
     import pages  # noqa: F401  (importing registers the @ui.page routes)
     import pwa
+    from pages import headers
     from pwa import push
 
     app.on_startup(_startup)
     app.on_shutdown(push.stop_worker)  # before the database closes: the batch in hand is finished
     app.on_shutdown(db.stop)
-    app.add_static_files('/static', ROOT / 'static', max_cache_age=3600)
-    pwa.setup(app)
+    # Security headers and the Content-Security-Policy on every response, errors included (pages/headers.py).
+    headers.install(app, https_only=settings.settings.https_only)
+    pwa.setup(app)  # with /static (pwa/assets.py: versioned addresses, cached for a year)
     pages.setup(app)
 
 
