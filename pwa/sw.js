@@ -213,8 +213,8 @@ function said(answer, data, tapped) {
     renotify: false,
     silent: true,
     data: { url: data.url, ticket_id: answer.ticket_id ?? data.ticket_id, kind: 'answered', action_url: null, rate_url: null },
-    icon: '/static/icons/icon-192.png',
-    badge: '/static/icons/badge-96.png',
+    icon: TAPDESK.icon,
+    badge: TAPDESK.badge,
     timestamp: Date.now(),
   });
 }

@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {'viewport': {'width': 390, 'height': 844}, 'device_scale_factor': 2, 'is_mobile': True, 'has_touch': True}
 PASSWORD = 'correct horse'
+CSP_REPORT = 'CSP violation:'  # the start of pages/csp_reports.py's log line
 
 SEED = """
 import asyncio
@@ -175,9 +176,19 @@ def server(request: pytest.FixtureRequest, tmp_path: Path, seeded: dict[str, str
     srv = Server(url=f'http://127.0.0.1:{port}', env=env, log=tmp_path / 'server.log')
     srv.start()
     yield srv
+    time.sleep(0.3)  # a report sent as the test ended is still on its way
     srv.stop()
     if admin_db:
         subprocess.run(['psql', PG, '-qc', f'DROP DATABASE IF EXISTS {admin_db} WITH (FORCE)'], check=False)
+    fail_on_csp_reports(srv.log.read_text())
+
+
+def fail_on_csp_reports(log: str) -> None:
+    """The policy must never block what Tapdesk itself does: any report the browser sent (logged by
+    pages/csp_reports.py) fails the test that caused it."""
+    reports = [line for line in log.splitlines() if line.startswith(CSP_REPORT)]
+    if reports:
+        pytest.fail('The Content-Security-Policy blocked something:\n' + '\n'.join(reports[:20]), pytrace=False)
 
 
 @pytest.fixture
