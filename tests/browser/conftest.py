@@ -65,6 +65,10 @@ asyncio.run(main())
 """
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line('markers', 'csp_blocks(*directives): reports of these CSP directives are the point')
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if CHROMIUM or os.environ.get('CI'):
         return
@@ -180,13 +184,16 @@ def server(request: pytest.FixtureRequest, tmp_path: Path, seeded: dict[str, str
     srv.stop()
     if admin_db:
         subprocess.run(['psql', PG, '-qc', f'DROP DATABASE IF EXISTS {admin_db} WITH (FORCE)'], check=False)
-    fail_on_csp_reports(srv.log.read_text())
+    expected = request.node.get_closest_marker('csp_blocks')
+    fail_on_csp_reports(srv.log.read_text(), expected.args if expected else ())
 
 
-def fail_on_csp_reports(log: str) -> None:
+def fail_on_csp_reports(log: str, expected: tuple[str, ...] = ()) -> None:
     """The policy must never block what Tapdesk itself does: any report the browser sent (logged by
-    pages/csp_reports.py) fails the test that caused it."""
-    reports = [line for line in log.splitlines() if line.startswith(CSP_REPORT)]
+    pages/csp_reports.py) fails the test that caused it, except the directives a test marks as its point
+    (`@pytest.mark.csp_blocks('frame-ancestors')`)."""
+    allowed = tuple(f'{CSP_REPORT} {directive} ' for directive in expected)
+    reports = [line for line in log.splitlines() if line.startswith(CSP_REPORT) and not line.startswith(allowed)]
     if reports:
         pytest.fail('The Content-Security-Policy blocked something:\n' + '\n'.join(reports[:20]), pytrace=False)
 
