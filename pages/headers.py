@@ -47,7 +47,7 @@ def policy(nonce: str, *, image_origins: Sequence[str] = (), https_only: bool = 
         'script-src': f"'self' 'nonce-{nonce}' 'unsafe-eval'",
         # 'unsafe-inline': Quasar and NiceGUI add <style> elements and style attributes at run time.
         'style-src': "'self' 'unsafe-inline'",
-        # data: Quasar's CSS images; blob: photo previews before upload.
+        # data: Quasar's CSS images; blob: QUploader's photo previews before upload.
         'img-src': ' '.join(["'self'", 'data:', 'blob:', *image_origins]),
         'font-src': "'self'",
         'connect-src': "'self'",  # fetch and socket.io, including its same-origin websocket
