@@ -30,6 +30,7 @@ def setup() -> None:
     app.on_shutdown(push.stop_worker)  # before the database closes: the batch in hand is finished
     app.on_shutdown(db.stop)
     # Security headers and the Content-Security-Policy on every response, errors included (pages/headers.py).
+    # The map's tile server, once its setting exists: image_origins=[headers.tile_origin(<tile URL template>)].
     headers.install(app, https_only=settings.settings.https_only)
     pwa.setup(app)  # with /static (pwa/assets.py: versioned addresses, cached for a year)
     pages.setup(app)
