@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from types import ModuleType
 
 import httpx
 import pytest
 from fastapi import FastAPI
-
-from pages import csp_reports
 
 LEGACY = {'Content-Type': 'application/csp-report'}
 REPORTING_API = {'Content-Type': 'application/reports+json'}
@@ -48,7 +47,12 @@ BATCH = [
 
 
 @pytest.fixture
-async def client(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
+def csp_reports(web_module: Callable[[str], ModuleType]) -> ModuleType:
+    return web_module('csp_reports')
+
+
+@pytest.fixture
+async def client(monkeypatch: pytest.MonkeyPatch, csp_reports: ModuleType) -> AsyncIterator[httpx.AsyncClient]:
     monkeypatch.setattr(csp_reports, 'limit', csp_reports.RateLimit(csp_reports.RATE))
     api = FastAPI()
     csp_reports.setup(api)
@@ -84,7 +88,7 @@ async def test_a_reporting_api_batch_logs_each_csp_violation_and_ignores_other_k
 
 
 async def test_a_report_over_the_size_limit_is_refused_with_413(
-    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient, csp_reports: ModuleType, caplog: pytest.LogCaptureFixture
 ) -> None:
     big = {'csp-report': {**VIOLATION['csp-report'], 'script-sample': 'x' * csp_reports.MAX_BODY}}
     response = await client.post('/api/csp-report', content=json.dumps(big), headers=LEGACY)
@@ -92,7 +96,9 @@ async def test_a_report_over_the_size_limit_is_refused_with_413(
     assert warnings(caplog) == []
 
 
-async def test_a_body_that_is_not_a_report_is_refused_with_400_and_a_sentence(client: httpx.AsyncClient) -> None:
+async def test_a_body_that_is_not_a_report_is_refused_with_400_and_a_sentence(
+    client: httpx.AsyncClient, csp_reports: ModuleType
+) -> None:
     for body in (b'{not json', b'"a string"', b'[]', b'{"csp-report": 3}', b'[1, 2]', b'\xff\xfe'):
         response = await client.post('/api/csp-report', content=body, headers=LEGACY)
         assert response.status_code == 400, body
@@ -107,7 +113,7 @@ async def test_another_content_type_is_refused_with_415(client: httpx.AsyncClien
 
 
 async def test_one_address_may_send_so_many_reports_a_minute_then_429(
-    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient, csp_reports: ModuleType, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
         codes = [
@@ -118,7 +124,7 @@ async def test_one_address_may_send_so_many_reports_a_minute_then_429(
     assert len(warnings(caplog)) == csp_reports.RATE
 
 
-def test_the_rate_limit_counts_each_address_on_its_own_and_forgets_after_a_minute() -> None:
+def test_the_rate_limit_counts_each_address_on_its_own_and_forgets_after_a_minute(csp_reports: ModuleType) -> None:
     limit = csp_reports.RateLimit(2, window=60)
     assert [limit.allow('a', now=0), limit.allow('a', now=1), limit.allow('a', now=2)] == [True, True, False]
     assert limit.allow('b', now=2)
@@ -131,7 +137,7 @@ async def test_the_answer_never_echoes_what_was_sent(client: httpx.AsyncClient) 
         assert b'alert' not in response.content and TOKEN.encode() not in response.content
 
 
-def test_control_characters_cannot_forge_log_lines() -> None:
+def test_control_characters_cannot_forge_log_lines(csp_reports: ModuleType) -> None:
     line = csp_reports.describe(
         {
             'effective-directive': 'img-src\nCSP violation: fake',

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
+
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from pages import headers
+
+@pytest.fixture
+def headers(web_module: Callable[[str], ModuleType]) -> ModuleType:
+    return web_module('headers')
 
 
-def test_the_policy_allows_extra_image_origins_only_for_images() -> None:
+def test_the_policy_allows_extra_image_origins_only_for_images(headers: ModuleType) -> None:
     text = headers.policy('abc', image_origins=['https://*.tile.openstreetmap.org'])
     directives = dict(d.split(' ', 1) for d in text.split('; '))
     assert directives['img-src'] == "'self' data: blob: https://*.tile.openstreetmap.org"
@@ -19,7 +25,7 @@ def test_the_policy_allows_extra_image_origins_only_for_images() -> None:
     assert directives['frame-ancestors'] == "'none'"
 
 
-def test_a_tile_url_template_gives_its_origin() -> None:
+def test_a_tile_url_template_gives_its_origin(headers: ModuleType) -> None:
     assert (
         headers.tile_origin('https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png') == 'https://*.tile.openstreetmap.org'
     )
@@ -29,7 +35,7 @@ def test_a_tile_url_template_gives_its_origin() -> None:
             headers.tile_origin(bad)
 
 
-def test_only_real_script_tags_get_the_nonce() -> None:
+def test_only_real_script_tags_get_the_nonce(headers: ModuleType) -> None:
     page = (
         '<head><script>a()</script><script type="module" src="/x.js"></script><title>&lt;script&gt;</title></head>'
         '<body><!-- <script>old()</script> --><script type="module">const e = String.raw`<p>&lt;script</p>'
@@ -42,7 +48,7 @@ def test_only_real_script_tags_get_the_nonce() -> None:
     assert '<script>evil()' in tagged and '<script>typed()' in tagged and '<script>old()' in tagged
 
 
-def app_with(*, https_only: bool = False) -> FastAPI:
+def app_with(headers: ModuleType, *, https_only: bool = False) -> FastAPI:
     api = FastAPI()
 
     @api.get('/page')
@@ -67,15 +73,15 @@ async def get(api: FastAPI, path: str) -> httpx.Response:
         return await client.get(path)
 
 
-async def test_an_html_page_gets_the_nonce_of_its_own_policy() -> None:
-    response = await get(app_with(), '/page')
+async def test_an_html_page_gets_the_nonce_of_its_own_policy(headers: ModuleType) -> None:
+    response = await get(app_with(headers), '/page')
     nonce = response.headers['content-security-policy'].split("'nonce-")[1].split("'")[0]
     assert response.text == f'<html><script nonce="{nonce}">go()</script></html>'
     assert int(response.headers['content-length']) == len(response.content)
 
 
-async def test_a_streamed_response_and_an_unhandled_error_get_the_headers_too() -> None:
-    api = app_with()
+async def test_a_streamed_response_and_an_unhandled_error_get_the_headers_too(headers: ModuleType) -> None:
+    api = app_with(headers)
     streamed = await get(api, '/stream')
     assert streamed.text == 'one two' and streamed.headers['x-frame-options'] == 'DENY'
     failed = await get(api, '/boom')
@@ -84,15 +90,15 @@ async def test_a_streamed_response_and_an_unhandled_error_get_the_headers_too() 
     assert "frame-ancestors 'none'" in failed.headers['content-security-policy']
 
 
-async def test_installing_twice_wraps_once() -> None:
-    api = app_with()
+async def test_installing_twice_wraps_once(headers: ModuleType) -> None:
+    api = app_with(headers)
     headers.install(api)
     response = await get(api, '/page')
     assert len(response.headers.get_list('content-security-policy')) == 1
     assert response.text.count('nonce=') == 1
 
 
-async def test_strict_transport_security_only_with_https_only() -> None:
-    assert 'strict-transport-security' not in (await get(app_with(), '/page')).headers
-    response = await get(app_with(https_only=True), '/page')
+async def test_strict_transport_security_only_with_https_only(headers: ModuleType) -> None:
+    assert 'strict-transport-security' not in (await get(app_with(headers), '/page')).headers
+    response = await get(app_with(headers, https_only=True), '/page')
     assert response.headers['strict-transport-security'] == 'max-age=31536000; includeSubDomains'
