@@ -23,6 +23,7 @@ def setup() -> None:
     """Register start-up, static files, the PWA shell and every page (idempotent per process run)."""
     import pages  # noqa: F401  (importing registers the @ui.page routes)
     import pwa
+    from pages import headers
     from pwa import push
 
     app.on_startup(_startup)
@@ -30,8 +31,13 @@ def setup() -> None:
     app.on_shutdown(presence.stop)  # says this instance's viewers are gone, while the link still runs
     app.on_shutdown(pg_bus.stop)
     app.on_shutdown(db.stop)
-    app.add_static_files('/static', ROOT / 'static', max_cache_age=3600)
-    pwa.setup(app)
+    # Security headers and the Content-Security-Policy on every response, errors included (pages/headers.py).
+    # The map's tile server is the one other origin allowed, for images only.
+    tiles = settings.settings.map_tiles
+    headers.install(
+        app, https_only=settings.settings.https_only, image_origins=[headers.tile_origin(tiles)] if tiles else []
+    )
+    pwa.setup(app)  # with /static (pwa/assets.py: versioned addresses, cached for a year)
     pages.setup(app)
 
 

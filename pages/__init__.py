@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from . import (  # noqa: F401
     auth,
     checklist,
+    csp_reports,
     dispatch,
     files,
     health,
@@ -27,6 +28,7 @@ from . import (  # noqa: F401
 def setup(api: FastAPI) -> None:
     files.setup(api)
     health.setup(api)
+    csp_reports.setup(api)
     rate.setup(api)
     push_api.setup(api)
     visit_api.setup(api)

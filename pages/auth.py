@@ -9,6 +9,7 @@ from nicegui import app, ui
 from models import errors, users
 from models.paths import safe_next
 from models.users import Role
+from pwa import assets
 
 from .layout import current_user
 
@@ -49,7 +50,7 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
 
     with ui.column().classes('td-login q-pa-lg'):
         with ui.row().classes('items-center q-gutter-sm'):
-            ui.image('/static/icons/icon-192.png').classes('td-logo')
+            ui.image(assets.url('icons/icon-192.png')).classes('td-logo')
             ui.label('Tapdesk').classes('text-h5 text-weight-bold')
         ui.label('Report an issue, follow it live.').classes('text-subtitle1 text-grey-7')
         email = ui.input('Email').props('type=email autocomplete=username outlined autofocus').classes('full-width')

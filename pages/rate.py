@@ -14,6 +14,7 @@ from nicegui import ui
 from models import clock, db, errors, notifications, ratings
 from models.ratings import Rating
 from models.tickets import Ticket
+from pwa import assets
 
 from .components import FACES, face_scale
 from .guards import Refused, answer, check_same_origin, json_object, small_body
@@ -115,7 +116,7 @@ def _ticket_of(token: str) -> int | None:
 
 def _brand() -> None:
     with ui.row().classes('no-wrap').style('align-items: center'):  # .nicegui-row's flex-start beats items-center
-        ui.image('/static/icons/icon-192.png').classes('td-logo').props('alt=""')
+        ui.image(assets.url('icons/icon-192.png')).classes('td-logo').props('alt=""')
         ui.label('Tapdesk').classes('text-h5 text-weight-bold')
 
 

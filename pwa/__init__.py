@@ -14,14 +14,16 @@ from fastapi.responses import Response
 from nicegui import __version__ as nicegui_version
 from nicegui import ui
 
+from . import assets
+
 HERE = Path(__file__).parent
-STATIC = HERE.parent / 'static'  # served at /static by main.py
+STATIC = assets.STATIC  # served at /static by pwa/assets.py
 THEME = '#1565c0'
 
 
 def _icon(size: int, purpose: str = 'any', name: str | None = None) -> dict[str, str]:
     return {
-        'src': f'/static/icons/{name or f"icon-{size}"}.png',
+        'src': assets.url(f'icons/{name or f"icon-{size}"}.png'),
         'sizes': f'{size}x{size}',
         'type': 'image/png',
         'purpose': purpose,
@@ -49,15 +51,21 @@ MANIFEST = {
 }
 
 # What the service worker stores when it installs: safe to keep, never a page.
+# Static files at their versioned addresses (pwa/assets.py), the worker matches address and query.
 SHELL = {
     '/offline': 'offline.html',
     '/manifest.webmanifest': None,
-    '/static/tapdesk.css': 'tapdesk.css',
-    '/static/icons/icon-192.png': 'icons/icon-192.png',
-    '/static/icons/icon-512.png': 'icons/icon-512.png',
-    '/static/icons/maskable-512.png': 'icons/maskable-512.png',
-    '/static/icons/apple-touch-icon.png': 'icons/apple-touch-icon.png',
-    '/static/icons/badge-96.png': 'icons/badge-96.png',
+    **{
+        assets.url(name): name
+        for name in (
+            'tapdesk.css',
+            'icons/icon-192.png',
+            'icons/icon-512.png',
+            'icons/maskable-512.png',
+            'icons/apple-touch-icon.png',
+            'icons/badge-96.png',
+        )
+    },
 }
 
 # Constant markup only: never user input here.
@@ -68,8 +76,8 @@ HEAD = f'''
 <meta name="mobile-web-app-capable" content="yes">
 <meta name="apple-mobile-web-app-status-bar-style" content="default">
 <meta name="apple-mobile-web-app-title" content="Tapdesk">
-<link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png">
-<link rel="stylesheet" href="/static/tapdesk.css">
+<link rel="apple-touch-icon" href="{assets.url('icons/apple-touch-icon.png')}">
+<link rel="stylesheet" href="{assets.url('tapdesk.css')}">
 <script>
   // The browser's time zone, read by the server on the next page load (times are shown in it).
   document.cookie = 'tz=' + encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)
@@ -97,11 +105,14 @@ def worker_script() -> str:
         'version': f'{nicegui_version}-{digest.hexdigest()[:12]}',
         'assets': f'/_nicegui/{nicegui_version}/',
         'shell': list(SHELL),
+        'icon': assets.url('icons/icon-192.png'),
+        'badge': assets.url('icons/badge-96.png'),
     }
     return f'const TAPDESK = {json.dumps(config)};\n{source}'
 
 
 def setup(api: FastAPI) -> None:
+    assets.setup(api)
     ui.add_head_html(HEAD, shared=True)
     ui.add_body_html(OFFLINE_BANNER, shared=True)
     worker = worker_script()  # computed once per server start

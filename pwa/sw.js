@@ -1,6 +1,6 @@
 /* Tapdesk's service worker (scope "/").
  *
- * The server prepends `const TAPDESK = {version, assets, shell}` when it serves /sw.js: `version` hashes this file,
+ * The server prepends `const TAPDESK = {version, assets, shell, icon, badge}` when it serves /sw.js: `version` hashes this file,
  * the NiceGUI version and every precached file, so a deploy that changes any of them installs a new worker, which
  * takes over at once and drops the old caches.
  *
@@ -48,7 +48,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigation(event));
-  } else if (SHELL.has(url.pathname) && !url.search) {
+  } else if (SHELL.has(url.pathname + url.search)) { // static files are listed with their version query
     event.respondWith(fromShell(request));
   } else if (url.pathname.startsWith(TAPDESK.assets) && !url.pathname.startsWith(DYNAMIC_ASSETS)) {
     event.respondWith(versionedAsset(event));
@@ -119,8 +119,8 @@ self.addEventListener('push', (event) => {
       tag,
       renotify: true,
       data,
-      icon: '/static/icons/icon-192.png',
-      badge: '/static/icons/badge-96.png',
+      icon: TAPDESK.icon,
+      badge: TAPDESK.badge,
       actions,
       timestamp: Date.now(),
     }),
@@ -195,8 +195,8 @@ async function rate(action, data, tapped) {
       renotify: false,
       silent: true,
       data: { url: data.url, ticket_id: number, kind: 'rated', action_url: null, rate_url: null },
-      icon: '/static/icons/icon-192.png',
-      badge: '/static/icons/badge-96.png',
+      icon: TAPDESK.icon,
+      badge: TAPDESK.badge,
       timestamp: Date.now(),
     });
   }
@@ -213,8 +213,8 @@ function said(answer, data, tapped) {
     renotify: false,
     silent: true,
     data: { url: data.url, ticket_id: answer.ticket_id ?? data.ticket_id, kind: 'answered', action_url: null, rate_url: null },
-    icon: '/static/icons/icon-192.png',
-    badge: '/static/icons/badge-96.png',
+    icon: TAPDESK.icon,
+    badge: TAPDESK.badge,
     timestamp: Date.now(),
   });
 }

@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {'viewport': {'width': 390, 'height': 844}, 'device_scale_factor': 2, 'is_mobile': True, 'has_touch': True}
 PASSWORD = 'correct horse'
+CSP_REPORT = 'CSP violation:'  # the start of pages/csp_reports.py's log line
 
 SEED = """
 import asyncio
@@ -62,6 +63,10 @@ async def main():
 
 asyncio.run(main())
 """
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line('markers', 'csp_blocks(*directives): reports of these CSP directives are the point')
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -175,9 +180,22 @@ def server(request: pytest.FixtureRequest, tmp_path: Path, seeded: dict[str, str
     srv = Server(url=f'http://127.0.0.1:{port}', env=env, log=tmp_path / 'server.log')
     srv.start()
     yield srv
+    time.sleep(0.3)  # a report sent as the test ended is still on its way
     srv.stop()
     if admin_db:
         subprocess.run(['psql', PG, '-qc', f'DROP DATABASE IF EXISTS {admin_db} WITH (FORCE)'], check=False)
+    expected = request.node.get_closest_marker('csp_blocks')
+    fail_on_csp_reports(srv.log.read_text(), expected.args if expected else ())
+
+
+def fail_on_csp_reports(log: str, expected: tuple[str, ...] = ()) -> None:
+    """The policy must never block what Tapdesk itself does: any report the browser sent (logged by
+    pages/csp_reports.py) fails the test that caused it, except the directives a test marks as its point
+    (`@pytest.mark.csp_blocks('frame-ancestors')`)."""
+    allowed = tuple(f'{CSP_REPORT} {directive} ' for directive in expected)
+    reports = [line for line in log.splitlines() if line.startswith(CSP_REPORT) and not line.startswith(allowed)]
+    if reports:
+        pytest.fail('The Content-Security-Policy blocked something:\n' + '\n'.join(reports[:20]), pytrace=False)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import BrowserContext, Page, Worker, async_playwright, expect
 
+from pwa import assets
+
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, PHONE, ROOT, Server
 from .test_core_loop import photo
 
@@ -143,7 +145,7 @@ async def test_the_app_is_installable_from_the_login_page(context: BrowserContex
 
     head = page.locator('head')
     await expect(head.locator('link[rel=apple-touch-icon]')).to_have_attribute(
-        'href', '/static/icons/apple-touch-icon.png'
+        'href', assets.url('icons/apple-touch-icon.png')
     )
     await expect(head.locator('meta[name=apple-mobile-web-app-title]')).to_have_attribute('content', 'Tapdesk')
     await expect(page.locator('.td-offline')).to_be_hidden()
@@ -355,8 +357,8 @@ async def test_a_push_message_shows_a_notification(context: BrowserContext, serv
         'action_url': None,
         'rate_url': None,
     }
-    assert shown['icon'] == server.url + '/static/icons/icon-192.png'
-    assert shown['badge'] == server.url + '/static/icons/badge-96.png'
+    assert shown['icon'] == server.url + assets.url('icons/icon-192.png')
+    assert shown['badge'] == server.url + assets.url('icons/badge-96.png')
     assert shown['actions'] == [{'action': 'open', 'title': 'Open'}]
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from types import ModuleType, SimpleNamespace
 
 import pytest
 
@@ -26,3 +29,14 @@ async def ticket(people: SimpleNamespace) -> Ticket:
 async def taken(ticket: Ticket, people: SimpleNamespace) -> Ticket:
     """The same ticket, taken by Sam."""
     return await tickets.take(ticket.id, technician=people.technician)
+
+
+@pytest.fixture
+def web_module() -> Iterator[Callable[[str], ModuleType]]:
+    """Import a module of pages/ for this test only. Importing the `pages` package registers every screen, which
+    NiceGUI's `user` fixture (tests/pages) must do itself when it runs main.py: a `pages` left imported by a unit
+    test would leave the next page test with no screens, so it is forgotten again afterwards (as that fixture does)."""
+    before = set(sys.modules)
+    yield lambda name: importlib.import_module(f'pages.{name}')
+    for name in [m for m in sys.modules if m not in before and (m == 'pages' or m.startswith('pages.'))]:
+        sys.modules.pop(name)
