@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import getpass
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -111,6 +113,7 @@ def cli(argv: list[str] | None = None) -> None:
     p_serve.add_argument('--host', default=s.host)
     p_serve.add_argument('--port', type=int, default=s.port)
     p_serve.add_argument('--demo', action='store_true', help='seed demo data (idempotent) and print the sign-ins')
+    sub.add_parser('worker', help='deliver push notifications and run due follow-ups, with no web pages')
     sub.add_parser('migrate', help='bring the database schema up to date')
     p_user = sub.add_parser('createuser', help='add a person')
     p_user.add_argument('--email', required=True)
@@ -124,12 +127,44 @@ def cli(argv: list[str] | None = None) -> None:
         if args.demo:
             os.environ['TAPDESK_DEMO'] = '1'  # serve() re-reads the settings
         serve(args.host, args.port)
+    elif args.command == 'worker':
+        asyncio.run(_work())
     elif args.command == 'migrate':
         asyncio.run(db.migrate())
         print('The database is up to date.')
     elif args.command == 'createuser':
         password = args.password or s.createuser_password or getpass.getpass('Password: ')
         sys.exit(asyncio.run(_createuser(args, password)))
+
+
+async def _work() -> None:
+    """`tapdesk worker`: push delivery and follow-ups as a process of its own, for those who run the web
+    instances with TAPDESK_PUSH_WORKER=0 and TAPDESK_FOLLOWUPS=0 (or beside them: every row is claimed once).
+    On PostgreSQL it hears the instances' "messages queued" at once; on SQLite it looks every few seconds.
+    SIGTERM or Ctrl-C: the batch in hand is finished, then it stops."""
+    from pwa import push
+
+    await db.start()
+    try:
+        pg_bus.start(settings.settings.database_url)
+        push.keys()
+        working = ['delivering push notifications'] if push.start_worker() else []
+        followups = asyncio.ensure_future(_follow_ups()) if settings.settings.followups else None
+        working += ['running due follow-ups'] if followups else []
+        print(f'Tapdesk worker: {" and ".join(working) or "nothing to do (both are switched off)"}.', flush=True)
+        stop = asyncio.Event()
+        for signal_ in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(signal_, stop.set)
+        await stop.wait()
+        if followups is not None:
+            followups.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await followups
+        await push.stop_worker()
+        await pg_bus.stop()
+    finally:
+        await db.stop()
+    print('Tapdesk worker stopped.', flush=True)
 
 
 async def _createuser(args: argparse.Namespace, password: str) -> int:

@@ -17,21 +17,23 @@ ROOT = Path(__file__).resolve().parents[2]
 QUEUE = """
 import asyncio, json, sys
 from models import db, notifications, tickets, users
+from models.catalog import save_service
 from models.users import Role
 
 async def main():
     await db.start()
-    alex = await users.create_user(email='alex@example.com', name='Alex Kim', password='a long password',
-                                   role=Role.REQUESTER, actor=None)
-    sam = await users.create_user(email='sam@example.com', name='Sam Rivera', password='a long password',
-                                  role=Role.TECHNICIAN, actor=None)
-    from models.catalog import save_service
-    service = await save_service(actor=None, name='Printer', description='', icon='print', category_ids=[])
-    keys = json.loads(sys.argv[2])
-    await notifications.subscribe(alex, endpoint=sys.argv[1], keys=keys)
-    ticket = await tickets.create_ticket(requester=alex, service_id=service.id, title='Printer on floor 2 jams')
-    await tickets.take(ticket.id, technician=sam)
-    await db.stop()
+    try:
+        staff = await users.create_category('Staff', actor=None)
+        alex = await users.create_user(email='alex@example.com', name='Alex Kim', password='a long password',
+                                       role=Role.REQUESTER, category_id=staff.id, actor=None)
+        sam = await users.create_user(email='sam@example.com', name='Sam Rivera', password='a long password',
+                                      role=Role.TECHNICIAN, actor=None)
+        service = await save_service(actor=None, name='Printer', category_ids=[staff.id])
+        await notifications.subscribe(alex, endpoint=sys.argv[1], keys=json.loads(sys.argv[2]))
+        ticket = await tickets.create_ticket(requester=alex, service_id=service.id, title='Printer on floor 2 jams')
+        await tickets.take(ticket.id, technician=sam)
+    finally:
+        await db.stop()  # also after an error: a script that leaves the database open never exits
 
 asyncio.run(main())
 """
