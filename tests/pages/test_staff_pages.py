@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from types import SimpleNamespace
 
 from nicegui.testing import User
@@ -161,7 +163,13 @@ async def test_technician_offers_visit_times_and_the_requester_chooses_one_with_
     await alex.should_see('Visit planned Mon 30 Nov, 09:30–11:00')
     await alex.should_see('Visit on Mon 30 Nov, 09:30–11:00 with Sam')
     await user.should_see('Visit on Mon 30 Nov, 09:30–11:00 with Sam')  # live on the technician's open page
-    heads = [e.props['data-head'] for e in alex.find(marker='event-visit').elements]
+    heads: list[str] = []
+    for _ in range(100):  # the timeline's entry follows the visit card within the same live update
+        with contextlib.suppress(AssertionError):  # none yet
+            heads = [e.props['data-head'] for e in alex.find(marker='event-visit').elements]
+        if any('chose the visit Mon 30 Nov, 09:30–11:00' in head for head in heads):
+            break
+        await asyncio.sleep(0.05)
     assert any('chose the visit Mon 30 Nov, 09:30–11:00' in head for head in heads)
 
 
