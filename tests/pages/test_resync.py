@@ -25,7 +25,7 @@ async def test_an_open_ticket_page_shows_what_it_missed_when_events_may_have_bee
     await asyncio.sleep(0.2)
     await user.should_not_see('Toner everywhere on floor 2')
     events.bus.resync()
-    await user.should_see('Toner everywhere on floor 2')
+    await user.should_see('Toner everywhere on floor 2', retries=50)  # a reload: the page is built again
 
 
 async def test_a_page_has_one_re_read_subscription_and_it_goes_with_the_page(
