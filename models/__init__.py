@@ -13,5 +13,6 @@ MODEL_MODULES = [
     'models.checklists',
     'models.visits',
     'models.signin_guard',
+    'models.browsers',
     'models.offline',
 ]

@@ -26,11 +26,13 @@ class Settings:
     push_hosts: tuple[str, ...]  # push services Tapdesk sends to; '*.' matches any subdomain
     push_allow_loopback: bool  # development only: http://127.0.0.1 / localhost push endpoints
     push_worker: bool  # deliver the push outbox from this process
+    push_lease_seconds: float  # a batch claimed by an instance that died is sent by another after this
     vapid_private_key: str  # PEM or base64url; empty: generated into data_dir on first start
     vapid_subject: str  # mailto: or https: contact sent to push services
     followups: bool  # run due follow-ups (reminders, auto-resolve) from this process
     map_tiles: str  # tile address template for the map of today's jobs; empty: no map
     map_attribution: str  # credit shown on the map (the tile server's terms ask for it)
+    instance: str  # this instance's name for the proxy's route cookie (pages/sticky.py); empty: one instance
     host: str  # `tapdesk serve` defaults
     port: int
     createuser_password: str = field(default='', repr=False)  # `tapdesk createuser` without --password
@@ -61,11 +63,13 @@ def load() -> Settings:
         push_hosts=_hosts(os.environ.get('TAPDESK_PUSH_HOSTS', DEFAULT_PUSH_HOSTS)),
         push_allow_loopback=os.environ.get('TAPDESK_PUSH_ALLOW_LOOPBACK', '0') == '1',
         push_worker=os.environ.get('TAPDESK_PUSH_WORKER', '1') == '1',
+        push_lease_seconds=float(os.environ.get('TAPDESK_PUSH_LEASE_SECONDS', '60')),
         vapid_private_key=os.environ.get('TAPDESK_VAPID_PRIVATE_KEY', '').strip(),
         vapid_subject=_subject(os.environ.get('TAPDESK_VAPID_SUBJECT', 'mailto:tapdesk@localhost')),
         followups=os.environ.get('TAPDESK_FOLLOWUPS', '1') != '0',
         map_tiles=os.environ.get('TAPDESK_MAP_TILES', DEFAULT_MAP_TILES).strip(),
         map_attribution=os.environ.get('TAPDESK_MAP_ATTRIBUTION', DEFAULT_MAP_ATTRIBUTION).strip(),
+        instance=os.environ.get('TAPDESK_INSTANCE', '').strip(),
         host=os.environ.get('TAPDESK_HOST', '127.0.0.1'),
         port=int(os.environ.get('TAPDESK_PORT', '8080')),
         createuser_password=os.environ.get('TAPDESK_PASSWORD', ''),
@@ -103,13 +107,36 @@ def reload() -> Settings:
 
 
 def secret(name: str) -> str:
-    """A secret generated on first use and kept with the data (never committed, never a default)."""
+    """A secret generated on first use and kept with the data (never committed, never a default).
+
+    `TAPDESK_SECRET_<NAME>` in the environment takes its place: several instances that do not share the data
+    directory must be given the same secrets, or a cookie signed by one is refused by the next.
+    """
+    given = os.environ.get(f'TAPDESK_SECRET_{name.upper()}', '').strip()
+    if given:
+        if len(given) < 32:
+            raise ValueError(f'TAPDESK_SECRET_{name.upper()} is too short: give at least 32 random characters.')
+        return given
     path = settings.data_dir / f'{name}.secret'
-    if path.exists():
-        return path.read_text().strip()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, 'w') as f:
-        f.write(value)
-    return value
+    if not path.exists():
+        write_once(path, secrets.token_urlsafe(48).encode())
+    return path.read_text().strip()
+
+
+def write_once(path: Path, content: bytes) -> None:
+    """Create `path` with `content` (readable by its owner only) unless it exists. Instances starting together
+    on a shared data directory each try: one wins, the others find its file whole, never half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f'.{path.name}.{secrets.token_hex(6)}.tmp')
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(draft, path)  # atomic, and refuses to replace what another instance wrote first
+        except FileExistsError:
+            pass
+    finally:
+        draft.unlink(missing_ok=True)

@@ -240,15 +240,24 @@ def remember_device(user: User) -> str:
 
 
 async def start_session(user: User, *, now: datetime | None = None) -> str:
-    now = now or clock.now()
+    """A new sign-in for `user`; the token is what the holder presents (only its hash is kept)."""
     token = secrets.token_urlsafe(32)
-    await Session.create(
+    await _create_session(user, token, now=now or clock.now())
+    return token
+
+
+async def open_session(user: User, *, now: datetime | None = None) -> Session:
+    """A new sign-in for `user` held by a browser (`browsers.sign_in`), not by a token given out."""
+    return await _create_session(user, secrets.token_urlsafe(32), now=now or clock.now())
+
+
+async def _create_session(user: User, token: str, *, now: datetime) -> Session:
+    return await Session.create(
         token_hash=_digest(token),
         user=user,
         created_at=now,
         expires_at=now + timedelta(days=settings.settings.session_days),
     )
-    return token
 
 
 async def user_for_session(token: str | None, *, now: datetime | None = None) -> User | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import ui
 
-from models import errors, users
+from models import browsers, errors, users
 from models.paths import safe_next
 from models.users import Role
 from pwa import assets
 
+from . import who
 from .layout import current_user
 
 # Where each person starts: requesters at their requests, technicians at their day, managers at the queue.
@@ -39,13 +40,16 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
                 email.value or '',
                 password.value or '',
                 address=request.client.host if request.client else None,
-                device=app.storage.user.get('device'),
+                device=await browsers.device_of(who.browser_id()),
             )
         except errors.DomainError as e:
             password.error = str(e)
             return
-        app.storage.user['device'] = users.remember_device(user)
-        app.storage.user['session'] = await users.start_session(user)
+        browser = who.browser_id()
+        if browser is None:  # the cookie that names this browser is missing: cookies are off
+            password.error = 'Sign-in needs cookies. Allow cookies for this site, then try again.'
+            return
+        await browsers.sign_in(browser, user)
         ui.navigate.to(target)
 
     with ui.column().classes('td-login q-pa-lg'):

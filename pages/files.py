@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
-from nicegui import app
 
-from models import db, errors, photos, tickets, users
+from models import db, errors, photos, tickets
+
+from . import who
 
 _TYPES = {'jpg': 'image/jpeg', 'png': 'image/png', 'webp': 'image/webp', 'gif': 'image/gif'}
 
@@ -15,7 +16,7 @@ def setup(api: FastAPI) -> None:
     @api.get('/files/{attachment_id}/{variant}', include_in_schema=False)
     async def photo(attachment_id: str, variant: str) -> FileResponse:  # the id is checked by models/ids.py
         await db.ready()
-        viewer = await users.user_for_session(app.storage.user.get('session'))
+        viewer = await who.viewer()
         if viewer is None or variant not in ('preview', 'full'):
             raise HTTPException(404)
         try:

@@ -13,15 +13,15 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import Client, app, background_tasks, ui
+from nicegui import Client, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
-from models import clock, db, events, tickets, users
+from models import browsers, clock, db, events, tickets, users
 from models import when as in_words
 from models.tickets import Status
 from models.users import Role, User
 
-from . import drafts
+from . import drafts, who
 
 T = TypeVar('T')
 
@@ -42,7 +42,7 @@ STATUS_COLOURS = {
 async def current_user(request: Request | None = None) -> User | None:
     """The signed-in person, or None. Also remembers the time zone the browser reported."""
     await db.ready()
-    user = await users.user_for_session(app.storage.user.get('session'))
+    user = await who.viewer()
     if user is not None and request is not None:
         tz = request.cookies.get('tz')
         if tz and tz != user.timezone:
@@ -132,11 +132,8 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
 
 
 async def sign_out() -> None:
-    await users.end_session(app.storage.user.get('session'))
-    device = app.storage.user.get('device')
-    app.storage.user.clear()
-    if device:  # this browser stays one its owner signed in on: strangers' guesses cannot lock it out
-        app.storage.user['device'] = device
+    # The browser keeps its device token: strangers' guesses cannot lock its owner out.
+    await browsers.sign_out(who.browser_id())
     drafts.forget_all()  # a shared phone keeps nobody's unsent text
     ui.navigate.to('/login')
 

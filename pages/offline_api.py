@@ -17,13 +17,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from nicegui import app, ui
+from nicegui import ui
 
-from models import db, errors, offline, settings, users
+from models import db, errors, offline, settings
 from models.records import TRANSITIONS
 from models.tickets import Ticket
 from models.users import User
 
+from . import who
 from .guards import Refused, answer, check_same_origin, json_object, small_body
 
 REFUSAL = 'Only Tapdesk itself can send what was kept on this phone.'
@@ -44,7 +45,7 @@ def setup(api: FastAPI) -> None:
             check_same_origin(request, REFUSAL)
             data = json_object(await small_body(request, max_body()), HINT)
             await db.ready()
-            viewer = await users.user_for_session(app.storage.user.get('session'))
+            viewer = await who.viewer()
             if viewer is None:
                 raise Refused(401, 'Sign in to Tapdesk to send what was kept on this phone.')
             batch = 'actions' in data

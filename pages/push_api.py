@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from nicegui import app
 
-from models import db, errors, notifications, users
+from models import db, errors, notifications
 from pwa import push
 
+from . import who
 from .guards import Refused, answer, check_same_origin, json_object, small_body
 
 REFUSAL = 'Only Tapdesk itself can change where notifications go.'
@@ -36,7 +36,7 @@ def setup(api: FastAPI) -> None:
             data = json_object(await small_body(request, MAX_BODY), HINT)
             old, endpoint, keys = _fields(data)
             await db.ready()
-            user = await users.user_for_session(app.storage.user.get('session'))
+            user = await who.viewer()
             if user is None:
                 raise Refused(401, 'Sign in to Tapdesk to keep notifications on for this device.')
             device = await notifications.replace_device(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from nicegui import app
 
-from models import db, errors, users, visits, when
+from models import db, errors, visits, when
 
+from . import who
 from .guards import Refused, answer, check_same_origin, json_object, small_body
 
 PATH = visits.VISIT_URL
@@ -28,7 +28,7 @@ def setup(api: FastAPI) -> None:
             check_same_origin(request, REFUSAL)
             window_id = _window_id(json_object(await small_body(request), HINT))
             await db.ready()
-            viewer = await users.user_for_session(app.storage.user.get('session'))
+            viewer = await who.viewer()
             if viewer is None:
                 raise Refused(401, 'Sign in to Tapdesk to choose the visit time.')
             window = await visits.choose(window_id, actor=viewer)
