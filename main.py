@@ -25,7 +25,7 @@ def setup() -> None:
     """Register start-up, static files, the PWA shell and every page (idempotent per process run)."""
     import pages  # noqa: F401  (importing registers the @ui.page routes)
     import pwa
-    from pages import headers
+    from pages import headers, sticky
     from pwa import push
 
     app.on_startup(_startup)
@@ -39,6 +39,8 @@ def setup() -> None:
     headers.install(
         app, https_only=settings.settings.https_only, image_origins=[headers.tile_origin(tiles)] if tiles else []
     )
+    if settings.settings.instance:  # several instances behind nginx: tell it which one built this browser's pages
+        sticky.install(app, settings.settings.instance, https_only=settings.settings.https_only)
     pwa.setup(app)  # with /static (pwa/assets.py: versioned addresses, cached for a year)
     pages.setup(app)
 
@@ -80,6 +82,13 @@ def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
         refusal = db.hold_the_only_server(s.database_url)
         if refusal:
             sys.exit(refusal)
+        if s.instance:
+            from pages import sticky
+
+            try:
+                sticky.check_name(s.instance)
+            except ValueError as e:
+                sys.exit(str(e))
         # Sign-ins live with the data (not in the working directory), so they survive restarts and moves.
         Storage.path = s.data_dir / 'sessions'
         app.storage = Storage()

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg  # type: ignore[import-untyped]  # no type information ships with it
 
-from . import events
+from . import events, settings
 from .events import Bus, Event
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,9 @@ class Link:
 
     async def _connect(self) -> asyncio.Event:
         lost = asyncio.Event()
-        connection = await asyncpg.connect(dsn(self.url), timeout=10)
+        # Named, so an operator (or a test) finds this instance's listener in pg_stat_activity.
+        name = f'tapdesk bus {settings.settings.instance or events.INSTANCE}'[:63]
+        connection = await asyncpg.connect(dsn(self.url), timeout=10, server_settings={'application_name': name})
         self._connection = connection
         connection.add_termination_listener(lambda _: lost.set())
         await connection.add_listener(self.channel, self._received)

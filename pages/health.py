@@ -1,6 +1,6 @@
 """GET /healthz: is this instance fit to serve? For the reverse proxy's checks and for people.
 
-    {"status": "ok" | "degraded" | "down",
+    {"status": "ok" | "degraded" | "down", "instance": "a",
      "database": {"ok": true, "kind": "sqlite" | "postgresql", "ms": 1.4},
      "bus": {"kind": "in-process"} or {"kind": "postgresql", "connected": true, "reconnects": 0, ...},
      "workers": {"push": {"here": "running" | "stopped" | "off", "due": 0, "oldest_due_s": 0.0},
@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from tortoise import connections
 
-from models import clock, db, followups, outbox, pg_bus, settings
+from models import clock, db, events, followups, outbox, pg_bus, settings
 
 LATE = 300.0  # seconds: due work older than this means no worker is keeping up
 DATABASE_WAIT = 5.0  # seconds before an unanswered database counts as down
@@ -39,7 +39,7 @@ def setup(api: FastAPI) -> None:
 async def check() -> dict[str, Any]:
     database = await _database()
     if not database['ok']:
-        return {'status': 'down', 'database': database, 'bus': _bus(), 'workers': {}}
+        return {'status': 'down', 'instance': _instance(), 'database': database, 'bus': _bus(), 'workers': {}}
     now = clock.now()
     pushes, jobs = await outbox.backlog(now), await followups.backlog(now)
     workers = {
@@ -56,7 +56,13 @@ async def check() -> dict[str, Any]:
         or workers['push']['here'] == 'stopped'
         or max(pushes.waited(now), jobs.waited(now)) > LATE
     )
-    return {'status': 'degraded' if trouble else 'ok', 'database': database, 'bus': bus, 'workers': workers}
+    status = 'degraded' if trouble else 'ok'
+    return {'status': status, 'instance': _instance(), 'database': database, 'bus': bus, 'workers': workers}
+
+
+def _instance() -> str:
+    """This instance's name (TAPDESK_INSTANCE, as the proxy knows it), else its id on the bus."""
+    return settings.settings.instance or events.INSTANCE
 
 
 async def _database() -> dict[str, Any]:
