@@ -27,7 +27,6 @@ import base64
 import contextlib
 import ipaddress
 import logging
-import os
 import random
 import socket
 import time
@@ -107,13 +106,8 @@ def public_key_b64() -> str:
 
 
 def _key_file(path: Path) -> ec.EllipticCurvePrivateKey:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Keys(ec.generate_private_key(ec.SECP256R1()), '').private_pem
-        with contextlib.suppress(FileExistsError):  # another process wrote it first: use theirs
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, 'wb') as f:
-                f.write(pem)
+    if not path.exists():  # another process writing it first: theirs is used
+        settings.write_once(path, Keys(ec.generate_private_key(ec.SECP256R1()), '').private_pem)
     return _parse_key(path.read_text())
 
 
@@ -174,6 +168,7 @@ def start_worker(**options: Any) -> Worker | None:
         return None
     if _worker is not None and _worker.alive():
         return _worker
+    options.setdefault('lease', timedelta(seconds=settings.settings.push_lease_seconds))
     _worker = Worker(**options)
     _worker.start()
     return _worker
@@ -297,13 +292,36 @@ class Worker:
                 outcomes[row['id']] = Outcome('failed', 'expired before it could be delivered')
             else:
                 live.append({**row, 'ttl_left': int(row['ttl'] - age)})
+        if outcomes:
+            await self._record(token, [r for r in rows if r['id'] in outcomes], outcomes, now)
         # ~0.25 ms of CPU each: off the event loop, the whole batch before sending (encrypting while sending
         # made the loop wait for the GIL after every socket call).
         bodies = await asyncio.to_thread(self._encrypt_all, live)
-        sent = await asyncio.gather(*(self._send(row, body) for row, body in zip(live, bodies, strict=True)))
-        for row, outcome in zip(live, sent, strict=True):
-            outcomes[row['id']] = outcome
-        await self._record(token, rows, outcomes, clock.now())
+        await self._send_and_record(token, live, bodies)
+
+    async def _send_and_record(self, token: str, rows: list[dict[str, Any]], bodies: list[bytes | Exception]) -> None:
+        """Send the batch; record each answer as soon as it arrives (with those that arrived meanwhile), not at
+        the batch's end: if this process dies mid-batch, only messages whose answer was still on its way can be
+        sent again by the instance that takes the rows over after the lease (and their Topic makes the push
+        service replace a copy it still holds)."""
+        answered: asyncio.Queue[tuple[dict[str, Any], Outcome]] = asyncio.Queue()
+
+        async def send(row: dict[str, Any], body: bytes | Exception) -> None:
+            await answered.put((row, await self._send(row, body)))
+
+        senders = [asyncio.create_task(send(row, body)) for row, body in zip(rows, bodies, strict=True)]
+        try:
+            recorded = 0
+            while recorded < len(rows):
+                group = [await answered.get()]
+                while not answered.empty():
+                    group.append(answered.get_nowait())
+                await self._record(token, [r for r, _ in group], {r['id']: o for r, o in group}, clock.now())
+                recorded += len(group)
+        finally:
+            for task in senders:
+                task.cancel()
+            await asyncio.gather(*senders, return_exceptions=True)
 
     def _encrypt_all(self, rows: list[dict[str, Any]]) -> list[bytes | Exception]:
         bodies: list[bytes | Exception] = []
