@@ -356,6 +356,12 @@ class TicketView:
         if self.staff:
             presence.enter(self.ticket.id, self.client.id, self.viewer.id, self.viewer.first_name)
             live(events.presence(self.ticket.id), lambda _: self.show_presence())
+            # Gone when the page goes (navigating away, closing the tab), not when NiceGUI drops the client a
+            # reconnect timeout later; back when the same page reconnects.
+            self.client.on_disconnect(lambda: presence.leave(self.ticket.id, self.client.id))
+            self.client.on_connect(
+                lambda: presence.enter(self.ticket.id, self.client.id, self.viewer.id, self.viewer.first_name)
+            )
             self.client.on_delete(lambda: presence.leave(self.ticket.id, self.client.id))
             self.show_presence()
             if self.due is not None and self.due.state is not None:
