@@ -62,6 +62,11 @@ class LocalPushService:
         self.received: list[Received] = []
         self._answers: deque[tuple[int, dict[str, str]]] = deque()
         self._arrived = asyncio.Event()
+        self._open = asyncio.Event()
+        self._open.set()
+        self._budget = 0
+        self.held = 0  # requests waiting at the closed gate
+        self.dropped: list[str] = []  # paths of requests whose sender was gone when the gate opened
         self.port = 0
 
     async def start(self) -> None:
@@ -94,7 +99,27 @@ class LocalPushService:
                 await self._arrived.wait()
         return self.received
 
+    def hold(self, *, after: int = 0) -> None:
+        """Stop taking messages in, after `after` more: requests that arrive then wait, unanswered, as at a
+        push service under load."""
+        self._budget = after
+        self._open.clear()
+
+    def let_through(self) -> None:
+        """Take the waiting messages in; one whose sender hung up meanwhile never completed, so it is dropped
+        (its sender never heard 201 and must send it again)."""
+        self._open.set()
+
     async def _handle(self, request: web.Request) -> web.Response:
+        if not self._open.is_set() and self._budget > 0:
+            self._budget -= 1
+        elif not self._open.is_set():
+            self.held += 1
+            await self._open.wait()
+            self.held -= 1
+            if request.transport is None or request.transport.is_closing():
+                self.dropped.append(request.path)
+                raise web.HTTPServiceUnavailable()
         self.received.append(Received(request.path, dict(request.headers), await request.read()))
         self._arrived.set()
         status, headers = self._answers.popleft() if self._answers else (201, {})

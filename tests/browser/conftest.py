@@ -95,21 +95,33 @@ class Server:
     process: subprocess.Popen | None = None
     log: Path | None = None
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(':', 1)[1])
+
     def start(self) -> None:
-        port = int(self.url.rsplit(':', 1)[1])
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
         assert self.log is not None
         out = self.log.open('a')
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / 'main.py'), 'serve', '--port', str(port)],
+            [sys.executable, str(ROOT / 'main.py'), 'serve', '--port', str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+    def wait_ready(self) -> None:
+        assert self.log is not None and self.process is not None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
-                with socket.create_connection(('127.0.0.1', port), timeout=0.5):
+                with socket.create_connection(('127.0.0.1', self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
