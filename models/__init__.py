@@ -14,5 +14,6 @@ MODEL_MODULES = [
     'models.visits',
     'models.signin_guard',
     'models.browsers',
+    'models.articles',
     'models.offline',
 ]

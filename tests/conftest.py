@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -11,6 +12,7 @@ from types import SimpleNamespace
 
 import asyncpg
 import pytest
+from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import tortoise_test_context
 
@@ -70,6 +72,9 @@ def _postgres_base() -> str:
 @pytest.fixture
 async def db(db_url: str) -> AsyncIterator[None]:
     async with tortoise_test_context(MODEL_MODULES, db_url=db_url):
+        # generate_schemas makes the models' tables; the search index is the migration's own SQL (not a model)
+        index = importlib.import_module('models.migrations.0012_articles')
+        await index.search_index(None, SimpleNamespace(client=connections.get('default')))
         yield
 
 

@@ -14,6 +14,9 @@ from tests.conftest import postgres_admin
 
 TABLES = [
     'applied_action',
+    'article',
+    'article_category',
+    'article_service',
     'attachment',
     'callback',
     'category',
@@ -30,6 +33,7 @@ TABLES = [
     'service',
     'service_category',
     'session',
+    'browser',
     'site_visit',
     'signin_counter',
     'sla_target',
