@@ -15,5 +15,6 @@ MODEL_MODULES = [
     'models.signin_guard',
     'models.browsers',
     'models.articles',
+    'models.deflections',
     'models.offline',
 ]
