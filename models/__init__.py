@@ -16,5 +16,6 @@ MODEL_MODULES = [
     'models.browsers',
     'models.articles',
     'models.deflections',
+    'models.article_votes',
     'models.offline',
 ]

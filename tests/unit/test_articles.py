@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import articles
+from models import article_votes, articles
 from models.articles import State
 from models.catalog import Service
 from models.errors import Forbidden, Invalid, NotFound
@@ -157,3 +157,28 @@ async def test_articles_not_reviewed_for_long_are_due_for_review(technician: Use
     await articles.mark_reviewed(technician, old.id)
     assert await articles.due_for_review(clock.now) == []
     assert fresh.id  # still published, not due
+
+
+# ---- "Was this helpful?" ----------------------------------------------------------------------------------------
+
+
+async def test_one_vote_per_person_they_may_change_and_only_staff_read_why_not(
+    technician: User, requester: User, colleague: User
+) -> None:
+    article = await published(technician, 'Clear a paper jam')
+    await article_votes.vote(requester, article.id, helpful=False, why='  The tray on my printer is different ')
+    await article_votes.vote(colleague, article.id, helpful=True, why='ignored when helpful')
+    assert await article_votes.tally(article.id) == (1, 1)
+    [reason] = await article_votes.reasons(technician, article.id)
+    assert reason.why == 'The tray on my printer is different'
+    with pytest.raises(Forbidden):
+        await article_votes.reasons(requester, article.id)
+    await article_votes.vote(requester, article.id, helpful=True)  # changed their mind
+    assert await article_votes.tally(article.id) == (2, 0)
+    assert await article_votes.reasons(technician, article.id) == []
+
+
+async def test_nobody_votes_on_an_article_they_may_not_read(technician: User, requester: User) -> None:
+    draft = await articles.write(technician, title='Not yet', body=STEPS)
+    with pytest.raises(NotFound):
+        await article_votes.vote(requester, draft.id, helpful=True)

@@ -18,6 +18,7 @@ TABLES = [
     'article_category',
     'article_service',
     'article_view',
+    'article_vote',
     'attachment',
     'callback',
     'deflection',
