@@ -16,7 +16,7 @@ from tortoise import connections, fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import articles, clock, tickets
+from . import articles, clock, events, tickets
 from .articles import Article
 from .catalog import Service, usable_service
 from .errors import NotFound
@@ -127,7 +127,7 @@ async def file_anyway(*, requester: User, seen_article_ids: list[int], **request
     """ "Still need help": the request is filed with everything typed, remembering the articles seen first
     (only those the requester may read; others are dropped, never an error)."""
     readable = set(await articles.readable_by(requester).filter(id__in=seen_article_ids).values_list('id', flat=True))
-    async with in_transaction():
+    async with events.after_commit(), in_transaction():  # told to open pages once all of it is committed
         ticket = await tickets.create_ticket(requester=requester, **request)  # type: ignore[arg-type]
         for article_id in dict.fromkeys(seen_article_ids):
             if article_id in readable:

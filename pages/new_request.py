@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from models import catalog, errors, ids, photos, tickets
+from models import catalog, deflections, errors, ids, photos
 from models.position import Position
 from models.users import User
 
 from . import drafts, geolocation
 from .components import photo_picker
 from .layout import clear_errors, field_error, frame, signed_in
+from .suggestions import Suggestions
 
 
 @ui.page('/new')
@@ -49,6 +50,7 @@ class RequestForm:
         self.form.visible = False
         with self.form:
             self._build_form()
+        self.suggestions.reader_here()
 
     def _tile(self, service: catalog.Service) -> None:
         with (
@@ -78,6 +80,15 @@ class RequestForm:
             .classes('full-width')
             .mark('details')
         )
+        self.suggestions = Suggestions(
+            self.viewer,
+            typed=lambda: f'{self.title.value or ""} {self.details.value or ""}',
+            service=lambda: self.service.id if self.service else None,
+            form=self.form,
+            done=lambda: drafts.forget(*self.drafts),
+        )
+        self.title.on_value_change(self.suggestions.changed)
+        self.details.on_value_change(self.suggestions.changed)
         self.location = (
             ui.input('Where? (optional)', placeholder='Building, floor, room')
             .props('outlined')
@@ -153,6 +164,7 @@ class RequestForm:
 
     def pick(self, service: catalog.Service) -> None:
         self.service = service
+        self.suggestions.changed()  # what fits depends on the service
         self.service_label.set_text(service.name)
         self.tiles.visible = False
         self.form.visible = True
@@ -185,7 +197,8 @@ class RequestForm:
             return
         self.send_button.disable()
         try:
-            ticket = await tickets.create_ticket(
+            ticket = await deflections.file_anyway(
+                seen_article_ids=self.suggestions.seen,
                 requester=self.viewer,
                 service_id=self.service.id,
                 title=self.title.value or '',

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from nicegui import ui
 
-from models import clock, errors, events, followups, photos, presence, ratings, sla, tickets, users, visits
+from models import clock, deflections, errors, events, followups, photos, presence, ratings, sla, tickets, users, visits
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 from models.when import date_words, time_of_day
@@ -77,6 +77,7 @@ class TicketView:
         self._draft: str | None = None  # a comment being typed survives the card's redraw
         self.visit = VisitPanel(viewer, ticket)
         self.checklist = ChecklistCard(viewer, ticket)
+        self.read_first: list[str] = []  # staff: articles the requester read before filing
 
     # ---- building ---------------------------------------------------------------------------------
 
@@ -116,6 +117,10 @@ class TicketView:
         if t.status == Status.RESOLVED and t.resolution:
             facts.append(f'Fix: {t.resolution}')
         ui.label(' · '.join(f for f in facts if f)).classes('text-body2 text-grey-8 td-break').mark('facts')
+        if self.read_first:
+            ui.label('Read before asking: ' + ', '.join(f'“{title}”' for title in self.read_first)).classes(
+                'text-body2 text-grey-8 td-break'
+            ).mark('read-first')
 
     @ui.refreshable_method
     def actions(self) -> None:
@@ -308,6 +313,8 @@ class TicketView:
         await self.visit.load()
         self.due = await sla.due_for(self.viewer, self.ticket, clock.now())
         await self.checklist.load()
+        if self.staff:  # what the requester read before asking: no need to suggest it again
+            self.read_first = [a.title for a in await deflections.seen_before_filing(self.viewer, self.ticket.id)]
 
     async def _read_rating(self) -> tuple[ratings.Rating | None, datetime | None]:
         rating = await ratings.rating_for(self.viewer, self.ticket.id)
