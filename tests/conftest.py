@@ -72,10 +72,14 @@ def _postgres_base() -> str:
 @pytest.fixture
 async def db(db_url: str) -> AsyncIterator[None]:
     async with tortoise_test_context(MODEL_MODULES, db_url=db_url):
-        # generate_schemas makes the models' tables; the search index is the migration's own SQL (not a model)
-        index = importlib.import_module('models.migrations.0012_articles')
-        await index.search_index(None, SimpleNamespace(client=connections.get('default')))
+        await make_search_index()
         yield
+
+
+async def make_search_index() -> None:
+    """generate_schemas makes the models' tables; the articles' search index is its migration's own SQL."""
+    index = importlib.import_module('models.migrations.0012_articles')
+    await index.search_index(None, SimpleNamespace(client=connections.get('default')))
 
 
 class FrozenClock:

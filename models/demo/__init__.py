@@ -7,7 +7,7 @@ The data is the same on every run (random.Random(42)); only its position in time
 
 The data lives in its own modules, by noun: people (and the catalog), lines (what they say), issues,
 stories (planning each ticket's steps on the clock of `hours`), field_day (the visits of today), verbs (performing
-them), service_levels and checklists.
+them), service_levels, checklists and self_help (articles, votes, deflections).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .checklists import seed_checklists
 from .field_day import field_day
 from .issues import ISSUES
 from .people import DEMO_PASSWORD, DOMAIN, MANAGER_EMAIL, PEOPLE, seed_catalog, seed_people
+from .self_help import seed_self_help
 from .service_levels import seed_service_levels
 from .stories import Story, deal_statuses, plan, rate
 from .verbs import perform
@@ -50,6 +51,7 @@ async def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             await _tickets(people, services, now)
             await seed_service_levels(people['manager'], services)
             await seed_checklists(people['manager'], services, now)
+            await seed_self_help(people, services, now)
     found = {u.email: u for u in await User.filter(email__in=[p.email for p in PEOPLE])}
     return [(ROLE_WORDS[found[p.email].role], found[p.email].name, p.email) for p in PEOPLE if p.email in found]
 

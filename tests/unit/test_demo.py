@@ -21,6 +21,7 @@ from models.ratings import Callback
 from models.tickets import Attachment, EventKind, Status, Ticket, TicketEvent
 from models.users import Category, Role, User
 from models.visits import SiteVisit, VisitWindow, WindowState
+from tests.conftest import make_search_index
 
 NOW = datetime(2026, 11, 25, 13, 40, tzinfo=UTC)  # a Wednesday afternoon in London
 
@@ -176,6 +177,7 @@ async def test_the_same_stories_whenever_it_is_seeded(db: None, data_dir: Path) 
     await demo.seed(now=NOW)
     here = await _story_lines()
     async with tortoise_test_context(MODEL_MODULES, db_url='sqlite://:memory:'):
+        await make_search_index()
         await demo.seed(now=datetime(2027, 2, 9, 10, 15, tzinfo=UTC))  # months later, also in working hours
         elsewhere = await _story_lines()
     assert here == elsewhere
@@ -241,3 +243,16 @@ async def test_the_managers_see_the_days_visits_in_the_measures(db: None, data_d
     since, until = today_in_london(NOW)
     figures = await field_overall(actor=manager, since=since, until=until)
     assert (figures['visits'], figures['missed'], figures['first_visit_fix_rate']) == (1, 1, 1.0)
+
+
+async def test_self_help_has_articles_votes_and_deflections(db: None, data_dir: Path) -> None:
+    from models import articles, deflections
+
+    await demo.seed()
+    states = {a.title: a.state for a in await articles.Article.all()}
+    assert list(states.values()).count(articles.State.PUBLISHED) >= 7
+    assert articles.State.DRAFT in states.values() and articles.State.RETIRED in states.values()
+    assert await deflections.Deflection.all().count() == 3
+    alex = await User.get(email='alex@demo.tapdesk')
+    found = await articles.suggest(alex, 'printer jam')
+    assert found and found[0].title == 'Clear a paper jam in the office printer'
