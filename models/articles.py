@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from . import article_index, clock
 from .catalog import Service
 from .errors import Invalid, NotFound, require
+from .records import Ticket
 from .text import normalise
 from .users import Category, User
 
@@ -115,6 +116,18 @@ async def edit(
         await _set_audience(article, service_ids or [], category_ids or [])
         await article_index.update(article.id, article.title, article.body, listed=article.state == State.PUBLISHED)
     return article
+
+
+async def draft_from_fix(actor: User, ticket_id: int, *, now: datetime | None = None) -> Article:
+    """Turn a fixed ticket into a draft article in one step: its title and the fix as the steps, for its
+    service and for everyone. Nothing about the requester is carried over (not their name, words or photos)."""
+    require(actor.can_work_tickets, 'Only staff can write articles.')
+    ticket = await Ticket.get_or_none(id=ticket_id)
+    if ticket is None:
+        raise NotFound('No such ticket.')
+    require(ticket.resolution, 'Only a fixed ticket can become an article: it has no fix written yet.')
+    body = f'## What you notice\n\n{ticket.title}\n\n## What fixes it\n\n{ticket.resolution}\n'
+    return await write(actor, title=ticket.title, body=body, service_ids=[ticket.service_id], now=now)
 
 
 async def publish(actor: User, article_id: int, *, now: datetime | None = None) -> Article:

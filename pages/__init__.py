@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from . import (  # noqa: F401
+    article_pages,
     auth,
     checklist,
     csp_reports,

@@ -124,6 +124,7 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
     if viewer.role == Role.REQUESTER:
         return [('New request', 'add_circle', '/new'), ('My requests', 'list_alt', '/requests')]
     items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
+    items.append(('Articles', 'menu_book', '/articles'))
     if viewer.is_manager:
         items.append(('Dispatch', 'view_column', '/dispatch'))
         items.append(('Manage', 'tune', '/manage'))

@@ -16,6 +16,7 @@ from models.when import date_words, time_of_day
 from models.when import window as time_window
 
 from . import drafts, geolocation, offline_api
+from .article_pages import to_article
 from .checklist import ChecklistCard, ResolveGate
 from .checklist import headline as checklist_headline
 from .components import face_scale, marker_chip, photo_picker, rating_words
@@ -190,6 +191,10 @@ class TicketView:
             ui.button('Assign…', icon='person_add', on_click=self.assign_dialog).props('flat no-caps').mark('assign')
         if t.status in (Status.RESOLVED, Status.CLOSED):
             ui.button('Reopen', icon='replay', on_click=self.reopen_dialog).props('flat no-caps').mark('reopen')
+            if t.resolution:  # the fix, as a draft self-help article (nothing about the requester goes with it)
+                ui.button(
+                    'Turn into an article', icon='menu_book', on_click=lambda: to_article(v, t.id, self.client)
+                ).props('flat no-caps').mark('to-article')
 
     @ui.refreshable_method
     def service_level(self) -> None:

@@ -35,6 +35,9 @@ SIGNED_IN_PAGES = [
     '/new',
     '/settings',
     '/t/{ticket}',
+    '/articles',
+    '/articles/new',
+    '/articles/{number}',
 ]
 
 # Route pattern → the requests that exercise it ({ticket}, {token}, {service} filled in by the test).

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import article_votes, articles
+from models import article_votes, articles, tickets
 from models.articles import State
 from models.catalog import Service
 from models.errors import Forbidden, Invalid, NotFound
@@ -182,3 +182,27 @@ async def test_nobody_votes_on_an_article_they_may_not_read(technician: User, re
     draft = await articles.write(technician, title='Not yet', body=STEPS)
     with pytest.raises(NotFound):
         await article_votes.vote(requester, draft.id, helpful=True)
+
+
+# ---- from a fix to an article -------------------------------------------------------------------------------------
+
+
+async def test_a_fixed_ticket_becomes_a_draft_with_nothing_about_the_requester(
+    technician: User, requester: User, printer: Service
+) -> None:
+    ticket = await tickets.create_ticket(
+        requester=requester, service_id=printer.id, title='Printer on floor 2 jams',
+        details='Alex Kim here, my badge 4711, it jams on every job', location='Desk 12, Alex Kim',
+    )  # fmt: skip
+    with pytest.raises(Forbidden, match='no fix written yet'):
+        await articles.draft_from_fix(technician, ticket.id)
+    await tickets.take(ticket.id, technician=technician)
+    await tickets.resolve(ticket.id, 'Replaced the worn pickup roller in tray 2', actor=technician)
+    with pytest.raises(Forbidden):
+        await articles.draft_from_fix(requester, ticket.id)
+    draft = await articles.draft_from_fix(technician, ticket.id)
+    assert draft.state == State.DRAFT and draft.title == 'Printer on floor 2 jams'
+    assert 'Replaced the worn pickup roller in tray 2' in draft.body
+    for personal in ('Alex', 'Kim', '4711', 'Desk 12', 'badge'):
+        assert personal not in draft.body and personal not in draft.title
+    assert [s.id for s in await draft.services.all()] == [printer.id]
