@@ -66,6 +66,7 @@ class LocalPushService:
         self._open.set()
         self._budget = 0
         self.held = 0  # requests waiting at the closed gate
+        self.held_from: list[int] = []  # the client ports they came from (which process sent them: psutil)
         self.dropped: list[str] = []  # paths of requests whose sender was gone when the gate opened
         self.port = 0
 
@@ -114,9 +115,12 @@ class LocalPushService:
         if not self._open.is_set() and self._budget > 0:
             self._budget -= 1
         elif not self._open.is_set():
+            port = (request.transport.get_extra_info('peername') or ('', 0))[1] if request.transport else 0
             self.held += 1
+            self.held_from.append(port)
             await self._open.wait()
             self.held -= 1
+            self.held_from.remove(port)
             if request.transport is None or request.transport.is_closing():
                 self.dropped.append(request.path)
                 raise web.HTTPServiceUnavailable()

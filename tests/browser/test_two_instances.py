@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+import psutil
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -281,6 +282,13 @@ async def states(cluster: Cluster) -> Counter[str]:
         await conn.close()
 
 
+def ports_of(instance: Server, service: LocalPushService) -> set[int]:
+    """The local ports of `instance`'s connections to the push service."""
+    assert instance.process is not None
+    connections = psutil.Process(instance.process.pid).net_connections(kind='tcp')
+    return {c.laddr.port for c in connections if c.raddr and c.raddr.port == service.port}
+
+
 async def until(condition: object, within: float, what: str) -> None:
     deadline = time.monotonic() + within
     while not condition():  # type: ignore[operator]
@@ -306,7 +314,9 @@ async def test_notifications_go_out_once_and_kill_9_mid_delivery_loses_none_and_
     # 500 more; after 150 the push service stops answering, with both instances mid-batch. Then kill -9 of a.
     push_service.hold(after=150)
     await queue(cluster, device, 500, 500)
-    await until(lambda: push_service.held >= 20, 60, 'both instances sending into a held push service')
+    # Each instance finds the new rows on its own (at once, or at its next look, 5 s at most): wait until a has
+    # requests held too, so that killing it interrupts its delivery.
+    await until(lambda: set(push_service.held_from) & ports_of(cluster.a, push_service), 60, 'a sending, held')
     await asyncio.sleep(1)  # the 150 answered are recorded as sent by whichever instance sent them
     cluster.a.kill()
     await asyncio.sleep(0.5)  # the kernel closes a's connections
