@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
-from models import clock, field_measures, measures, when
+from models import clock, deflections, field_measures, measures, when
 from models.measures import GroupBy
 from models.users import User
 
@@ -75,6 +75,8 @@ class Measures:
         self.headline = ui.element('div').classes('td-m-grid').mark('headline')
         ui.label('Visits on site').classes('td-m-head')
         self.field = ui.element('div').classes('td-m-grid').mark('field')
+        ui.label('Self-help').classes('td-m-head')
+        self.self_help = ui.column().classes('full-width td-m-list').mark('self-help')
         ui.label('Per group').classes('td-m-head')
         big_toggle(GROUPS, self.by, self.set_group).mark('group-by')
         self.group_meaning = ui.label(GROUP_MEANING[self.by]).classes('td-m-note')
@@ -105,7 +107,9 @@ class Measures:
         field = await field_measures.field_overall(actor=self.viewer, since=since, until=until)
         rows = await self.group_rows(since, until)
         trend = await measures.measures(actor=self.viewer, since=since, until=until, group_by=step)
+        avoided = await deflections.by_service(actor=self.viewer, since=since, until=until, now=clock.now())
         if self._current(load, 'period'):
+            fill(self.self_help, lambda: self_help(avoided))
             self.span.set_text(when.dates(since, until - timedelta(days=1)))
             fill(self.headline, lambda: headline(total))
             fill(self.field, lambda: field_headline(field))
@@ -237,6 +241,21 @@ def headline(m: dict[str, Any]) -> None:
         'resolution',
         hint='' if took is not None else no_fix or 'every fix was reopened',
     )
+
+
+def self_help(rows: list[dict[str, Any]]) -> None:
+    """Requests self-help avoided: "This solved it" (confirmed), and opened an article then nothing filed
+    for a day (potential), per service."""
+    confirmed, potential = sum(r['confirmed'] for r in rows), sum(r['potential'] for r in rows)
+    with ui.element('div').classes('td-m-grid'):
+        card('Solved by an article', str(confirmed), '"This solved it", no request sent', 'deflections-confirmed')
+        card(
+            'Probably solved', str(potential), 'Read an article, then asked nothing for a day', 'deflections-potential'
+        )
+    for row in rows:
+        ui.label(f'{row["label"]}: {row["confirmed"]} solved, {row["potential"]} probably').classes('text-body2').mark(
+            'deflections-service'
+        )
 
 
 def field_headline(f: dict[str, Any]) -> None:

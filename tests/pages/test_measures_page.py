@@ -262,3 +262,18 @@ async def test_a_period_without_visits_shows_dashes_for_the_field_figures(
         'time-on-site': '—',
     }
     await user.should_see('nothing fixed on site yet')
+
+
+async def test_self_help_shows_requests_avoided_per_service(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    from models import articles, deflections
+
+    article = await articles.write(people.technician, title='Clear a paper jam', body='Pull slowly.')
+    await articles.publish(people.technician, article.id)
+    await deflections.solved(people.requester, article.id, service_id=people.printer.id)
+    await sign_in(user, 'maria@example.com')
+    await user.open('/measures')
+    await user.should_see(marker='deflections-confirmed', retries=50)
+    assert user.find(marker='deflections-confirmed-value').elements.pop().text == '1'
+    await user.should_see('Printer: 1 solved, 0 probably')

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from models import articles, deflections, tickets
-from models.errors import NotFound
+from models.errors import Forbidden, NotFound
 from models.users import User
 from tests.conftest import FrozenClock
 
@@ -94,3 +94,21 @@ async def test_still_need_help_files_the_request_and_remembers_the_articles_seen
     assert [a.id for a in await deflections.seen_before_filing(outsider, ticket.id)] == [jam.id]
     with pytest.raises(NotFound):
         await deflections.seen_before_filing(requester, ticket.id)  # someone else's request
+
+
+async def test_managers_see_requests_avoided_per_service_most_first(
+    requester: User, colleague: User, outsider: User, manager: User, technician: User, jam: articles.Article,
+    people: SimpleNamespace, clock: FrozenClock,
+) -> None:  # fmt: skip
+    await deflections.solved(requester, jam.id, service_id=people.printer.id)
+    await deflections.solved(colleague, jam.id, service_id=people.printer.id)
+    await deflections.opened(outsider, jam.id)  # from the help centre: no service chosen; nothing filed after
+    clock.advance(days=1, hours=1)
+    period = {'since': clock.now - timedelta(days=7), 'until': clock.now, 'now': clock.now}
+    rows = await deflections.by_service(actor=manager, **period)
+    assert [(r['label'], r['confirmed'], r['potential']) for r in rows] == [
+        ('Printer', 2, 0),
+        ('No service chosen', 0, 1),
+    ]
+    with pytest.raises(Forbidden):
+        await deflections.by_service(actor=technician, **period)
