@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     dispatch,
     files,
     health,
+    help_centre,
     manage,
     measures,
     my_requests,
@@ -29,6 +30,7 @@ from . import (  # noqa: F401
 def setup(api: FastAPI) -> None:
     files.setup(api)
     health.setup(api)
+    help_centre.setup(api)
     csp_reports.setup(api)
     rate.setup(api)
     push_api.setup(api)

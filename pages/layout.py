@@ -122,7 +122,11 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
 
 def _nav(viewer: User) -> list[tuple[str, str, str]]:
     if viewer.role == Role.REQUESTER:
-        return [('New request', 'add_circle', '/new'), ('My requests', 'list_alt', '/requests')]
+        return [
+            ('New request', 'add_circle', '/new'),
+            ('My requests', 'list_alt', '/requests'),
+            ('Help', 'help', '/help'),
+        ]
     items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
     items.append(('Articles', 'menu_book', '/articles'))
     if viewer.is_manager:

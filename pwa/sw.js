@@ -5,7 +5,8 @@
  * takes over at once and drops the old caches.
  *
  * Never cache page HTML: a NiceGUI page embeds a fresh client id; a cached copy would reconnect with a dead id,
- * reload, get the cached copy again, and loop. Pages, /_nicegui_ws/, /files/, uploads and every non-GET request go
+ * reload, get the cached copy again, and loop. The one exception is a help article (/help/a/<id>), a plain page
+ * with no client id: a copy is kept so that an article read once can be read again with no signal. Pages, /_nicegui_ws/, /files/, uploads and every non-GET request go
  * to the network untouched.
  */
 'use strict';
@@ -13,6 +14,8 @@
 const SHELL_CACHE = `tapdesk-shell-${TAPDESK.version}`;
 const ASSET_CACHE = `tapdesk-assets-${TAPDESK.version}`;
 const OFFLINE_URL = '/offline';
+const HELP_CACHE = 'tapdesk-help'; // help articles opened before (plain pages, pages/help_centre.py), kept across deploys
+const HELP_ARTICLES = '/help/a/';
 const SHELL = new Set(TAPDESK.shell);
 const DYNAMIC_ASSETS = `${TAPDESK.assets}dynamic_resources/`;
 
@@ -30,7 +33,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      const current = [SHELL_CACHE, ASSET_CACHE];
+      const current = [SHELL_CACHE, ASSET_CACHE, HELP_CACHE];
       const names = await caches.keys();
       await Promise.all(
         names.filter((name) => name.startsWith('tapdesk-') && !current.includes(name)).map((name) => caches.delete(name)),
@@ -46,7 +49,9 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.mode === 'navigate') {
+  if (request.mode === 'navigate' && url.pathname.startsWith(HELP_ARTICLES)) {
+    event.respondWith(helpArticle(event));
+  } else if (request.mode === 'navigate') {
     event.respondWith(navigation(event));
   } else if (SHELL.has(url.pathname + url.search)) { // static files are listed with their version query
     event.respondWith(fromShell(request));
@@ -64,6 +69,25 @@ async function navigation(event) {
     return await fetch(event.request);
   } catch (error) {
     return (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
+  }
+}
+
+/** A help article: the network first (and a copy kept); with no network, the copy from the last time it was read. */
+async function helpArticle(event) {
+  const cache = await caches.open(HELP_CACHE);
+  try {
+    const preloaded = await event.preloadResponse;
+    const response = preloaded || (await fetch(event.request));
+    if (response.status === 200 && !response.redirected) {
+      event.waitUntil(cache.put(event.request.url.split('?')[0], response.clone()));
+    }
+    return response;
+  } catch (error) {
+    return (
+      (await cache.match(event.request.url.split('?')[0])) ||
+      (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) ||
+      Response.error()
+    );
   }
 }
 

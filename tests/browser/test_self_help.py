@@ -73,3 +73,22 @@ async def test_a_matching_article_appears_while_typing_and_this_solved_it_makes_
     await expect(phone.get_by_text('Glad that fixed it. No request was sent.')).to_be_visible()  # type: ignore[attr-defined]
     assert await count(server, 'deflection') == 1
     assert await count(server, 'ticket') == 0
+
+
+async def test_a_help_article_read_once_can_be_read_again_with_no_signal(browser: object, server: Server) -> None:
+    script = await asyncio.create_subprocess_exec(sys.executable, '-c', PUBLISH, cwd=ROOT, env=server.env)
+    assert await script.wait() == 0
+    phone = await signed_in(browser, server, 'alex@example.com', **PHONE)
+    await phone.wait_for_function("navigator.serviceWorker.controller?.state === 'activated'")  # type: ignore[attr-defined]
+    await phone.goto(server.url + '/help')  # type: ignore[attr-defined]
+    await phone.get_by_text('Clear a paper jam in the office printer').click()  # type: ignore[attr-defined]
+    await expect(phone.get_by_text('Pull the jammed paper out slowly.')).to_be_visible()  # type: ignore[attr-defined]
+    address = phone.url  # type: ignore[attr-defined]
+    await phone.goto(server.url + '/requests')  # type: ignore[attr-defined]
+    await phone.context.set_offline(True)  # type: ignore[attr-defined]
+    await phone.goto(address)  # type: ignore[attr-defined]
+    await expect(phone.get_by_text('Pull the jammed paper out slowly.')).to_be_visible()  # type: ignore[attr-defined]
+    await expect(phone.get_by_role('heading', name='Clear a paper jam in the office printer')).to_be_visible()  # type: ignore[attr-defined]
+    await phone.goto(server.url + '/help/a/999')  # type: ignore[attr-defined]  # never read: the offline page
+    await expect(phone.get_by_text('Clear a paper jam in the office printer')).to_have_count(0)  # type: ignore[attr-defined]
+    await phone.context.set_offline(False)  # type: ignore[attr-defined]

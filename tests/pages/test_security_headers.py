@@ -38,6 +38,7 @@ SIGNED_IN_PAGES = [
     '/articles',
     '/articles/new',
     '/articles/{number}',
+    '/help',
 ]
 
 # Route pattern → the requests that exercise it ({ticket}, {token}, {service} filled in by the test).
@@ -74,6 +75,8 @@ WALK: dict[str, list[tuple[str, str, dict[str, str], str]]] = {
     '/api/actions': [('POST', '/api/actions', JSON, '{}')],
     '/favicon.ico': [('GET', '/favicon.ico', {}, '')],
     '/healthz': [('GET', '/healthz', {}, '')],
+    '/help/a/{number}': [('GET', '/help/a/1', {}, ''), ('GET', '/help/a/none', {}, '')],
+    '/help/a/{number}/vote': [('POST', '/help/a/1/vote', {'Content-Type': 'application/x-www-form-urlencoded'}, 'x=1')],
     **{page.replace('{service}', '{service_id}').replace('{ticket}', '{ticket_id}'): [] for page in SIGNED_IN_PAGES},
 }
 NOT_FOUND = [('GET', '/no-such-page', {}, ''), ('GET', '/api/no-such-route', {}, ''), ('POST', '/login', {}, '')]
