@@ -17,5 +17,6 @@ MODEL_MODULES = [
     'models.articles',
     'models.deflections',
     'models.article_votes',
+    'models.superusers',
     'models.offline',
 ]

@@ -36,6 +36,7 @@ class Service(Model):
     icon = fields.CharField(max_length=40, default='support_agent')  # a Material icon name
     default_priority = fields.IntEnumField(Priority, default=Priority.NORMAL)
     active = fields.BooleanField(default=True)
+    peers_may_help = fields.BooleanField(default=False)  # the new-request form's "Colleagues who know this may help"
     categories: fields.ManyToManyRelation[Category] = fields.ManyToManyField(
         'models.Category', related_name='services', through='service_category'
     )
@@ -80,9 +81,11 @@ async def save_service(
     default_priority: Priority = Priority.NORMAL,
     category_ids: list[int],
     active: bool = True,
+    peers_may_help: bool = False,
     service_id: int | None = None,
 ) -> Service:
-    """Create (no `service_id`) or change a service and the categories that see it."""
+    """Create (no `service_id`) or change a service and the categories that see it. `peers_may_help` is where
+    the new-request form's "Colleagues who know this may help" box starts for this service."""
     if actor is not None:
         require(actor.is_manager, 'Only managers can change the catalog.')
     name, description = normalise(name, one_line=True), normalise(description, one_line=True)
@@ -106,6 +109,7 @@ async def save_service(
                 icon=icon,
                 default_priority=Priority(default_priority),
                 active=active,
+                peers_may_help=peers_may_help,
             )
         else:
             found = await Service.get_or_none(id=service_id)
@@ -119,6 +123,7 @@ async def save_service(
                     'icon': icon,
                     'active': active,
                     'default_priority': Priority(default_priority),
+                    'peers_may_help': peers_may_help,
                 }
             )
             await service.save()

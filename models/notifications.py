@@ -170,6 +170,8 @@ def _notices_for(change: Change, kind: EventKind, data: dict) -> list[Notice]:
         return [(Kind.NEW_TICKET, None)]
     if kind == EventKind.REPLY:
         return [(Kind.REPLY, None)]
+    if kind == EventKind.PEER_ANSWER:  # a colleague who knows the service answered: the requester and the assignee
+        return [(Kind.REPLY, [after.requester_id, after.assignee_id])]
     if kind == EventKind.RESOLVED:
         return [(Kind.RESOLVED, None)]
     if kind == EventKind.REOPENED:

@@ -73,6 +73,8 @@ class EventKind(StrEnum):
     REMINDER = 'reminder'  # issue 5: a follow-up reminder (models/followups.py)
     VISIT = 'visit'  # issue 10: windows proposed, chosen, arrival times, check-in and out, a missed visit
     CHECKLIST = 'checklist'  # issue 10: an item ticked or unticked, a fix past an unticked item
+    PEER_ANSWER = 'peer_answer'  # issue 11: a colleague who knows the service answered (models/superusers.py)
+    ACCEPTED = 'accepted'  # issue 11: "This fixed it" on a colleague's answer
 
 
 class Ticket(Model):
@@ -103,6 +105,7 @@ class Ticket(Model):
     visit_end = fields.DatetimeField(null=True)
     part_expected = fields.DateField(null=True)  # issue 10: waiting for a part, expected on this day
     resolution = fields.TextField(default='')
+    peers_may_help = fields.BooleanField(default=False)  # issue 11: "Colleagues who know this may help"
     reopen_count = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()  # last activity: lists sort by it

@@ -188,6 +188,7 @@ async def create_ticket(
     photos_in: list[photos.PhotoIn] | None = None,
     share_location: bool = False,
     position: Position | None = None,
+    peers_may_help: bool | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Report an issue. Returns once the ticket is committed: its number can be shown safely.
@@ -213,6 +214,7 @@ async def create_ticket(
             service=service,
             requester=requester,
             priority=service.default_priority,
+            peers_may_help=service.peers_may_help if peers_may_help is None else peers_may_help,
             status=Status.NEW,
             created_at=now,
             updated_at=now,

@@ -644,6 +644,10 @@ def _headline(e: TicketEvent, viewer: User) -> str:
         return 'sent a reminder'
     if e.kind == EventKind.VISIT:
         return visit_headline(e.data, viewer)
+    if e.kind == EventKind.PEER_ANSWER:
+        return 'answered (a colleague who knows this well)'
+    if e.kind == EventKind.ACCEPTED:
+        return "said a colleague's answer fixed it"
     to = Status(e.data.get('to', Status.IN_PROGRESS))
     if to == Status.ON_THE_WAY and e.data.get('eta'):
         return f'is on the way, arrives ~{time_of_day(datetime.fromisoformat(e.data["eta"]), viewer.timezone)}'

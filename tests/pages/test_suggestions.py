@@ -86,3 +86,19 @@ async def test_the_technician_sees_what_the_requester_read_before_asking(user: U
     await sign_in(user, 'sam@example.com')
     await user.open(f'/t/{ticket.id}')
     await user.should_see('Read before asking: “Clear a paper jam”', retries=50)
+
+
+async def test_a_colleagues_answer_shows_on_the_requesters_open_page_without_reload(
+    user: User, people: SimpleNamespace
+) -> None:
+    from models import superusers, tickets
+
+    await superusers.grant(people.manager, people.colleague.id, [people.printer.id])
+    ticket = await tickets.create_ticket(
+        requester=people.requester, service_id=people.printer.id, title='Printer jams', peers_may_help=True
+    )
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see('Printer jams', retries=50)
+    await superusers.answer(people.colleague, ticket.id, 'Open the side door and pull towards you.')
+    await user.should_see('Open the side door and pull towards you.', retries=50)

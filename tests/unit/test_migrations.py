@@ -27,6 +27,7 @@ TABLES = [
     'checklist_override',
     'checklist_template',
     'followup_job',
+    'expertise',
     'followup_rules',
     'notification_preference',
     'push_outbox',
