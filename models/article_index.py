@@ -4,9 +4,10 @@ Two rankings are merged (reciprocal rank fusion), so that whole words rank first
 the article:
 - words: SQLite FTS5 with bm25 (Porter stemming, prefixes: "print" finds "printer") on the default database;
   PostgreSQL's `tsvector` with `ts_rank` and a GIN index there. The title weighs more than the body.
-- typos: a typed word that no article has, not even as the start of a word, is looked for by its trigrams
-  (FTS5's trigram tokenizer on SQLite, `pg_trgm` with a GIN index on PostgreSQL); a candidate counts when
-  it has the typed word with a slip or two (`mistyped`, decided the same way for both databases), so
+- typos: a typed word that no article has, not even as the start of a word, is looked up in the vocabulary
+  of the articles' words by its trigrams (FTS5's trigram tokenizer on SQLite, `pg_trgm` with a GIN index on
+  PostgreSQL); a word of the vocabulary counts when it is the typed one with a slip or two (`mistyped`,
+  decided the same way on both databases), and the articles are ranked again with the words put right, so
   "pritner" finds "printer" and "paper" does not find "page".
 Only published articles are in the index (`update` keeps it so, in the caller's transaction); who may read
 which one is decided by `articles.readable_by` on the ids this returns.
@@ -18,7 +19,6 @@ import re
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 WORD = re.compile(r'\w+')
 # PostgreSQL's English stop words (Snowball's list): both databases ignore the same words.
@@ -31,9 +31,8 @@ STOP = frozenset(
     'nor not only own same so than too very s t can will just don should now'.split()
 )
 FUSION_K = 60  # reciprocal rank fusion's constant: ranks deep in a list still count a little
-TRIGRAM_WEIGHT = 0.7  # a whole-word match outranks a piece-of-word match at the same rank
-TRIGRAM_RECALL = 0.3  # pg_trgm word similarity for a candidate (the final say is `alike`)
-ALIKE = 0.5  # the share of unknown typed words an article must have (mistyped) to be suggested for them
+SECOND_WEIGHT = 0.7  # in a fusion, the leading ranking outweighs the second at the same rank
+LOOK_ALIKES = 20  # vocabulary words the database offers for a typed word not in it (the final say is `mistyped`)
 
 
 def _db() -> BaseDBAsyncClient:
@@ -51,17 +50,32 @@ async def update(article_id: int, title: str, body: str, *, listed: bool) -> Non
         await db.execute_query('DELETE FROM article_search WHERE article_id = $1', [article_id])
         if listed:
             await db.execute_query(
-                'INSERT INTO article_search (article_id, document, words) VALUES ($1, '
-                "setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'B'), "
-                'lower($2 || $4 || $3))',
-                [article_id, title, body, ' \n'],
+                'INSERT INTO article_search (article_id, document) VALUES ($1, '
+                "setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'B'))",
+                [article_id, title, body],
+            )
+            await db.execute_query(
+                'INSERT INTO article_word (word) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
+                [vocabulary(title, body)],
             )
         return
-    for table in ('article_fts', 'article_trigrams'):
-        await db.execute_query(f'DELETE FROM {table} WHERE rowid = ?', [article_id])
-        if listed:
-            row = [article_id, title, body]
-            await db.execute_query(f'INSERT INTO {table} (rowid, title, body) VALUES (?, ?, ?)', row)
+    await db.execute_query('DELETE FROM article_fts WHERE rowid = ?', [article_id])
+    if not listed:
+        return
+    await db.execute_query('INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)', [article_id, title, body])
+    for word in vocabulary(title, body):  # new words only: the vocabulary keeps each once
+        added = await db.execute_query_dict(
+            'INSERT INTO article_word (word) VALUES (?) ON CONFLICT DO NOTHING RETURNING rowid AS id', [word]
+        )
+        if added:
+            trigram_row = [added[0]['id'], word]
+            await db.execute_query('INSERT INTO article_word_trigrams (rowid, word) VALUES (?, ?)', trigram_row)
+
+
+def vocabulary(title: str, body: str) -> list[str]:
+    """The words typos are put right to: every word of four letters or more, once, lower case. A word that no
+    article has any more stays (it only leads to a search that finds nothing)."""
+    return sorted({w for w in WORD.findall(f'{title}\n{body}'.lower()) if len(w) >= 4 and not w.isdigit()})
 
 
 def words_of(text: str) -> list[str]:
@@ -81,25 +95,26 @@ async def search(text: str, *, limit: int = 50) -> list[int]:
     db = _db()
     engine = _Postgres(db) if _postgres(db) else _Sqlite(db)
     whole = await engine.words(words, limit)
-    # Words no article has (not even as the start of one) are likely typos: look for articles with a word
-    # like them. Both databases only find candidates; the same rule here decides which are alike enough.
+    # Words no article has (not even as the start of one) are likely typos: put them right from the vocabulary
+    # (the databases find look-alikes; the same rule here decides), then rank again with the words put right.
+    # Put right, the words say more than as typed (which leaves the unknown word out): that ranking leads.
     unknown = [w for w in words if len(w) >= 4 and not await engine.known(w)]
-    pieces: list[int] = []
     if unknown:
-        candidates = await engine.trigram_candidates(unknown, limit)
-        texts = await _texts(db, candidates)
-        scored = {i: alike(unknown, texts[i]) for i in candidates if i in texts}
-        pieces = sorted((i for i, s in scored.items() if s >= ALIKE), key=lambda i: (-scored[i], i))
-    return fuse(whole, pieces)[:limit]
+        right = {w: next((c for c in await engine.look_alikes(w) if mistyped(w, c)), None) for w in unknown}
+        if any(right.values()):
+            corrected = await engine.words([right.get(w) or w for w in words], limit)
+            return fuse(corrected, whole)[:limit]
+    return whole[:limit]
 
 
-def fuse(whole: list[int], pieces: list[int]) -> list[int]:
-    """Reciprocal rank fusion of the two rankings; ties by id, so both databases order them alike."""
+def fuse(leading: list[int], second: list[int]) -> list[int]:
+    """Reciprocal rank fusion of two rankings, the second weighing less; ties by id, so both databases order
+    them alike."""
     score: dict[int, float] = {}
-    for rank, article_id in enumerate(whole):
+    for rank, article_id in enumerate(leading):
         score[article_id] = score.get(article_id, 0.0) + 1.0 / (FUSION_K + rank)
-    for rank, article_id in enumerate(pieces):
-        score[article_id] = score.get(article_id, 0.0) + TRIGRAM_WEIGHT / (FUSION_K + rank)
+    for rank, article_id in enumerate(second):
+        score[article_id] = score.get(article_id, 0.0) + SECOND_WEIGHT / (FUSION_K + rank)
     return sorted(score, key=lambda i: (-score[i], i))
 
 
@@ -110,12 +125,6 @@ def mistyped(typed: str, written: str) -> bool:
     if abs(len(typed) - len(written)) > allowed:
         return False
     return 0 < _distance(typed, written) <= allowed
-
-
-def alike(typed: list[str], text: str) -> float:
-    """The share of the typed (unknown) words that the article has, mistyped."""
-    vocabulary = {w for w in WORD.findall(text.lower()) if len(w) >= 3}
-    return sum(any(mistyped(word, w) for w in vocabulary) for word in typed) / len(typed)
 
 
 def _distance(a: str, b: str) -> int:
@@ -131,14 +140,6 @@ def _distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[len(b)]
-
-
-async def _texts(db: BaseDBAsyncClient, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    marks = ', '.join(f'${n + 1}' if _postgres(db) else '?' for n in range(len(ids)))
-    rows = await db.execute_query_dict(f'SELECT id, title, body FROM article WHERE id IN ({marks})', list(ids))
-    return {r['id']: f'{r["title"]}\n{r["body"]}' for r in rows}
 
 
 class _Sqlite:
@@ -160,14 +161,15 @@ class _Sqlite:
         )
         return bool(rows)
 
-    async def trigram_candidates(self, words: list[str], limit: int) -> list[int]:
-        grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
+    async def look_alikes(self, word: str) -> list[str]:
+        """Vocabulary words sharing the most three-letter pieces with `word`."""
+        grams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
         rows = await self.db.execute_query_dict(
-            'SELECT rowid AS id FROM article_trigrams WHERE article_trigrams MATCH ? '
-            'ORDER BY bm25(article_trigrams, 5.0, 1.0), rowid LIMIT ?',
-            [' OR '.join(f'"{g}"' for g in grams), limit],
+            'SELECT word FROM article_word_trigrams WHERE article_word_trigrams MATCH ? '
+            'ORDER BY bm25(article_word_trigrams), word LIMIT ?',
+            [' OR '.join(f'"{g}"' for g in grams), LOOK_ALIKES],
         )
-        return [r['id'] for r in rows]
+        return [r['word'] for r in rows]
 
 
 class _Postgres:
@@ -189,15 +191,10 @@ class _Postgres:
         )
         return bool(rows)
 
-    async def trigram_candidates(self, words: list[str], limit: int) -> list[int]:
-        typed = ' '.join(words)
-        async with in_transaction() as tx:  # the threshold the GIN index filters by, for this query only
-            await tx.execute_query(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)", [str(TRIGRAM_RECALL)]
-            )
-            rows = await tx.execute_query_dict(
-                'SELECT article_id AS id FROM article_search WHERE $1 <% words '
-                'ORDER BY word_similarity($1, words) DESC, article_id LIMIT $2',
-                [typed, limit],
-            )
-        return [r['id'] for r in rows]
+    async def look_alikes(self, word: str) -> list[str]:
+        """Vocabulary words most like `word` (pg_trgm's similarity, its GIN index filtering)."""
+        rows = await self.db.execute_query_dict(
+            'SELECT word FROM article_word WHERE word % $1 ORDER BY similarity(word, $1) DESC, word LIMIT $2',
+            [word, LOOK_ALIKES],
+        )
+        return [r['word'] for r in rows]

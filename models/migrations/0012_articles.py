@@ -6,19 +6,20 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 # The search index (models/article_index.py) is not a Tortoise model: FTS5 virtual tables on SQLite, a tsvector
-# and a pg_trgm index on PostgreSQL. Written out here, not imported, so this migration stays what it was.
+# and the vocabulary with a pg_trgm index on PostgreSQL. Written out here, not imported, so this migration stays what it was.
 SQLITE = [
     "CREATE VIRTUAL TABLE article_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE article_trigrams USING fts5(title, body, tokenize = 'trigram')",
+    'CREATE TABLE article_word (word TEXT PRIMARY KEY)',
+    "CREATE VIRTUAL TABLE article_word_trigrams USING fts5(word, tokenize = 'trigram')",
 ]
 POSTGRES = [
     'CREATE EXTENSION IF NOT EXISTS pg_trgm',
     'CREATE TABLE article_search ('
     ' article_id INT PRIMARY KEY REFERENCES article (id) ON DELETE CASCADE,'
-    ' document TSVECTOR NOT NULL,'
-    ' words TEXT NOT NULL)',
+    ' document TSVECTOR NOT NULL)',
     'CREATE INDEX article_search_document ON article_search USING GIN (document)',
-    'CREATE INDEX article_search_words ON article_search USING GIN (words gin_trgm_ops)',
+    'CREATE TABLE article_word (word TEXT PRIMARY KEY)',
+    'CREATE INDEX article_word_trigrams ON article_word USING GIN (word gin_trgm_ops)',
 ]
 
 
