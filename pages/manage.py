@@ -216,6 +216,9 @@ class Services:
                 .mark('service-categories'),
             }
             active = ui.switch('Shown in the catalog', value=service.active if service else True)
+            peers = ui.switch(
+                '"Colleagues who know this may help" starts ticked', value=service.peers_may_help if service else False
+            ).mark('service-peers')
 
             async def save() -> None:
                 clear_errors(f)
@@ -229,6 +232,7 @@ class Services:
                         default_priority=Priority(f['priority'].value),
                         category_ids=list(f['categories'].value or []),
                         active=bool(active.value),
+                        peers_may_help=bool(peers.value),
                     )
                 except errors.DomainError as e:
                     field_error(f, e, client=self.client)

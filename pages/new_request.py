@@ -107,6 +107,8 @@ class RequestForm:
         self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
         self.photo_list = ui.row().classes('q-gutter-xs')
         self.keep_gps = ui.checkbox("Share the photos' GPS location with the technician").mark('keep-gps')
+        # Where it starts is the service's (set by a manager); the requester decides for this request.
+        self.peers = ui.checkbox('Colleagues who know this may help').mark('peers-may-help')
         self.drafts = [
             drafts.keep(self.title, self.viewer, 'new:title'),
             drafts.keep(self.details, self.viewer, 'new:details'),
@@ -164,6 +166,7 @@ class RequestForm:
 
     def pick(self, service: catalog.Service) -> None:
         self.service = service
+        self.peers.value = service.peers_may_help
         self.suggestions.changed()  # what fits depends on the service
         self.service_label.set_text(service.name)
         self.tiles.visible = False
@@ -207,6 +210,7 @@ class RequestForm:
                 photos_in=self.pending,
                 share_location=bool(self.keep_gps.value),
                 position=self.position,
+                peers_may_help=bool(self.peers.value),
             )
         except errors.DomainError as e:
             field_error(self.inputs, e)

@@ -128,9 +128,10 @@ async def test_manager_adds_a_service(user: User, people: SimpleNamespace) -> No
     user.find(marker='add-service').click()
     user.find(marker='service-name').type('Badge access')
     user.find(marker='service-icon').clear().type('badge')
+    user.find(marker='service-peers').click()  # colleagues who know badges may help, unless the requester says no
     user.find(marker='save-service').click()
     await user.should_see('seen by nobody yet')
-    assert await Service.exists(name='Badge access')
+    assert (await Service.get(name='Badge access')).peers_may_help is True
 
 
 async def test_a_technician_cannot_open_manage(user: User, people: SimpleNamespace) -> None:

@@ -102,3 +102,31 @@ async def test_a_colleagues_answer_shows_on_the_requesters_open_page_without_rel
     await user.should_see('Printer jams', retries=50)
     await superusers.answer(people.colleague, ticket.id, 'Open the side door and pull towards you.')
     await user.should_see('Open the side door and pull towards you.', retries=50)
+
+
+async def test_colleagues_may_help_starts_as_the_service_says_and_the_requester_decides(
+    user: User, people: SimpleNamespace
+) -> None:
+    from models import catalog
+
+    await catalog.save_service(
+        actor=None, service_id=people.printer.id, name='Printer', category_ids=[people.staff.id], peers_may_help=True
+    )
+    await sign_in(user, 'alex@example.com')
+    await user.open('/new')
+    user.find(marker=f'service-{people.printer.id}').click()
+    await user.should_see(marker='peers-may-help', retries=50)
+    box = user.find(marker='peers-may-help').elements.pop()
+    assert box.value is True
+    user.find(marker='title').type('Printer jams')
+    user.find(marker='send').click()
+    await user.should_see(marker='sent', retries=50)
+    assert (await Ticket.get(title='Printer jams')).peers_may_help is True
+    await user.open('/new')
+    user.find(marker=f'service-{people.printer.id}').click()
+    await user.should_see(marker='peers-may-help', retries=50)
+    user.find(marker='peers-may-help').click()  # untick: not this time
+    user.find(marker='title').type('Private printer trouble')
+    user.find(marker='send').click()
+    await user.should_see(marker='sent', retries=50)
+    assert (await Ticket.get(title='Private printer trouble')).peers_may_help is False
