@@ -15,6 +15,7 @@ from datetime import datetime
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from . import clock, tickets
 from .catalog import Service, usable_service
@@ -105,24 +106,29 @@ async def helping_with(person: User) -> list[int]:
 async def requests_to_help(person: User, *, limit: int = 50) -> list[Ticket]:
     """Open requests of the services this superuser helps with, whose requesters allowed colleagues to help;
     never their own (those they follow as requesters), newest first."""
-    services = await helping_with(person)
-    if not services:
+    helpable = await _helpable(person)
+    if helpable is None:
         return []
-    return (
-        await Ticket.filter(status__in=list(OPEN), peers_may_help=True, service_id__in=services)
-        .exclude(requester_id=person.id)
-        .select_related('service')
-        .order_by('-created_at', '-id')
-        .limit(limit)
-    )
+    return await helpable.select_related('service').order_by('-created_at', '-id').limit(limit)
 
 
 async def request_for(person: User, ticket_id: int) -> Ticket:
     """One request this superuser may help with, or NotFound (the same answer whatever the reason)."""
-    found = [t for t in await requests_to_help(person, limit=10_000) if t.id == ticket_id]
-    if not found:
+    helpable = await _helpable(person)
+    found = await helpable.filter(id=ticket_id).first() if helpable is not None else None
+    if found is None:
         raise NotFound('This request is not one you can help with.')
-    return found[0]
+    return found
+
+
+async def _helpable(person: User) -> QuerySet[Ticket] | None:
+    """The one rule of what a superuser may see (None: nothing at all)."""
+    services = await helping_with(person)
+    if not services:
+        return None
+    return Ticket.filter(status__in=list(OPEN), peers_may_help=True, service_id__in=services).exclude(
+        requester_id=person.id
+    )
 
 
 async def what_they_see(person: User, ticket_id: int) -> tuple[Ticket, list[TicketEvent], list[Attachment]]:
