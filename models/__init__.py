@@ -18,5 +18,8 @@ MODEL_MODULES = [
     'models.deflections',
     'models.article_votes',
     'models.superusers',
+    'models.help_settings',
+    'models.article_edits',
+    'models.article_reviews',
     'models.offline',
 ]

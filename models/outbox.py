@@ -48,6 +48,7 @@ class Kind(StrEnum):
     VISIT_PROPOSED = 'visit_proposed'  # issue 10: pick one of these visit windows
     RUNNING_LATE = 'running_late'  # issue 10: the technician's arrival time slipped
     VISIT_MISSED = 'visit_missed'  # issue 10: a confirmed window passed with nobody there
+    HELP_WANTED = 'help_wanted'  # issue 11: a new request a superuser may help with
 
 
 class State(StrEnum):

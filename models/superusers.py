@@ -41,6 +41,7 @@ class Expertise(Model):
     )
     service_id: int
     helping = fields.BooleanField(default=True)  # their choice: helping with this service now
+    notify = fields.BooleanField(default=True)  # their choice: told of each new request they may help with
     granted_at = fields.DatetimeField()
 
     class Meta:
