@@ -9,6 +9,8 @@
 - assignment: the technician it went to
 - a new ticket: every technician who wants to hear (on by default for technicians, off for managers)
 - reminders: whoever the caller names; a test: the person asking, on every device they have
+- a new request colleagues may help with: the superusers of its service who chose to hear; "this fixed it":
+  the colleague who answered and the assignee
 - a ticket about to be late or overdue (models/followups.py): whoever the caller names, the assignee and
   staff; managers hear about it only once they switch it on
 
@@ -26,7 +28,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from . import changes, clock, events, queries, ratings
+from . import changes, clock, events, queries, ratings, superusers
 from .changes import Change
 from .errors import Invalid, NotFound, require
 from .outbox import (
@@ -67,6 +69,7 @@ WORDS = {
     Kind.VISIT_PROPOSED: 'Times offered for a visit',
     Kind.RUNNING_LATE: 'A technician is running late',
     Kind.VISIT_MISSED: 'A visit was missed',
+    Kind.HELP_WANTED: 'Requests I can help with',
 }
 REQUESTER_KINDS = [
     Kind.REPLY,
@@ -159,6 +162,29 @@ async def after_change(change: Change) -> None:
     for event in change.events:
         for kind, to in _notices_for(change, event.kind, event.data):
             await queue_for(change.ticket_id, kind, actor=change.actor, now=change.now, text=event.body, to=to)
+        await _colleague_notices(change, event.kind, event.data)
+
+
+async def _colleague_notices(change: Change, kind: EventKind, data: dict) -> None:
+    """Superusers: a new request they may help with (those who chose to hear), and "your answer fixed it"
+    to the colleague whose answer the requester or staff marked (and to the technician who has the ticket)."""
+    after = change.after
+    if kind == EventKind.CREATED:
+        helpers: list[int | None] = [*await superusers.to_tell_of(after)]
+        if helpers:
+            page = {'url': f'/helping/{after.id}'}
+            await queue_for(after.id, Kind.HELP_WANTED, actor=change.actor, now=change.now, to=helpers, extra=page)
+    elif kind == EventKind.ACCEPTED:
+        who = change.actor.first_name if change.actor is not None else 'Tapdesk'
+        said = f'{who} says a colleague’s answer fixed it.'
+        await queue_for(after.id, Kind.STATUS, actor=change.actor, now=change.now, text=said, to=[after.assignee_id])
+        helper = data.get('helper_id')
+        if isinstance(helper, int):
+            thanks = {'url': '/me', 'title': f'Your answer fixed it · {after.number}'}
+            text = f'{who} says thank you.'
+            await queue_for(
+                after.id, Kind.HELP_WANTED, actor=change.actor, now=change.now, to=[helper], text=text, extra=thanks
+            )
 
 
 Notice = tuple[Kind, list[int | None] | None]  # what, and to whom (None: the kind's usual people)
@@ -278,6 +304,8 @@ def _message(
         title, body = f'{who} is running late · {number}', text
     elif kind == Kind.VISIT_MISSED:
         title, body = f'Visit missed · {number}', text
+    elif kind == Kind.HELP_WANTED:  # to a superuser: a colleague's request they may help with
+        title, body = f'A colleague could use your help · {ticket.service.name}', text or what
     elif kind == Kind.VISIT_PLANNED and text:  # told to the technician: who chose which time
         title, body = f'Visit planned · {number}', text
     else:  # status, on the way, visit planned: the status as the requester reads it

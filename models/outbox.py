@@ -81,6 +81,7 @@ DELIVERY = {
     Kind.VISIT_PROPOSED: Delivery(2 * 86400, 'normal'),
     Kind.RUNNING_LATE: Delivery(3600, 'high'),  # stale once they arrive
     Kind.VISIT_MISSED: Delivery(86400, 'high'),
+    Kind.HELP_WANTED: Delivery(86400, 'normal'),  # a colleague's question: worth it while it is open
 }
 
 # What each switch on the settings page says, and who sees it.

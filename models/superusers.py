@@ -1,8 +1,8 @@
 """Superusers: requesters who know a tool well and help colleagues with it, as much as they choose.
 
 A manager makes a requester a superuser for chosen services (ones they may ask for themselves). The superuser
-chooses how involved to be: which of those services they help with now (being told of new requests comes with
-their notifications, still to come). Where the requester ticked "Colleagues who know this may help", a
+chooses how involved to be: which of those services they help with now, and whether to be told of each new
+request they may help with. Where the requester ticked "Colleagues who know this may help", a
 superuser sees the open requests of their services (title, details, photos and the public timeline; never
 internal notes, never the requester's other requests) and may answer; the requester or the staff mark an
 answer "This fixed it". Everything a superuser may see is decided here.
@@ -80,18 +80,38 @@ async def revoke(actor: User, user_id: int, service_id: int) -> None:
 # ---- the superuser's own choices ------------------------------------------------------------------------------
 
 
-async def choose(person: User, service_id: int, *, helping: bool) -> Expertise:
-    """How involved to be with one of one's services: only the superuser chooses this."""
+async def choose(
+    person: User, service_id: int, *, helping: bool | None = None, notify: bool | None = None
+) -> Expertise:
+    """How involved to be with one of one's services (helping with it now, told of each new request): only the
+    superuser chooses this."""
     mine = await Expertise.get_or_none(user_id=person.id, service_id=service_id)
     if mine is None:
         raise NotFound('You are not a superuser for this service.')
-    mine.helping = helping
-    await mine.save(update_fields=['helping'])
+    if helping is not None:
+        mine.helping = helping
+    if notify is not None:
+        mine.notify = notify
+    await mine.save(update_fields=['helping', 'notify'])
     return mine
 
 
 async def mine(person: User) -> list[Expertise]:
     return await Expertise.filter(user_id=person.id).select_related('service').order_by('service__name')
+
+
+async def is_superuser(person: User) -> bool:
+    return person.role == Role.REQUESTER and await Expertise.exists(user_id=person.id)
+
+
+async def to_tell_of(ticket: Ticket) -> list[int]:
+    """Superusers who chose to hear of each new request they may help with (never the requester themself)."""
+    if not ticket.peers_may_help:
+        return []
+    people = Expertise.filter(
+        service_id=ticket.service_id, helping=True, notify=True, user__is_active=True, user__role=Role.REQUESTER
+    ).exclude(user_id=ticket.requester_id)
+    return list(await people.values_list('user_id', flat=True))
 
 
 async def helping_with(person: User) -> list[int]:
@@ -155,7 +175,8 @@ async def answer(person: User, ticket_id: int, text: str, *, now: datetime | Non
 
 
 async def accept(actor: User, ticket_id: int, answer_id: int, *, now: datetime | None = None) -> TicketEvent:
-    """ "This fixed it": the requester or the staff mark a colleague's answer as the one that worked."""
+    """ "This fixed it": the requester or the staff mark a colleague's answer as the one that worked. When the
+    requester says so, an open request is fixed by that answer (they are asked how it went, as after any fix)."""
     ticket = await tickets.get_for(actor, ticket_id)
     if not (actor.can_work_tickets or actor.id == ticket.requester_id):
         raise Forbidden('Only the requester or the IT team can say an answer fixed it.')
@@ -165,6 +186,11 @@ async def accept(actor: User, ticket_id: int, answer_id: int, *, now: datetime |
     taken = await TicketEvent.filter(ticket_id=ticket.id, kind=EventKind.ACCEPTED).values_list('data', flat=True)
     if any(isinstance(d, dict) and d.get('answer_id') == answer_id for d in taken):
         raise Invalid('This answer is already marked as the fix.')
-    async with changing(ticket, actor=actor, now=now or clock.now()) as change:
-        await Ticket.filter(id=ticket.id).update(updated_at=change.now)
-        return await change.record(EventKind.ACCEPTED, data={'answer_id': answer_id, 'helper_id': given.actor_id})
+    now = now or clock.now()
+    async with changing(ticket, actor=actor, now=now) as change:
+        accepted = await change.record(EventKind.ACCEPTED, data={'answer_id': answer_id, 'helper_id': given.actor_id})
+        if actor.id == ticket.requester_id and ticket.is_open:  # the requester says it is fixed: it is
+            await tickets.fixed_by_answer(change, ticket, given.body, data={'answer_id': answer_id})
+        else:
+            await Ticket.filter(id=ticket.id).update(updated_at=now)
+    return accepted

@@ -436,6 +436,22 @@ async def move(
     await change.record(EventKind.STATUS, data={'from': ticket.status.value, 'to': to.value, **(data or {})})
 
 
+async def fixed_by_answer(change: Change, ticket: Ticket, answer: str, *, data: dict[str, object]) -> None:
+    """Inside `change`: the requester said a colleague's answer fixed their open request (models/superusers.py
+    checks who may say so); it is resolved with that answer as the fix, whatever its status."""
+    require(ticket.is_open, 'This request is not open.')
+    columns: dict[str, object] = {
+        'status': Status.RESOLVED, 'resolution': answer, 'resolved_at': change.now, 'updated_at': change.now,
+        'eta': None, 'part_expected': None,
+    }  # fmt: skip
+    if ticket.first_response_at is None:
+        columns['first_response_at'] = change.now
+    await _transition(ticket, columns)
+    await change.record(
+        EventKind.RESOLVED, body=answer, data={'from': ticket.status.value, 'to': Status.RESOLVED.value, **data}
+    )
+
+
 async def write(change: Change, ticket: Ticket, **columns: object) -> None:
     """Inside `change`: set columns of `ticket` that are not its status (e.g. a new arrival time), if nobody
     changed its status meanwhile."""

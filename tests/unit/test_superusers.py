@@ -111,3 +111,55 @@ async def test_an_answer_reaches_the_requester_with_a_push_and_this_fixed_it_is_
     assert accepted.data == {'answer_id': answer.id, 'helper_id': casey.id}
     with pytest.raises(Invalid, match='already'):
         await superusers.accept(technician, ticket, answer.id)
+
+
+async def test_superusers_who_chose_to_hear_are_told_of_a_new_request_they_may_help_with(
+    people: SimpleNamespace, casey: User, manager: User, requester: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('TAPDESK_PUSH_ALLOW_LOOPBACK', '1')
+    settings.reload()
+    device = BrowserDevice('http://127.0.0.1:9/push/casey-phone')
+    await notifications.subscribe(casey, endpoint=device.endpoint, keys=device.keys())
+    told = await request(people, allowed=True, title='Printer shows paper jam')
+    await request(people, allowed=False, title='Private printer trouble')  # the requester did not allow it
+    [push] = await PushMessage.filter(user_id=casey.id)
+    assert push.ticket_id == told and push.kind == notifications.Kind.HELP_WANTED
+    assert push.payload['title'] == 'A colleague could use your help · Printer'
+    assert push.payload['body'] == 'Printer shows paper jam' and push.payload['url'] == f'/helping/{told}'
+    await superusers.choose(casey, people.printer.id, notify=False)  # still helping, not told
+    await request(people, allowed=True, title='Toner low')
+    await superusers.choose(casey, people.printer.id, notify=True, helping=False)  # stepped back: not told
+    await request(people, allowed=True, title='Toner empty')
+    assert await PushMessage.filter(user_id=casey.id).count() == 1
+    assert [t.title for t in await superusers.requests_to_help(casey)] == []
+    await superusers.choose(casey, people.printer.id, helping=True)
+    newest_first = ['Toner empty', 'Toner low', 'Printer shows paper jam']
+    assert [t.title for t in await superusers.requests_to_help(casey)] == newest_first
+
+
+async def test_the_requesters_this_fixed_it_resolves_the_request_and_thanks_the_colleague(
+    people: SimpleNamespace, casey: User, requester: User, technician: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('TAPDESK_PUSH_ALLOW_LOOPBACK', '1')
+    settings.reload()
+    for person in (casey, technician):
+        device = BrowserDevice(f'http://127.0.0.1:9/push/{person.id}')
+        await notifications.subscribe(person, endpoint=device.endpoint, keys=device.keys())
+    ticket = await request(people, allowed=True)
+    await tickets.take(ticket, technician=technician)
+    answer = await superusers.answer(casey, ticket, 'Pull the green lever, then the sheet.')
+    await superusers.accept(requester, ticket, answer.id)
+    fixed = await tickets.get_for(requester, ticket)
+    assert fixed.status == tickets.Status.RESOLVED and fixed.resolution == 'Pull the green lever, then the sheet.'
+    kinds = [e.kind for e in await tickets.timeline_for(technician, ticket)]
+    assert kinds[-2:] == [EventKind.ACCEPTED, EventKind.RESOLVED]
+    told = await PushMessage.filter(user_id=casey.id, kind=notifications.Kind.HELP_WANTED).order_by('id')
+    assert [p.payload['url'] for p in told] == [f'/helping/{ticket}', '/me']  # asked, then thanked
+    assert told[1].payload['title'] == 'Your answer fixed it · ' + fixed.number
+    assert await PushMessage.filter(user_id=technician.id, kind=notifications.Kind.STATUS).exists()
+    # Staff marking an answer leaves the status to them.
+    other = await request(people, allowed=True, title='Scanner')
+    await tickets.take(other, technician=technician)
+    second = await superusers.answer(casey, other, 'Restart the scanner.')
+    await superusers.accept(technician, other, second.id)
+    assert (await tickets.get_for(technician, other)).status == tickets.Status.ASSIGNED
