@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from . import clock, tickets
+from . import clock, ids, tickets
 from .catalog import Service, usable_service
 from .changes import changing
 from .errors import Forbidden, Invalid, NotFound, require
@@ -26,6 +26,7 @@ from .text import normalise
 from .users import Role, User
 
 MAX_ANSWER = 4000
+SHOWN = [EventKind.CREATED, EventKind.REPLY, EventKind.PEER_ANSWER]  # the conversation, not the desk's workings
 
 
 class Expertise(Model):
@@ -136,7 +137,11 @@ async def requests_to_help(person: User, *, limit: int = 50) -> list[Ticket]:
 async def request_for(person: User, ticket_id: int) -> Ticket:
     """One request this superuser may help with, or NotFound (the same answer whatever the reason)."""
     helpable = await _helpable(person)
-    found = await helpable.filter(id=ticket_id).first() if helpable is not None else None
+    found = (
+        await helpable.filter(id=ticket_id).select_related('service', 'requester').first()
+        if helpable is not None
+        else None
+    )
     if found is None:
         raise NotFound('This request is not one you can help with.')
     return found
@@ -156,9 +161,24 @@ async def what_they_see(person: User, ticket_id: int) -> tuple[Ticket, list[Tick
     """The request as a superuser sees it: its title and details, its public timeline (no internal notes,
     no staff-only lines) and its photos."""
     ticket = await request_for(person, ticket_id)
-    timeline = await TicketEvent.filter(ticket_id=ticket.id, internal=False).select_related('actor').order_by('id')
-    photos = await Attachment.filter(ticket_id=ticket.id).order_by('id')
+    timeline = (
+        await TicketEvent.filter(ticket_id=ticket.id, internal=False, kind__in=SHOWN)
+        .exclude(body='')
+        .select_related('actor')
+        .order_by('id')
+    )
+    photos = await Attachment.filter(ticket_id=ticket.id, internal=False).order_by('id')
     return ticket, timeline, photos
+
+
+async def photo_for(person: User, attachment_id: int | str) -> Attachment:
+    """A photo of a request this superuser may help with (never one added with an internal note)."""
+    number = ids.parse(attachment_id)
+    att = await Attachment.get_or_none(id=number, internal=False) if number is not None else None
+    if att is None:
+        raise NotFound('That photo does not exist.')
+    await request_for(person, att.ticket_id)
+    return att
 
 
 async def answer(person: User, ticket_id: int, text: str, *, now: datetime | None = None) -> TicketEvent:

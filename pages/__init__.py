@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     files,
     health,
     help_centre,
+    helping,
     manage,
     measures,
     my_requests,

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import Client, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
-from models import browsers, clock, db, events, tickets, users
+from models import browsers, clock, db, events, superusers, tickets, users
 from models import when as in_words
 from models.tickets import Status
 from models.users import Role, User
@@ -81,6 +81,8 @@ def signed_in(
                 with frame(title, viewer):
                     ui.label(refusal).classes('text-body1').mark('refused')
                 return None
+            if viewer.role == Role.REQUESTER:  # superusers get a tab for the colleagues they help
+                viewer.helps_colleagues = await superusers.is_superuser(viewer)  # type: ignore[attr-defined]
             return await page(request, *args, viewer=viewer, **kwargs)
 
         # NiceGUI and FastAPI read the page's parameters from this signature: the viewer is not one of them.
@@ -122,11 +124,14 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
 
 def _nav(viewer: User) -> list[tuple[str, str, str]]:
     if viewer.role == Role.REQUESTER:
-        return [
+        items = [
             ('New request', 'add_circle', '/new'),
             ('My requests', 'list_alt', '/requests'),
             ('Help', 'help', '/help'),
         ]
+        if getattr(viewer, 'helps_colleagues', False):
+            items.append(('Colleagues', 'volunteer_activism', '/helping'))
+        return items
     items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
     items.append(('Articles', 'menu_book', '/articles'))
     if viewer.is_manager:

@@ -9,7 +9,21 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from nicegui import ui
 
-from models import clock, deflections, errors, events, followups, photos, presence, ratings, sla, tickets, users, visits
+from models import (
+    clock,
+    deflections,
+    errors,
+    events,
+    followups,
+    photos,
+    presence,
+    ratings,
+    sla,
+    superusers,
+    tickets,
+    users,
+    visits,
+)
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.users import User
 from models.when import date_words, time_of_day
@@ -79,6 +93,7 @@ class TicketView:
         self.visit = VisitPanel(viewer, ticket)
         self.checklist = ChecklistCard(viewer, ticket)
         self.read_first: list[str] = []  # staff: articles the requester read before filing
+        self.answers: dict[int, tuple[ui.label, ui.button | None]] = {}  # colleagues' answers: shown, "This fixed it"
 
     # ---- building ---------------------------------------------------------------------------------
 
@@ -347,6 +362,11 @@ class TicketView:
             head += ' · only staff can see this'
         css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
         attachments = list(e.attachments)  # type: ignore[attr-defined]
+        if e.kind == EventKind.PEER_ANSWER:
+            self._peer_answer(e, css, head)
+            return
+        if e.kind == EventKind.ACCEPTED:
+            self._mark_accepted(e.data.get('answer_id'))
         if not attachments:
             entry = ui.label(e.body).classes(css).mark(f'event-{e.kind.value}')
             entry.props['data-head'] = head
@@ -360,6 +380,32 @@ class TicketView:
                     ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
                         f'alt="{_alt(att.original_name)}" loading=lazy'
                     )
+
+    def _peer_answer(self, e: TicketEvent, css: str, head: str) -> None:
+        """A colleague's answer, with "This fixed it" for the requester and staff until one marks it."""
+        with ui.element('div').classes(css + ' td-peer').mark(f'event-{e.kind.value}') as entry:
+            entry.props['data-head'] = head
+            ui.label(e.body)
+            fixed = ui.label('✓ This fixed it').classes('td-chip bg-green-8 text-white').mark(f'fixed-{e.id}')
+            fixed.visible = False
+            button = None
+            if self.staff or self.viewer.id == self.ticket.requester_id:
+                button = (
+                    ui.button('This fixed it', icon='check_circle', on_click=lambda: self.accept(e.id))
+                    .props('outline no-caps')
+                    .mark(f'accept-{e.id}')
+                )
+        self.answers[e.id] = (fixed, button)
+
+    def _mark_accepted(self, answer_id: object) -> None:
+        for key, (fixed, button) in self.answers.items():
+            if key == answer_id:
+                fixed.visible = True
+            if button is not None and (key == answer_id or not self.staff):
+                button.visible = False  # the requester marks one answer; staff may mark another too
+
+    async def accept(self, answer_id: int) -> None:
+        await self.act(superusers.accept(self.viewer, self.ticket.id, answer_id))
 
     # ---- live -----------------------------------------------------------------------------------------
 

@@ -39,6 +39,8 @@ SIGNED_IN_PAGES = [
     '/articles/new',
     '/articles/{number}',
     '/help',
+    '/helping',
+    '/helping/{ticket}',
 ]
 
 # Route pattern → the requests that exercise it ({ticket}, {token}, {service} filled in by the test).

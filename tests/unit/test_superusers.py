@@ -11,8 +11,10 @@ import pytest
 from models import notifications, settings, superusers, tickets
 from models.errors import Forbidden, Invalid, NotFound
 from models.outbox import PushMessage
-from models.records import EventKind
+from models.photos import PhotoIn
+from models.records import Attachment, EventKind
 from models.users import User
+from tests.images import jpeg
 from tests.push_service import BrowserDevice
 
 
@@ -73,6 +75,28 @@ async def test_a_superuser_never_sees_internal_notes(people: SimpleNamespace, ca
     bodies = [e.body for e in timeline]
     assert 'Trying a new roller tomorrow' in bodies and 'Tray 2 roller is worn' not in bodies
     assert all(not e.internal for e in timeline)
+
+
+async def test_a_superuser_sees_the_requests_photos_but_never_one_sent_with_an_internal_note(
+    people: SimpleNamespace, casey: User, technician: User
+) -> None:
+    ticket = await tickets.create_ticket(
+        requester=people.requester, service_id=people.printer.id, title='Printer jams', peers_may_help=True,
+        photos_in=[PhotoIn(jpeg(), 'jam.jpg')],
+    )  # fmt: skip
+    await tickets.take(ticket.id, technician=technician)
+    note = await tickets.reply(
+        ticket.id, 'Serial plate', author=technician, internal=True, photos_in=[PhotoIn(jpeg(), 'plate.jpg')]
+    )
+    _, _, shown = await superusers.what_they_see(casey, ticket.id)
+    assert [a.original_name for a in shown] == ['jam.jpg']
+    assert (await superusers.photo_for(casey, shown[0].id)).id == shown[0].id
+    [internal] = await Attachment.filter(event_id=note.id)
+    with pytest.raises(NotFound):
+        await superusers.photo_for(casey, internal.id)
+    await superusers.choose(casey, people.printer.id, helping=False)
+    with pytest.raises(NotFound):  # stepped back: not even the request's own photos
+        await superusers.photo_for(casey, shown[0].id)
 
 
 async def test_stepping_back_hides_the_requests_and_only_the_superuser_chooses(
