@@ -158,10 +158,9 @@ class HelpView:
         self.closed.visible = False
         self.timeline = ui.column().classes('full-width td-timeline').mark('timeline')
         with ui.card().classes('full-width td-reply').mark('answer-box') as self.box:
-            ui.label('Your answer').classes('text-subtitle2')
             self.answer_input = (
-                ui.textarea(placeholder='What worked for you? Step by step is best.')
-                .props(f'outlined autogrow maxlength={superusers.MAX_ANSWER}')
+                ui.textarea('Your answer', placeholder='What worked for you? Step by step is best.')
+                .props(f'outlined autogrow stack-label maxlength={superusers.MAX_ANSWER}')
                 .classes('full-width')
                 .mark('answer')
             )

@@ -220,7 +220,9 @@ async def browser() -> object:
         await b.close()
 
 
-async def signed_in(browser: object, server: Server, email: str, **context: object) -> object:
+async def signed_in(
+    browser: object, server: Server, email: str, *, lands: str | None = None, **context: object
+) -> object:
     ctx = await browser.new_context(**context)  # type: ignore[attr-defined]
     page = await ctx.new_page()
     page.set_default_timeout(15_000)
@@ -228,5 +230,6 @@ async def signed_in(browser: object, server: Server, email: str, **context: obje
     await page.get_by_label('Email').fill(email)
     await page.get_by_label('Password').fill(PASSWORD)
     await page.get_by_role('button', name='Sign in').click()
-    await page.wait_for_url('**/requests' if email.startswith('alex') else '**/today')  # technicians start at Today
+    # Requesters start at their requests, technicians at Today.
+    await page.wait_for_url(lands or ('**/requests' if email.startswith('alex') else '**/today'))
     return page
