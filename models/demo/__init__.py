@@ -22,6 +22,7 @@ from ..catalog import Service
 from ..tickets import Status
 from ..users import ROLE_WORDS, User
 from .checklists import seed_checklists
+from .colleagues import seed_colleagues
 from .field_day import field_day
 from .issues import ISSUES
 from .people import DEMO_PASSWORD, DOMAIN, MANAGER_EMAIL, PEOPLE, seed_catalog, seed_people
@@ -52,6 +53,7 @@ async def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             await seed_service_levels(people['manager'], services)
             await seed_checklists(people['manager'], services, now)
             await seed_self_help(people, services, now)
+            await seed_colleagues(people, services, now)
     found = {u.email: u for u in await User.filter(email__in=[p.email for p in PEOPLE])}
     return [(ROLE_WORDS[found[p.email].role], found[p.email].name, p.email) for p in PEOPLE if p.email in found]
 
