@@ -29,7 +29,7 @@ from models.users import User
 from models.when import date_words, time_of_day
 from models.when import window as time_window
 
-from . import drafts, geolocation, offline_api
+from . import article_links, drafts, geolocation, offline_api
 from .article_pages import to_article
 from .checklist import ChecklistCard, ResolveGate
 from .checklist import headline as checklist_headline
@@ -319,6 +319,10 @@ class TicketView:
                 ui.button(icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
                     'flat round aria-label="Add photo"'
                 )
+                if self.staff:
+                    ui.button(icon='menu_book', on_click=self.link_article_dialog).props(
+                        'flat round aria-label="Link an article"'
+                    ).mark('link-article')
                 self.photo_count = ui.label().classes('text-caption')
                 self.internal = ui.checkbox('Internal note').mark('internal') if self.staff else None
                 ui.space()
@@ -367,7 +371,8 @@ class TicketView:
             return
         if e.kind == EventKind.ACCEPTED:
             self._mark_accepted(e.data.get('answer_id'))
-        if not attachments:
+        linked = article_links.found_in(e.body) if e.kind in (EventKind.REPLY, EventKind.NOTE) else []
+        if not attachments and not linked:
             entry = ui.label(e.body).classes(css).mark(f'event-{e.kind.value}')
             entry.props['data-head'] = head
             return
@@ -375,6 +380,7 @@ class TicketView:
             entry.props['data-head'] = head
             if e.body:
                 ui.label(e.body)
+            article_links.show(linked)
             for att in attachments:
                 with ui.link(target=f'/files/{att.id}/full', new_tab=True):
                     ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
@@ -530,6 +536,15 @@ class TicketView:
     def add_photo(self, photo: photos.PhotoIn) -> None:
         self.pending.append(photo)
         self.photo_count.set_text(f'{len(self.pending)} photo{"s" if len(self.pending) > 1 else ""}')
+
+    def link_article_dialog(self) -> None:
+        """Staff: put the link of an article the requester may read into the reply."""
+
+        def pick(link: str) -> None:
+            typed = (self.reply_input.value or '').rstrip()
+            self.reply_input.set_value(f'{typed}\n{link}' if typed else link)
+
+        article_links.choose(self.ticket.requester, self.ticket.service_id, pick)
 
     def resolve_dialog(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
