@@ -106,6 +106,11 @@ class Ticket(Model):
     part_expected = fields.DateField(null=True)  # issue 10: waiting for a part, expected on this day
     resolution = fields.TextField(default='')
     peers_may_help = fields.BooleanField(default=False)  # issue 11: "Colleagues who know this may help"
+    # Issue 12: what the requester read on the form ("Usually answered within…"), when they said they need it,
+    # and whether that is sooner than the service's fix target (flagged to staff at once).
+    expected = fields.CharField(max_length=300, default='')
+    needed_by = fields.DatetimeField(null=True)
+    needs_sooner = fields.BooleanField(default=False)
     reopen_count = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()  # last activity: lists sort by it

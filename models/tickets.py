@@ -16,7 +16,7 @@ from enum import StrEnum
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from . import clock, ids, photos
+from . import clock, expectations, ids, photos
 from .actors import Actor
 from .catalog import Priority, usable_service
 from .changes import Change, changing
@@ -189,14 +189,19 @@ async def create_ticket(
     share_location: bool = False,
     position: Position | None = None,
     peers_may_help: bool | None = None,
+    need: str = expectations.Need.NO_RUSH,
+    need_day: date | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Report an issue. Returns once the ticket is committed: its number can be shown safely.
 
     `position` is where the requester's phone was, passed only when they tapped "Use my location"
-    (`share_location` is about the photos' own GPS tags)."""
+    (`share_location` is about the photos' own GPS tags). `need` is when they need it (models/expectations.py):
+    the ticket keeps what they read about the service and is flagged when the need comes before the target."""
     now = now or clock.now()
     service = await usable_service(requester, service_id)
+    needed_by = await expectations.needed_by(need, now, day=need_day)
+    promised = await expectations.promise(service, now)
     title, details, location = (
         _text(title, 'title', MAX_TITLE, required=True),
         _text(details, 'details'),
@@ -215,6 +220,9 @@ async def create_ticket(
             requester=requester,
             priority=service.default_priority,
             peers_may_help=service.peers_may_help if peers_may_help is None else peers_may_help,
+            expected=promised.sentence[:300],
+            needed_by=needed_by,
+            needs_sooner=expectations.sooner_than_target(needed_by, promised),
             status=Status.NEW,
             created_at=now,
             updated_at=now,

@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import events, ui
 
-from models import clock, errors, photos, ratings, settings, sla, tickets, visits
+from models import clock, errors, expectations, photos, ratings, settings, sla, tickets, visits
 from models.ratings import Rating
 from models.sla import SlaState
 from models.tickets import Status, Ticket
@@ -174,12 +174,14 @@ class TicketRow:
                 with ui.item_section().props('side top').classes('td-row-side'):
                     self.chip = ui.label().classes('td-chip text-white')
                     self.marker = ui.label().classes('td-chip td-marker text-white').mark(f'marker-{ticket.id}')
+                    self.need = ui.label().classes('td-chip td-need-flag').mark(f'need-{ticket.id}')
             if not self.staff_view:  # only a requester's own rows can be rated
                 self.visit_area = ui.element('div').classes('td-row-visit td-visit').mark(f'row-visit-{ticket.id}')
                 self.visit_area.visible = False
                 self.rating_area = ui.element('div').classes('td-row-rating').mark(f'row-rating-{ticket.id}')
                 self.rating_area.visible = False
         self.marker.visible = False
+        self.need.visible = False
         self._rating_key: tuple | None = None
         self._visit_key: tuple | None = None
         self.update(ticket, facts)
@@ -199,6 +201,7 @@ class TicketRow:
         self.facts = facts
         if self.staff_view:
             self._show_marker(facts.due)
+            self._show_need()
         else:
             self._show_visit(facts.visit if self.ticket.is_open else None)
             self._show_rating(ratings.of_current_fix(self.ticket, facts.rating))
@@ -210,6 +213,14 @@ class TicketRow:
             words, colour = MARKERS[state]
             self.marker.set_text(words)
             self.marker.classes(remove=' '.join(f'bg-{c}' for _, c in MARKERS.values()), add=f'bg-{colour}')
+
+    def _show_need(self) -> None:
+        """Staff: the requester needs it sooner than the target ("Needed today by 17:00")."""
+        t = self.ticket
+        flagged = t.needs_sooner and t.is_open and t.needed_by is not None
+        self.need.visible = flagged
+        if flagged and t.needed_by is not None:
+            self.need.set_text(expectations.need_words(t.needed_by, self.viewer.timezone, clock.now()))
 
     def _show_rating(self, rating: Rating | None) -> None:
         """The faces while a fixed ticket waits for its rating, then "You rated: Great"; rebuilt only on change."""

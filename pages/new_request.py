@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from models import catalog, deflections, errors, ids, photos
 from models.position import Position
@@ -11,6 +11,7 @@ from models.users import User
 
 from . import drafts, geolocation
 from .components import photo_picker
+from .expectation import Expectation
 from .layout import clear_errors, field_error, frame, signed_in
 from .suggestions import Suggestions
 
@@ -68,6 +69,7 @@ class RequestForm:
         with ui.row().classes('items-center no-wrap full-width'):
             self.service_label = ui.label().classes('text-subtitle1 text-weight-medium col')
             ui.button('Change', on_click=self.back).props('flat no-caps').mark('change-service')
+        self.expect = Expectation(self.viewer)  # what to expect from this service, in plain words
         self.title = (
             ui.input('Short title', placeholder='e.g. Printer on floor 2 jams')
             .props('outlined counter maxlength=120')
@@ -107,6 +109,7 @@ class RequestForm:
         self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
         self.photo_list = ui.row().classes('q-gutter-xs')
         self.keep_gps = ui.checkbox("Share the photos' GPS location with the technician").mark('keep-gps')
+        self.expect.picker()
         # Where it starts is the service's (set by a manager); the requester decides for this request.
         self.peers = ui.checkbox('Colleagues who know this may help').mark('peers-may-help')
         self.drafts = [
@@ -119,6 +122,7 @@ class RequestForm:
             'details': self.details,
             'location': self.location,
             'photos': self.photo_error,
+            'need': self.expect.error,
         }
         self.send_button = (
             ui.button('Send request', icon='send', on_click=self.send)
@@ -171,6 +175,7 @@ class RequestForm:
         self.service_label.set_text(service.name)
         self.tiles.visible = False
         self.form.visible = True
+        background_tasks.create(self.expect.show(service), name='expectations')
         ui.run_javascript(f"history.replaceState(history.state, '', '/new?service={service.id}')")
 
     def back(self) -> None:
@@ -211,6 +216,8 @@ class RequestForm:
                 share_location=bool(self.keep_gps.value),
                 position=self.position,
                 peers_may_help=bool(self.peers.value),
+                need=self.expect.need,
+                need_day=self.expect.day,
             )
         except errors.DomainError as e:
             field_error(self.inputs, e)

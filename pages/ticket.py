@@ -14,6 +14,7 @@ from models import (
     deflections,
     errors,
     events,
+    expectations,
     followups,
     photos,
     presence,
@@ -133,6 +134,14 @@ class TicketView:
         if t.status == Status.RESOLVED and t.resolution:
             facts.append(f'Fix: {t.resolution}')
         ui.label(' · '.join(f for f in facts if f)).classes('text-body2 text-grey-8 td-break').mark('facts')
+        if self.staff and t.needed_by is not None:
+            need = expectations.need_words(t.needed_by, self.viewer.timezone, clock.now())
+            sooner = ' · sooner than the target' if t.needs_sooner else ''
+            ui.label(f'{need}{sooner}').classes(
+                'td-chip td-need-flag' if t.needs_sooner else 'text-body2 text-weight-medium'
+            ).mark('need')
+        if self.staff and t.expected:
+            ui.label(f'They read: “{t.expected}”').classes('text-body2 text-grey-8 td-break').mark('they-read')
         if self.read_first:
             ui.label('Read before asking: ' + ', '.join(f'“{title}”' for title in self.read_first)).classes(
                 'text-body2 text-grey-8 td-break'
