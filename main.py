@@ -67,13 +67,17 @@ async def _startup() -> None:
 
 async def _follow_ups() -> None:
     """Every instance looks for due follow-ups each minute; the job table decides who acts on each."""
-    from models import followups
+    from models import article_reviews, followups
 
     while True:
         try:
             await followups.run_due()
         except Exception:  # a bad job must not stop the others; it is retried by its own rules
             logging.getLogger('tapdesk.followups').exception('follow-up run failed')
+        try:
+            await article_reviews.run_due()  # "Time to check an article": the same job table pattern
+        except Exception:
+            logging.getLogger('tapdesk.followups').exception('article review reminders failed')
         await asyncio.sleep(60)
 
 

@@ -4,10 +4,18 @@ An article is Markdown, rendered on the server by markdown-it (CommonMark, raw H
 nh3 (the Rust `ammonia` sanitiser): no script, no HTML from the author, links only to http(s) and mailto.
 Who may read it is decided here: staff read every article; a requester reads a published one when it is for
 their category (or for everyone) and for a service they may use (or for no service in particular).
+
+Who writes: staff write, edit, publish, retire and mark reviewed. A superuser (a requester with expertise in a
+service, models/superusers.py) drafts articles for their own services and edits their own drafts until staff
+publish them; a published article changes through a suggested edit (models/article_suggestions.py). Publishing a
+superuser's draft hands it to the publishing technician (owners are reminded to review, so they are staff); the
+superuser stays its author. Floors above hear of every change through `when_changed` (the review reminders,
+models/article_reviews.py, which stands above this module and so cannot be called from here).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -19,12 +27,13 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from . import article_index, clock
+from . import article_index, clock, queries
 from .catalog import Service
-from .errors import Invalid, NotFound, require
+from .errors import Forbidden, Invalid, NotFound, require
 from .records import Ticket
+from .superusers import Expertise
 from .text import normalise
-from .users import Category, User
+from .users import Category, Role, User
 
 MAX_TITLE = 120
 MAX_BODY = 20_000
@@ -83,10 +92,11 @@ async def write(
     category_ids: list[int] | None = None,
     now: datetime | None = None,
 ) -> Article:
-    """A new draft. Staff write articles (superusers will draft them too: issue 11)."""
-    require(actor.can_work_tickets, 'Only staff can write articles.')
+    """A new draft. Staff write articles; a superuser drafts one for services they know well."""
+    if not actor.can_work_tickets:
+        await _check_superuser_services(actor, service_ids or [])
     now = now or clock.now()
-    title, body = _checked(title, body)
+    title, body = checked(title, body)
     async with in_transaction():
         article = await Article.create(
             title=title, body=body, author=actor, owner=actor, created_at=now, updated_at=now, reviewed_at=now
@@ -105,16 +115,19 @@ async def edit(
     category_ids: list[int] | None = None,
     now: datetime | None = None,
 ) -> Article:
-    """Change an article; a published one stays published and is found by its new words at once."""
-    require(actor.can_work_tickets, 'Only staff can edit articles.')
+    """Change an article; a published one stays published and is found by its new words at once. A superuser
+    edits only their own drafts. Services or groups left out (None) stay as they are."""
     now = now or clock.now()
-    title, body = _checked(title, body)
     async with in_transaction():
-        article = await _get(article_id)
+        article = await _get(article_id) if actor.can_work_tickets else await _own_draft(actor, article_id)
+        if not actor.can_work_tickets and service_ids is not None:
+            await _check_superuser_services(actor, service_ids)
+        title, body = checked(title, body)
         article.title, article.body, article.updated_at, article.reviewed_at = title, body, now, now
         await article.save(update_fields=['title', 'body', 'updated_at', 'reviewed_at'])
-        await _set_audience(article, service_ids or [], category_ids or [])
+        await _set_audience(article, service_ids, category_ids)
         await article_index.update(article.id, article.title, article.body, listed=article.state == State.PUBLISHED)
+        await _changed(article, now)
     return article
 
 
@@ -137,8 +150,11 @@ async def publish(actor: User, article_id: int, *, now: datetime | None = None) 
         article = await _get(article_id)
         require(article.state != State.PUBLISHED, 'This article is already published.')
         article.state, article.published_at, article.reviewed_at, article.updated_at = State.PUBLISHED, now, now, now
-        await article.save(update_fields=['state', 'published_at', 'reviewed_at', 'updated_at'])
+        if not await User.filter(id=article.owner_id, role__in=[Role.TECHNICIAN, Role.MANAGER]).exists():
+            article.owner_id = actor.id  # a superuser's draft: whoever publishes it looks after it from now on
+        await article.save(update_fields=['state', 'published_at', 'reviewed_at', 'updated_at', 'owner_id'])
         await article_index.update(article.id, article.title, article.body, listed=True)
+        await _changed(article, now)
     return article
 
 
@@ -152,21 +168,70 @@ async def retire(actor: User, article_id: int, *, now: datetime | None = None) -
         article.state, article.updated_at = State.RETIRED, now
         await article.save(update_fields=['state', 'updated_at'])
         await article_index.update(article.id, article.title, article.body, listed=False)
+        await _changed(article, now)
     return article
 
 
 async def mark_reviewed(actor: User, article_id: int, *, now: datetime | None = None) -> Article:
     """ "Still right": the owner (or any staff) looked at it again."""
     require(actor.can_work_tickets, 'Only staff can review articles.')
-    article = await _get(article_id)
-    article.reviewed_at = now or clock.now()
-    await article.save(update_fields=['reviewed_at'])
+    now = now or clock.now()
+    async with in_transaction():
+        article = await _get(article_id)
+        article.reviewed_at = now
+        await article.save(update_fields=['reviewed_at'])
+        await _changed(article, now)
     return article
 
 
 async def due_for_review(now: datetime, *, after: timedelta = REVIEW_AFTER) -> list[Article]:
     """Published articles nobody has looked at for `after`: their owners are reminded."""
     return await Article.filter(state=State.PUBLISHED, reviewed_at__lte=now - after).order_by('reviewed_at', 'id')
+
+
+# ---- what follows a change (the floors above) ----------------------------------------------------------------
+
+Step = Callable[[Article, datetime], Awaitable[None]]
+_steps: list[Step] = []
+
+
+def when_changed(step: Step) -> None:
+    """Run `step(article, now)` inside the transaction of every publish, edit, retire and review (registered once,
+    at import, by the module above that needs it)."""
+    if step not in _steps:
+        _steps.append(step)
+
+
+async def _changed(article: Article, now: datetime) -> None:
+    for step in _steps:
+        await step(article, now)
+
+
+# ---- superusers -------------------------------------------------------------------------------------------------
+
+
+async def expert_services(person: User) -> list[int]:
+    """The services this person may draft articles for: a superuser's own (none for anyone else)."""
+    if person.role != Role.REQUESTER:
+        return []
+    return await queries.column(Expertise.filter(user_id=person.id).order_by('service_id'), 'service_id')
+
+
+async def may_write(person: User) -> bool:
+    """Staff, and superusers (for their services)."""
+    return person.can_work_tickets or bool(await expert_services(person))
+
+
+async def drafts_by(person: User) -> list[Article]:
+    """What this person wrote, newest first: their drafts, and what became of them (published or retired)."""
+    return await Article.filter(author_id=person.id).order_by('-updated_at', '-id').prefetch_related('services')
+
+
+async def get_for_editing(actor: User, article_id: int) -> Article:
+    """The article as its editor opens it: staff open any, a superuser only their own drafts."""
+    if actor.can_work_tickets:
+        return await _get(article_id)
+    return await _own_draft(actor, article_id)
 
 
 # ---- reading ---------------------------------------------------------------------------------------------------
@@ -232,7 +297,27 @@ async def _get(article_id: int) -> Article:
     return article
 
 
-def _checked(title: str, body: str) -> tuple[str, str]:
+async def _check_superuser_services(actor: User, service_ids: list[int]) -> None:
+    mine = await expert_services(actor)
+    require(mine, 'Only staff, and colleagues who know a service well, can write articles.')
+    if not service_ids:
+        raise Invalid('Choose the service this article helps with.', field='services')
+    if not set(service_ids) <= set(mine):
+        raise Forbidden('You can write articles only for the services you know well.')
+
+
+async def _own_draft(actor: User, article_id: int) -> Article:
+    """A superuser's own draft, for editing; someone else's is not found, a published one is refused."""
+    require(await expert_services(actor), 'Only staff, and colleagues who know a service well, can edit articles.')
+    article = await Article.get_or_none(id=article_id, author_id=actor.id)
+    if article is None:
+        raise NotFound('No such draft of yours.')
+    require(article.state == State.DRAFT, 'A technician looks after this article now: suggest a change instead.')
+    return article
+
+
+def checked(title: str, body: str) -> tuple[str, str]:
+    """An article's title and steps, tidied, or Invalid naming the field (suggested edits are checked alike)."""
     title = normalise(title, one_line=True)
     body = normalise(body)
     if not title:
@@ -246,16 +331,19 @@ def _checked(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-async def _set_audience(article: Article, service_ids: list[int], category_ids: list[int]) -> None:
-    services = await Service.filter(id__in=service_ids)
-    categories = await Category.filter(id__in=category_ids)
-    if len(services) != len(set(service_ids)):
+async def _set_audience(article: Article, service_ids: list[int] | None, category_ids: list[int] | None) -> None:
+    """Replace the services and groups given (None: leave that one as it is)."""
+    services = await Service.filter(id__in=service_ids) if service_ids is not None else None
+    categories = await Category.filter(id__in=category_ids) if category_ids is not None else None
+    if services is not None and len(services) != len(set(service_ids or [])):
         raise Invalid('One of the services does not exist.', field='services')
-    if len(categories) != len(set(category_ids)):
+    if categories is not None and len(categories) != len(set(category_ids or [])):
         raise Invalid('One of the groups of people does not exist.', field='categories')
-    await article.services.clear()
-    await article.categories.clear()
-    if services:
-        await article.services.add(*services)
-    if categories:
-        await article.categories.add(*categories)
+    if services is not None:
+        await article.services.clear()
+        if services:
+            await article.services.add(*services)
+    if categories is not None:
+        await article.categories.clear()
+        if categories:
+            await article.categories.add(*categories)

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nicegui import ui
 
-from models import article_votes, articles, db, deflections, errors, ids
+from models import article_suggestions, article_votes, articles, db, deflections, errors, ids
 from models.catalog import Service
 from models.users import User
 from pwa import assets
@@ -31,6 +31,10 @@ MAX_FORM = 2048  # bytes: the vote and a line of why not
 @signed_in()
 async def help_centre(request: Request, viewer: User, q: str = '') -> None:
     with frame('Help', viewer):
+        if not viewer.can_work_tickets and await articles.may_write(viewer):  # a superuser writes help too
+            ui.button('Your drafts', icon='edit_note', on_click=lambda: ui.navigate.to('/articles')).props(
+                'outline no-caps'
+            ).classes('full-width').mark('your-drafts')
         search = (
             ui.input('Search the help', value=q, placeholder='e.g. printer jam, password, VPN')
             .props('outlined clearable debounce=300')
@@ -90,8 +94,10 @@ def setup(api: FastAPI) -> None:
         except errors.NotFound:
             return HTMLResponse(_page('Not found', '<p>This article is not available to you.</p>'), status_code=404)
         services = await Service.filter(articles__id=article.id).values_list('name', flat=True)
+        may_change = await article_suggestions.may_suggest(viewer, article)
+        change = _change_link(article, staff=viewer.can_work_tickets) if may_change else ''
         return HTMLResponse(
-            _page(article.title, _article(article, [str(s) for s in services], thanked=thanks == '1')),
+            _page(article.title, _article(article, [str(s) for s in services], thanked=thanks == '1') + change),
             headers={'Cache-Control': 'private, no-cache'},
         )
 
@@ -138,6 +144,13 @@ def _article(article: articles.Article, services: list[str], *, thanked: bool) -
         f'{feedback}'
         '<p><a href="/new">Still need help? Report it</a></p>'
     )
+
+
+def _change_link(article: articles.Article, *, staff: bool) -> str:
+    """Staff edit the article; a superuser for its service suggests a change (a technician decides)."""
+    if staff:
+        return f'<p class="td-help-change"><a href="/articles/{article.id}">Edit this article</a></p>'
+    return f'<p class="td-help-change"><a href="/articles/{article.id}/suggest">Suggest a change</a></p>'
 
 
 def _page(title: str, body: str) -> str:

@@ -43,9 +43,6 @@ async def test_a_signed_out_visit_to_any_screen_goes_to_sign_in_and_back(user: U
 
 async def test_a_requester_is_refused_every_staff_and_manager_screen(user: User, people: SimpleNamespace) -> None:
     assert sorted(staff_screens()) == [
-        '/articles',
-        '/articles/1',
-        '/articles/new',
         '/checklists',
         '/checklists/1',
         '/dispatch',
@@ -63,6 +60,20 @@ async def test_a_requester_is_refused_every_staff_and_manager_screen(user: User,
         else:
             await user.open(path)
             await user.should_see(marker='refused')
+
+
+ARTICLE_SCREENS = ['/articles', '/articles/new', '/articles/1', '/articles/1/suggest']  # staff and superusers
+
+
+async def test_a_requester_who_is_not_a_superuser_is_refused_the_article_screens(
+    user: User, people: SimpleNamespace
+) -> None:
+    """The article screens admit superusers too, so their guard is in the page: a plain requester is refused."""
+    await sign_in(user, people.requester.email)
+    for path in ARTICLE_SCREENS:
+        await user.open(path)
+        await user.should_see(marker='refused')
+        await user.should_not_see(marker='article-title')
 
 
 async def test_a_manager_is_let_into_the_same_screens(user: User, people: SimpleNamespace) -> None:

@@ -38,6 +38,7 @@ SIGNED_IN_PAGES = [
     '/articles',
     '/articles/new',
     '/articles/{number}',
+    '/articles/{number}/suggest',
     '/help',
     '/helping',
     '/helping/{ticket}',
