@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     push_api,
     queue,
     rate,
+    recognition,
     service_levels,
     settings,
     ticket,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from models import catalog, errors, users
+from models import catalog, errors, help_settings, users
 from models.catalog import Priority
 from models.users import Role, User
 
@@ -31,6 +31,7 @@ async def manage(request: Request, viewer: User) -> None:
                 ui.button(
                     'Checklists for jobs', icon='checklist', on_click=lambda: ui.navigate.to('/checklists')
                 ).props('outline no-caps').classes('full-width q-mb-sm').mark('checklists')
+                await SelfHelp(viewer).build()
                 await Services(viewer).build()
     return None
 
@@ -242,3 +243,52 @@ class Services:
 
             dialog_buttons(dialog, 'Save', save, marker='save-service')
         dialog.open()
+
+
+class SelfHelp:
+    """The managers' choices for self-help (models/help_settings.py): recognition, ranking staff, review time."""
+
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+        self.client = ui.context.client  # messages go through the page (layout.tell)
+
+    async def build(self) -> None:
+        chosen = await help_settings.current()
+        with ui.card().classes('full-width q-mb-sm').mark('self-help'):
+            ui.label('Self-help').classes('text-subtitle1 text-weight-medium')
+            ui.switch(
+                'Thank helpers with points and badges',
+                value=chosen.recognition,
+                on_change=lambda e: self.choose(recognition=bool(e.value)),
+            ).mark('recognition')
+            ui.switch(
+                'Rank technicians too',
+                value=chosen.rank_staff,
+                on_change=lambda e: self.choose(rank_staff=bool(e.value)),
+            ).mark('rank-staff')
+            ui.label('Remind article owners to review after this many days').classes('text-body2')
+            with ui.row().classes('full-width items-start no-wrap gap-2'):
+                days = (
+                    ui.number('Days', value=chosen.review_days, precision=0)
+                    .props('outlined inputmode=numeric')
+                    .classes('col')
+                    .mark('review-days')
+                )
+                ui.button('Save', on_click=lambda: self.choose_days(days)).props('unelevated no-caps size=lg').mark(
+                    'save-review-days'
+                )
+
+    async def choose(self, **choice: bool) -> None:
+        try:
+            await help_settings.choose(self.viewer, **choice)
+        except errors.DomainError as e:
+            tell(self.client, str(e), type='negative')
+
+    async def choose_days(self, days: ui.number) -> None:
+        clear_errors({'review_days': days})
+        try:
+            chosen = await help_settings.choose(self.viewer, review_days=int(days.value or 0))
+        except errors.DomainError as e:
+            field_error({'review_days': days}, e, client=self.client)
+            return
+        tell(self.client, f'Owners are reminded after {chosen.review_days} days without a review.', type='positive')

@@ -64,6 +64,9 @@ PROBLEMS = {
 @signed_in()
 async def settings_page(request: Request, viewer: User) -> None:
     with frame('Notifications', viewer):
+        ui.button('Your profile and badges', icon='military_tech', on_click=lambda: ui.navigate.to('/me')).props(
+            'outline no-caps size=lg'
+        ).classes('full-width').mark('to-profile')
         await NotificationSettings(viewer).build()
     return None
 

@@ -42,6 +42,8 @@ SIGNED_IN_PAGES = [
     '/help',
     '/helping',
     '/helping/{ticket}',
+    '/thanks',
+    '/me',
 ]
 
 # Route pattern → the requests that exercise it ({ticket}, {token}, {service} filled in by the test).
