@@ -16,6 +16,7 @@ from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from . import clock, ids, tickets
 from .catalog import Service, usable_service
@@ -64,8 +65,11 @@ async def grant(actor: User, user_id: int, service_ids: list[int], *, now: datet
     services = await Service.filter(id__in=service_ids)
     if len(services) != len(set(service_ids)):
         raise Invalid('One of the services does not exist.', field='services')
+    have = set(await Expertise.filter(user_id=person.id).values_list('service_id', flat=True))
     for service in services:
         await usable_service(person, service.id)  # only a service they may ask for themselves
+        if service.id in have:
+            continue  # already a superuser for it: their choices stay
         try:
             await Expertise.create(user=person, service=service, granted_at=now or clock.now())
         except IntegrityError:
@@ -76,6 +80,29 @@ async def grant(actor: User, user_id: int, service_ids: list[int], *, now: datet
 async def revoke(actor: User, user_id: int, service_id: int) -> None:
     require(actor.is_manager, 'Only managers can choose superusers.')
     await Expertise.filter(user_id=user_id, service_id=service_id).delete()
+
+
+async def set_services(
+    actor: User, user_id: int, service_ids: list[int], *, now: datetime | None = None
+) -> list[Expertise]:
+    """A manager's choice in one go: this person is a superuser for exactly these services (none: not at all).
+    Services kept keep the superuser's own choices."""
+    require(actor.is_manager, 'Only managers can choose superusers.')
+    wanted = set(service_ids)
+    async with in_transaction():
+        await Expertise.filter(user_id=user_id).exclude(service_id__in=list(wanted) or [-1]).delete()
+        if wanted:
+            return await grant(actor, user_id, sorted(wanted), now=now)
+    return []
+
+
+async def experts_by_person() -> dict[int, list[str]]:
+    """For the managers' list of people: the services each superuser knows, by name."""
+    rows = await Expertise.all().order_by('service__name').values_list('user_id', 'service__name')
+    found: dict[int, list[str]] = {}
+    for user_id, name in rows:
+        found.setdefault(user_id, []).append(name)
+    return found
 
 
 # ---- the superuser's own choices ------------------------------------------------------------------------------

@@ -110,6 +110,7 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
         with ui.button(icon='account_circle').props(f'flat round color=white aria-label="{viewer.name}"'):
             with ui.menu():
                 ui.item(f'{viewer.name} · {users.ROLE_WORDS[viewer.role]}').props('disable')
+                ui.item('Your profile and badges', on_click=lambda: ui.navigate.to('/me')).mark('profile')
                 ui.item('Notifications', on_click=lambda: ui.navigate.to('/settings')).mark('notifications')
                 ui.item('Sign out', on_click=sign_out).mark('sign-out')
     with ui.column().classes('td-main') as main:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from models import catalog, errors, help_settings, users
+from models import catalog, errors, help_settings, superusers, users
 from models.catalog import Priority
 from models.users import Role, User
 
@@ -51,6 +51,7 @@ class People:
 
     async def show(self) -> None:
         self.list.clear()
+        experts = await superusers.experts_by_person()
         with self.list:
             for person in await users.list_users(actor=self.viewer):
                 with (
@@ -65,6 +66,10 @@ class People:
                         ui.label(f'{person.email} · {users.ROLE_WORDS[person.role]}{category}{state}').classes(
                             'text-caption'
                         )
+                        if person.id in experts:
+                            ui.label('Helps colleagues with ' + ', '.join(experts[person.id])).classes(
+                                'text-caption text-positive'
+                            ).mark(f'superuser-{person.id}')
 
     def _fields(self, person: User | None) -> dict[str, ui.element]:
         roles = {r.value: users.ROLE_WORDS[r] for r in Role}
@@ -122,11 +127,20 @@ class People:
             dialog_buttons(dialog, 'Add', save, marker='save-person')
         dialog.open()
 
-    def edit_dialog(self, person: User) -> None:
+    async def edit_dialog(self, person: User) -> None:
+        usable = await catalog.services_for(person) if person.role == Role.REQUESTER else []
+        knows = [e.service_id for e in await superusers.mine(person)]
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label(person.name).classes('text-h6')
             f = self._fields(person)
             active = ui.switch('Can sign in', value=person.is_active).mark('active')
+            if usable:  # a requester who knows a tool well can help colleagues with it (they choose how much)
+                f['services'] = (
+                    ui.select({s.id: s.name for s in usable}, value=knows, multiple=True, label='Helps colleagues with')
+                    .props('outlined use-chips')
+                    .classes('full-width')
+                    .mark('superuser-services')
+                )
 
             async def save() -> None:
                 category = f['category'].value
@@ -139,6 +153,8 @@ class People:
                         clear_category=not category,
                         is_active=bool(active.value),
                     )
+                    if 'services' in f:
+                        await superusers.set_services(self.viewer, person.id, list(f['services'].value or []))
                 except errors.DomainError as e:
                     field_error(f, e, client=self.client)
                     return

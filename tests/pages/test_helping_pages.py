@@ -92,3 +92,21 @@ async def test_the_requester_marks_an_answer_this_fixed_it_and_the_request_is_fi
     await user.should_see(marker=f'fixed-{answer.id}')
     assert (await tickets.get_for(people.requester, ticket)).status == tickets.Status.RESOLVED
     await user.should_see(marker='rating-card')  # asked how it went, as after any fix
+
+
+async def test_a_manager_makes_a_requester_a_superuser_for_services_they_may_use(
+    user: User, people: SimpleNamespace
+) -> None:
+    await sign_in(user, 'maria@example.com')
+    await user.open('/manage')
+    user.find(marker=f'person-{people.outsider.id}').click()  # a contractor: may ask for printers, not Wi-Fi
+    await user.should_see(marker='superuser-services')
+    [select] = user.find(marker='superuser-services').elements
+    assert set(select.options) == {people.printer.id}  # type: ignore[attr-defined]
+    select.set_value([people.printer.id])  # type: ignore[attr-defined]
+    user.find(marker='save-person').click()
+    await user.should_see(marker=f'superuser-{people.outsider.id}')
+    assert [e.service_id for e in await superusers.mine(people.outsider)] == [people.printer.id]
+    user.find(marker=f'person-{people.technician.id}').click()  # staff help already: no such choice
+    await user.should_see(marker='active')
+    await user.should_not_see(marker='superuser-services')

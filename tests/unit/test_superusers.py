@@ -187,3 +187,17 @@ async def test_the_requesters_this_fixed_it_resolves_the_request_and_thanks_the_
     second = await superusers.answer(casey, other, 'Restart the scanner.')
     await superusers.accept(technician, other, second.id)
     assert (await tickets.get_for(technician, other)).status == tickets.Status.ASSIGNED
+
+
+async def test_a_manager_sets_a_superusers_services_in_one_go_and_their_own_choices_stay(
+    people: SimpleNamespace, manager: User, technician: User, requester: User
+) -> None:
+    await superusers.set_services(manager, requester.id, [people.printer.id, people.wifi.id])
+    await superusers.choose(requester, people.printer.id, notify=False)
+    kept = await superusers.set_services(manager, requester.id, [people.printer.id])
+    assert [(e.service_id, e.notify) for e in kept] == [(people.printer.id, False)]  # Wi-Fi gone, choice kept
+    assert await superusers.experts_by_person() == {requester.id: ['Printer']}
+    with pytest.raises(Forbidden):
+        await superusers.set_services(technician, requester.id, [])
+    assert await superusers.set_services(manager, requester.id, []) == []
+    assert not await superusers.is_superuser(requester)
