@@ -1,12 +1,14 @@
 """The demo's superusers: Hannah knows the printers and email, Dave the phones and laptops out on the sites.
 Colleagues may help by default with those services; one of Dave's answers fixed Lena's scanner, Hannah has
-answered Alex (not marked yet), and one request waits for a colleague's answer."""
+answered Alex (not marked yet), and one request waits for a colleague's answer. Hannah also wrote an article
+Priya published (Alex found it helpful), has a draft waiting for a technician, and suggested a change to
+Sam's article on blank prints."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .. import superusers, tickets
+from .. import article_suggestions, article_votes, articles, superusers, tickets
 from ..catalog import Service
 from ..users import User
 
@@ -51,3 +53,26 @@ async def seed_colleagues(people: dict[str, User], services: dict[str, Service],
         given = await superusers.answer(people[helper], ticket.id, answer, now=at + timedelta(minutes=40))
         if accepted:
             await superusers.accept(people[requester], ticket.id, given.id, now=at + timedelta(hours=1))
+    await seed_their_articles(people, services, now)
+
+
+async def seed_their_articles(people: dict[str, User], services: dict[str, Service], now: datetime) -> None:
+    hannah, printer, email = people['hannah'], services['printer'].id, services['email'].id
+    written = await articles.write(
+        hannah, title='Shared calendar missing on the phone', service_ids=[email], now=now - timedelta(days=20),
+        body='Phones hide shared calendars until you tick them.\n\n1. In Outlook, open **Calendar**.\n'
+        '2. Tap the menu (top left).\n3. Tick the calendar you need.',
+    )  # fmt: skip
+    await articles.publish(people['priya'], written.id, now=now - timedelta(days=19))
+    await article_votes.vote(people['alex'], written.id, helpful=True, now=now - timedelta(days=3))
+    await articles.write(
+        hannah, title='Scan to email never arrives', service_ids=[printer], now=now - timedelta(days=2),
+        body='1. Check the address on the scanner screen: it keeps the last one typed.\n'
+        '2. Look in your Junk folder: scans come from *scanner@demo.tapdesk*.',
+    )  # fmt: skip
+    blank = await articles.Article.get(title='Printer prints blank pages')
+    await article_suggestions.suggest_edit(
+        hannah, blank.id, blank.title, blank.body + '\n\nStill blank? Clean the glass strip on the left of the '
+        'scanner: a white smear there blanks every copy.', 'Copies come out blank for another reason too.',
+        now=now - timedelta(days=1),
+    )  # fmt: skip

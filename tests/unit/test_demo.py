@@ -12,6 +12,8 @@ import pytest
 from tortoise.contrib.test import tortoise_test_context
 
 from models import MODEL_MODULES, checklists, demo, settings, users
+from models.article_edits import ArticleEdit, EditState
+from models.articles import Article, State
 from models.catalog import Service, services_for
 from models.demo import colleagues
 from models.demo.checklists import CHECKLISTS
@@ -149,6 +151,9 @@ async def test_timelines_are_real_and_consistent_with_the_ticket(db: None, data_
     assert await Ticket.filter(status=Status.CLOSED, reopen_count__gt=0).exists()  # a callback, fixed for good
     assert kinds[EventKind.PEER_ANSWER] == 2 and kinds[EventKind.ACCEPTED] == 1  # colleagues who know help
     assert len({e.user_id for e in await Expertise.all()}) == 2  # two superusers
+    assert await ArticleEdit.filter(state=EditState.OPEN, author__role=Role.REQUESTER).count() == 1  # a suggestion
+    drafted = Article.filter(author__role=Role.REQUESTER)  # a superuser's article published, one waiting
+    assert sorted(a.state for a in await drafted) == [State.DRAFT, State.PUBLISHED]
     assert kinds[EventKind.RATED] >= 15  # most fixes are rated, so the measures have something to show
     assert await Callback.exists()  # a reopen after a poor rating counts as a callback
     assert await VisitWindow.filter(state=WindowState.MISSED, end__lt=now).count() == 1
