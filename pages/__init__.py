@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     checklist,
     csp_reports,
     dispatch,
+    exports,
     files,
     health,
     help_centre,
@@ -33,6 +34,7 @@ def setup(api: FastAPI) -> None:
     files.setup(api)
     health.setup(api)
     help_centre.setup(api)
+    exports.setup(api)
     csp_reports.setup(api)
     rate.setup(api)
     push_api.setup(api)

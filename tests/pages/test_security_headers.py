@@ -80,6 +80,7 @@ WALK: dict[str, list[tuple[str, str, dict[str, str], str]]] = {
     '/api/actions': [('POST', '/api/actions', JSON, '{}')],
     '/favicon.ico': [('GET', '/favicon.ico', {}, '')],
     '/healthz': [('GET', '/healthz', {}, '')],
+    '/export/tickets.csv': [('GET', '/export/tickets.csv', {}, ''), ('GET', '/export/tickets.csv?days=x', {}, '')],
     '/help/a/{number}': [('GET', '/help/a/1', {}, ''), ('GET', '/help/a/none', {}, '')],
     '/help/a/{number}/vote': [('POST', '/help/a/1/vote', {'Content-Type': 'application/x-www-form-urlencoded'}, 'x=1')],
     **{page.replace('{service}', '{service_id}').replace('{ticket}', '{ticket_id}'): [] for page in SIGNED_IN_PAGES},
