@@ -139,7 +139,7 @@ async def to_tell_of(ticket: Ticket) -> list[int]:
     people = Expertise.filter(
         service_id=ticket.service_id, helping=True, notify=True, user__is_active=True, user__role=Role.REQUESTER
     ).exclude(user_id=ticket.requester_id)
-    return list(await people.values_list('user_id', flat=True))
+    return [int(uid) for uid in await people.values_list('user_id', flat=True)]  # type: ignore[call-overload]
 
 
 async def helping_with(person: User) -> list[int]:
