@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     help_centre,
     helping,
     manage,
+    measure_tickets,
     measures,
     my_requests,
     new_request,

@@ -27,6 +27,7 @@ SIGNED_IN_PAGES = [
     '/queue',
     '/dispatch',
     '/measures',
+    '/measures/tickets',
     '/manage',
     '/service-levels',
     '/checklists',
