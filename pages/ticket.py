@@ -314,10 +314,24 @@ class TicketView:
             ui.label(rating.comment).classes('td-break text-body2').mark('rating-comment')
 
     def reply_box(self) -> None:
+        """At the end of the timeline, in the page's flow (never over the actions or the text). Staff choose
+        first whether they write to the requester or a private note, and a private note looks like one."""
         self.pending: list[photos.PhotoIn] = []
-        with ui.card().classes('full-width td-reply').mark('reply-box'):
+        with ui.card().classes('full-width td-reply').mark('reply-box') as self.reply_card:
+            self.kind = None
+            if self.staff:
+                self.kind = (
+                    ui.toggle({'reply': 'Reply to requester', 'note': 'Private note'}, value='reply')
+                    .props('no-caps unelevated spread toggle-color=primary')
+                    .classes('full-width td-reply-kind')
+                    .mark('reply-kind')
+                )
+                self.kind.on_value_change(lambda _: self._show_kind())
             self.reply_input = (
-                ui.textarea(placeholder='Write a reply…').props('outlined autogrow').classes('full-width').mark('reply')
+                ui.textarea(placeholder=self._placeholder())
+                .props('outlined autogrow rows=1')
+                .classes('full-width')
+                .mark('reply')
             )
             self.reply_draft = drafts.keep(self.reply_input, self.viewer, f't{self.ticket.id}:reply')
             self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
@@ -333,10 +347,33 @@ class TicketView:
                         'flat round aria-label="Link an article"'
                     ).mark('link-article')
                 self.photo_count = ui.label().classes('text-caption')
-                self.internal = ui.checkbox('Internal note').mark('internal') if self.staff else None
                 ui.space()
-                ui.button('Send', icon='send', on_click=self.send).props('unelevated no-caps').mark('send-reply')
+                self.send_button = (
+                    ui.button('Send', icon='send', on_click=self.send).props('unelevated no-caps').mark('send-reply')
+                )
         self.inputs = {'reply': self.reply_input, 'photos': self.photo_error}
+        self._show_closed()
+
+    @property
+    def internal(self) -> bool:
+        return self.kind is not None and self.kind.value == 'note'
+
+    def _placeholder(self) -> str:
+        if self.internal:
+            return 'Private note: only the IT team sees this'
+        who = self.ticket.requester.first_name
+        return f'Write to {who}…' if self.staff else 'Write a reply…'
+
+    def _show_kind(self) -> None:
+        note = self.internal
+        self.reply_card.classes(add='td-reply-note') if note else self.reply_card.classes(remove='td-reply-note')
+        self.reply_input.props(f'placeholder="{self._placeholder()}"')
+        self.send_button.set_text('Add private note' if note else 'Send')
+        self.send_button.props(f'icon={"lock" if note else "send"} color={"amber-9" if note else "primary"}')
+
+    def _show_closed(self) -> None:
+        """A closed request takes no reply from its requester (it is reopened instead): no box to type into."""
+        self.reply_card.visible = self.staff or self.ticket.status != Status.CLOSED
 
     # ---- timeline ---------------------------------------------------------------------------------
 
@@ -448,6 +485,7 @@ class TicketView:
         if _summary_key(fresh) != _summary_key(old):
             self.summary.refresh()
             self.actions.refresh()
+            self._show_closed()
         if event.kind == EventKind.RATED.value or (fresh.status, fresh.resolved_at) != (old.status, old.resolved_at):
             self._set_rating(*await shared_read(event, ('rating', reader), self._read_rating))
         if event.kind in VISIT_KINDS:
@@ -523,7 +561,7 @@ class TicketView:
 
     async def send(self) -> None:
         clear_errors(self.inputs)
-        internal = bool(self.internal and self.internal.value)
+        internal = self.internal
         try:
             await tickets.reply(
                 self.ticket.id,
@@ -539,8 +577,8 @@ class TicketView:
         drafts.forget(self.reply_draft)
         self.pending.clear()
         self.photo_count.set_text('')
-        if self.internal:
-            self.internal.set_value(False)
+        if self.kind is not None:
+            self.kind.set_value('reply')  # the next one is a reply again unless chosen otherwise
 
     def add_photo(self, photo: photos.PhotoIn) -> None:
         self.pending.append(photo)

@@ -57,7 +57,7 @@ async def test_a_reply_and_the_fix_show_on_the_requesters_open_page_without_relo
     await technician.goto(f'{server.url}/t/{number}')
     await technician.get_by_role('button', name='Assign to me').click()
     await expect(requester.get_by_text('Assigned to Sam', exact=True)).to_be_visible(timeout=3000)
-    await technician.get_by_placeholder('Write a reply…').fill('Swapped the patch cable, try now?')
+    await technician.get_by_placeholder('Write to Alex…').fill('Swapped the patch cable, try now?')
     await technician.get_by_role('button', name='Send').click()
     await expect(requester.get_by_text('Swapped the patch cable, try now?')).to_be_visible(timeout=3000)
     await technician.get_by_role('button', name='Resolve').click()

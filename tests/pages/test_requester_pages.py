@@ -191,7 +191,7 @@ async def test_none_of_these_work_asks_for_other_times_from_my_requests(
     user.find(marker=f'ask-again-{ticket.id}').click()
     user.find(marker='ask-again-note').type('Any morning next week')
     user.find(marker='ask-again-send').click()
-    await user.should_not_see('Pick a time for the visit')
+    await user.should_not_see('Pick a time for the visit', retries=50)  # a loaded machine redraws later
     assert {w.state for w in await VisitWindow.filter(ticket_id=ticket.id)} == {WindowState.DECLINED}
     lines = await TicketEvent.filter(ticket_id=ticket.id, kind=EventKind.VISIT).order_by('id')
     assert (lines[-1].data['what'], lines[-1].body) == ('asked_again', 'Any morning next week')
@@ -220,3 +220,16 @@ async def test_a_visit_chosen_elsewhere_shows_in_my_requests_live(
     await visits.choose(offer[1].id, actor=people.requester)  # from the notification, say
     await user.should_see('Visit on Wed 25 Nov, 14:00–16:00 with Sam')
     await user.should_not_see('Pick a time for the visit')
+
+
+async def test_a_closed_request_offers_no_reply_box_until_it_is_reopened(user: User, people: SimpleNamespace) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Jam')
+    await tickets.take(ticket.id, technician=people.technician)
+    await tickets.resolve(ticket.id, 'Cleared', actor=people.technician)
+    await tickets.close(ticket.id, actor=people.requester)
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see(marker='reopen')
+    await user.should_not_see(marker='reply')  # a reply would be refused: nothing to type into
+    await tickets.reopen(ticket.id, 'It jams again', actor=people.technician)  # reopened elsewhere: back, live
+    await user.should_see(marker='reply')

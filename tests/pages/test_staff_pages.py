@@ -72,7 +72,8 @@ async def test_an_internal_note_is_marked_for_staff_only(user: User, people: Sim
     await sign_in(user, 'sam@example.com')
     await user.open(f'/t/{ticket.id}')
     user.find(marker='reply').type('Needs a new fuser')
-    user.find(marker='internal').click()
+    user.find(marker='reply-kind').elements.pop().set_value('note')  # type: ignore[attr-defined]
+    await user.should_see('Add private note')  # the button says what is being written
     user.find(marker='send-reply').click()
     await user.should_see(marker='event-note')
     event = await tickets.TicketEvent.get(body='Needs a new fuser')
