@@ -94,6 +94,7 @@ class TicketView:
         self.visit = VisitPanel(viewer, ticket)
         self.checklist = ChecklistCard(viewer, ticket)
         self.read_first: list[str] = []  # staff: articles the requester read before filing
+        self.asked: tuple[str, str] | None = None  # the staff's latest public reply: (who, what), the question
         self.answers: dict[int, tuple[ui.label, ui.button | None]] = {}  # colleagues' answers: shown, "This fixed it"
 
     # ---- building ---------------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class TicketView:
             self.service_level()
             self.presence_label = ui.label().classes('td-presence text-caption').mark('presence')
             self.presence_label.visible = False
+        self.question()
         self.visit.card()
         self.rating_card()
         self.actions()
@@ -146,6 +148,22 @@ class TicketView:
             ui.label('Read before asking: ' + ', '.join(f'“{title}”' for title in self.read_first)).classes(
                 'text-body2 text-grey-8 td-break'
             ).mark('read-first')
+
+    @ui.refreshable_method
+    def question(self) -> None:
+        """The requester's request waits for their reply: the question comes first, not at the timeline's end."""
+        t = self.ticket
+        if self.staff or t.status != Status.WAITING or self.asked is None:
+            return
+        who, text = self.asked
+        with ui.card().classes('full-width td-question').mark('question'):
+            ui.label(f'{who} asks:').classes('text-subtitle2')
+            ui.label(text).classes('text-body1 td-break').mark('asked')
+            ui.button('Answer', icon='reply', on_click=self._to_reply).props('unelevated no-caps').mark('answer')
+
+    def _to_reply(self) -> None:
+        self.reply_input.run_method('focus')
+        ui.run_javascript(f'getHtmlElement({self.reply_card.id}).scrollIntoView({{block: "center"}})')
 
     @ui.refreshable_method
     def actions(self) -> None:
@@ -396,11 +414,16 @@ class TicketView:
 
     def append(self, entries: list[TicketEvent]) -> None:
         """Add only what is new since the last entry shown: an update never redraws the rest."""
+        asked = self.asked
         with self.timeline:
             for entry in entries:
                 if entry.id > self.last_event_id:  # two quick changes may bring the same entry twice
                     self.entry(entry)
                     self.last_event_id = entry.id
+                    if entry.kind == EventKind.REPLY and entry.body and entry.actor and entry.actor.can_work_tickets:
+                        self.asked = (entry.actor.first_name, entry.body)
+        if self.asked != asked and not self.staff:
+            self.question.refresh()
 
     def entry(self, e: TicketEvent) -> None:
         """One element per entry: every open page holds every entry, so each element saved here is saved
@@ -485,6 +508,7 @@ class TicketView:
         if _summary_key(fresh) != _summary_key(old):
             self.summary.refresh()
             self.actions.refresh()
+            self.question.refresh()
             self._show_closed()
         if event.kind == EventKind.RATED.value or (fresh.status, fresh.resolved_at) != (old.status, old.resolved_at):
             self._set_rating(*await shared_read(event, ('rating', reader), self._read_rating))

@@ -233,3 +233,19 @@ async def test_a_closed_request_offers_no_reply_box_until_it_is_reopened(user: U
     await user.should_not_see(marker='reply')  # a reply would be refused: nothing to type into
     await tickets.reopen(ticket.id, 'It jams again', actor=people.technician)  # reopened elsewhere: back, live
     await user.should_see(marker='reply')
+
+
+async def test_the_question_comes_first_while_the_request_waits_for_the_requester(
+    user: User, people: SimpleNamespace
+) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Jam')
+    await tickets.take(ticket.id, technician=people.technician)
+    await tickets.reply(ticket.id, 'Which floor is the printer on?', author=people.technician)
+    await tickets.set_status(ticket.id, Status.WAITING, actor=people.technician)
+    await sign_in(user, 'alex@example.com')
+    await user.open(f'/t/{ticket.id}')
+    await user.should_see(marker='question')
+    await user.should_see('Sam asks:')
+    assert user.find(marker='asked').elements.pop().text == 'Which floor is the printer on?'  # type: ignore[attr-defined]
+    await tickets.reply(ticket.id, 'Third floor, by the kitchen.', author=people.requester)  # answered: gone, live
+    await user.should_not_see(marker='question', retries=50)
