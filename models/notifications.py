@@ -43,7 +43,7 @@ from .outbox import (
     topic,
 )
 from .push_addresses import check_endpoint, check_keys, device_label
-from .records import EventKind, Status, Ticket, status_words
+from .records import EventKind, Status, Ticket, TicketEvent, status_words
 from .users import Role, User
 
 # Re-exported: pages and the worker name the outbox's nouns through this module.
@@ -139,6 +139,8 @@ async def queue_for(
     if not targets:  # the usual case: two small queries, nothing written
         return 0
     await ticket.fetch_related('requester', 'assignee', 'service')
+    if kind == Kind.STATUS and ticket.status == Status.WAITING and not text:  # the question, not only "waiting"
+        text = await _question(ticket.id)
     # What it says depends on the reader only as far as "the requester or not" (their status words).
     said = {
         reads: _message(ticket, kind, actor=actor, text=text, requester_reads=reads, now=now)
@@ -147,6 +149,19 @@ async def queue_for(
     messages = {uid: {**said[uid == ticket.requester_id], **(extra or {})} for _, uid in targets}
     await enqueue(targets, messages, kind=kind, ticket_id=ticket.id, now=now)
     return len(targets)
+
+
+async def _question(ticket_id: int) -> str:
+    """The staff's latest public reply on a ticket now waiting for its requester: what they are asked."""
+    asked = (
+        await TicketEvent.filter(
+            ticket_id=ticket_id, kind=EventKind.REPLY, internal=False, actor__role__in=[Role.TECHNICIAN, Role.MANAGER]
+        )
+        .order_by('-id')
+        .first()
+        .values_list('body', flat=True)
+    )
+    return str(asked or '')
 
 
 def wake() -> None:
@@ -283,31 +298,31 @@ def _message(
     words = status_words(ticket, viewer=reader)
     extra: dict[str, Any] = {}
     if kind == Kind.REPLY:
-        title, body = f'{who} replied on {number}', text or 'Sent a photo.'
+        title, body = f'{who} replied · {what}', text or 'Sent a photo.'
     elif kind == Kind.ASSIGNED:
-        title, body = f'{number} is yours now', f'{what} — from {ticket.requester.name}, given to you by {who}.'
+        title, body = f'Yours now · {what}', f'{number} from {ticket.requester.name}, given to you by {who}.'
     elif kind == Kind.NEW_TICKET:
         title, body = f'New request {number} · {ticket.service.name}', f'{ticket.title} — {ticket.requester.name}'
     elif kind == Kind.RESOLVED:
-        title, body = f'{number} is fixed — how did we do?', text or what
+        title, body = f'Fixed: {what} — how did we do?', text or what
         if requester_reads:
             extra.update(_rating_extra(ticket, now))
     elif kind in (Kind.SLA_AT_RISK, Kind.SLA_BREACHED):  # `text` is the headline, in the reader's time zone
         title, body = text or f'{number} is overdue', f'{what} — {ticket.requester.name}'
     elif kind == Kind.REMINDER:
-        title, body = f'Reminder about {number}', text or what
+        title, body = f'Reminder · {what}', text or what
         if requester_reads and ticket.status == Status.RESOLVED:  # "how did we do?" once more
             extra.update(_rating_extra(ticket, now))
     elif kind == Kind.VISIT_PROPOSED:  # `text`: the windows, in the requester's time zone
-        title, body = f'Choose a time for the visit · {number}', text
+        title, body = f'Choose a time for the visit · {what}', text
     elif kind == Kind.RUNNING_LATE:
-        title, body = f'{who} is running late · {number}', text
+        title, body = f'{who} is running late · {what}', text
     elif kind == Kind.VISIT_MISSED:
-        title, body = f'Visit missed · {number}', text
+        title, body = f'Visit missed · {what}', text
     elif kind == Kind.HELP_WANTED:  # to a superuser: a colleague's request they may help with
         title, body = f'A colleague could use your help · {ticket.service.name}', text or what
     elif kind == Kind.VISIT_PLANNED and text:  # told to the technician: who chose which time
-        title, body = f'Visit planned · {number}', text
+        title, body = f'Visit planned · {what}', text
     else:  # status, on the way, visit planned: the status as the requester reads it
         title, body = f'{number} {what}', f'{words}: {text}' if text else words
     return payload(title, body, kind=kind, ticket_id=ticket.id, **extra)
@@ -325,7 +340,7 @@ def payload(title: str, body: str, *, kind: Kind, ticket_id: int | None, **extra
     message = {
         'title': _clip(title, MAX_TITLE),
         'body': _clip(body, MAX_BODY),
-        'tag': topic(ticket_id),
+        'tag': topic(ticket_id, kind),
         'url': f'/t/{ticket_id}' if ticket_id is not None else '/settings',
         'ticket_id': ticket_id,
         'kind': kind.value,

@@ -158,7 +158,7 @@ async def enqueue(
                     ticket_id=ticket_id,
                     kind=kind,
                     payload=messages[uid],
-                    topic=topic(ticket_id),
+                    topic=topic(ticket_id, kind),
                     ttl=delivery.ttl,
                     urgency=delivery.urgency,
                     next_attempt_at=now,
@@ -169,10 +169,14 @@ async def enqueue(
         )
 
 
-def topic(ticket_id: int | None) -> str:
-    """The push service keeps only the newest undelivered message per topic: one per ticket.
+def topic(ticket_id: int | None, kind: Kind | None = None) -> str:
+    """The push service keeps only the newest undelivered message per topic, and the phone shows one
+    notification per tag (the same words): one for a ticket's conversation, one for its progress, so a status
+    ("Waiting for your reply") never replaces the question it follows.
     (RFC 8030: at most 32 characters of the URL-safe base64 alphabet.)"""
-    return f'ticket-{ticket_id}' if ticket_id is not None else 'tapdesk'
+    if ticket_id is None:
+        return 'tapdesk'
+    return f'ticket-{ticket_id}-reply' if kind == Kind.REPLY else f'ticket-{ticket_id}'
 
 
 # ---- the worker's verbs ----------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ async def test_a_superusers_answer_shows_on_the_requesters_open_page_and_reaches
     assert await alex.evaluate('window.__stillTheSamePage === true')  # type: ignore[attr-defined]  # no reload
     [delivered] = await push_service.wait_for(1, within=15)
     message = device.decrypt(delivered.body)
-    assert message['title'].startswith('Casey replied on') and message['ticket_id'] == ticket
+    assert message['title'] == 'Casey replied · Scanner saves blank pages' and message['ticket_id'] == ticket
     assert message['body'].startswith('Clean the glass strip')
     if os.environ.get('TAPDESK_SCREENSHOTS'):
         await alex.screenshot(path=os.environ['TAPDESK_SCREENSHOTS'] + '/colleague-answer.png')  # type: ignore[attr-defined]

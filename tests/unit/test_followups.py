@@ -99,7 +99,7 @@ async def test_after_seven_days_without_a_reply_the_ticket_resolves_itself_with_
 async def test_a_reminder_reaches_the_requesters_phone(waiting: Ticket, alex_phone: None, clock: FrozenClock) -> None:
     await run_at(clock, days=1)
     [message] = await PushMessage.filter(kind=Kind.REMINDER)
-    assert (message.payload['title'], message.payload['url']) == (f'Reminder about #{waiting.id}', f'/t/{waiting.id}')
+    assert (message.payload['title'], message.payload['url']) == (f'Reminder · {waiting.title}', f'/t/{waiting.id}')
 
 
 async def test_the_auto_resolve_notification_has_the_rating_buttons(
@@ -107,7 +107,7 @@ async def test_the_auto_resolve_notification_has_the_rating_buttons(
 ) -> None:
     await run_at(clock, days=7)
     [message] = await PushMessage.filter(kind=Kind.RESOLVED)
-    assert message.payload['title'] == f'#{waiting.id} is fixed — how did we do?'
+    assert message.payload['title'] == f'Fixed: {waiting.title} — how did we do?'
     assert message.payload['actions'] == notifications.RATING_ACTIONS
 
 

@@ -59,9 +59,9 @@ async def test_the_requester_gets_a_technicians_reply_with_the_ticket_number(
     [*_, message] = await outbox(requester)
     assert message.kind == Kind.REPLY
     assert message.payload == {
-        'title': f'Sam replied on #{taken.id}',
+        'title': f'Sam replied · {taken.title}',  # the request by its title
         'body': 'Try switching it off and on',
-        'tag': f'ticket-{taken.id}',
+        'tag': f'ticket-{taken.id}-reply',  # the conversation: a status never replaces it
         'url': f'/t/{taken.id}',
         'ticket_id': taken.id,
         'kind': 'reply',
@@ -88,7 +88,7 @@ async def test_the_assignee_gets_the_requesters_reply(
     [message] = [m for m in await outbox() if m.kind == Kind.REPLY]
     assert (message.user_id, message.payload['title'], message.payload['body']) == (
         technician.id,
-        f'Alex replied on #{taken.id}',
+        f'Alex replied · {taken.title}',
         'Still dropping',
     )
 
@@ -152,7 +152,7 @@ async def test_a_fix_asks_how_did_we_do_with_rating_buttons(
     await tickets.resolve(taken.id, 'Replaced the access point', actor=technician)
     [*_, message] = await outbox(requester)
     assert message.kind == Kind.RESOLVED
-    assert message.payload['title'] == f'#{taken.id} is fixed — how did we do?'
+    assert message.payload['title'] == f'Fixed: {taken.title} — how did we do?'
     assert message.payload['body'] == 'Replaced the access point'
     assert [a['action'] for a in message.payload['actions']] == ['rate-good', 'rate-poor']
 
@@ -175,7 +175,7 @@ async def test_assignment_reaches_the_technician_it_went_to(
 ) -> None:
     await tickets.assign(ticket.id, assignee_id=technician2.id, actor=manager)
     [message] = await outbox(technician2)
-    assert (message.kind, message.payload['title']) == (Kind.ASSIGNED, f'#{ticket.id} is yours now')
+    assert (message.kind, message.payload['title']) == (Kind.ASSIGNED, f'Yours now · {ticket.title}')
     assert 'from Alex Kim, given to you by Maria' in message.payload['body']
     assert [m.payload['body'] for m in await outbox(requester)] == ['Assigned to Priya']
 
@@ -268,7 +268,7 @@ async def test_a_reminder_goes_to_whoever_it_names(
     assert (count, message.kind, message.payload['title'], message.ttl) == (
         1,
         Kind.REMINDER,
-        f'Reminder about #{taken.id}',
+        f'Reminder · {taken.title}',
         3 * 86400,
     )
 
@@ -413,3 +413,15 @@ async def test_a_late_ticket_says_so_in_its_title_and_is_urgent(
     [message] = await outbox(technician)
     assert (message.payload['title'], message.payload['body']) == (title, 'Wi-Fi drops in room 3 — Alex Kim')
     assert (message.urgency, message.payload['url']) == ('high', f'/t/{taken.id}')
+
+
+async def test_waiting_for_your_reply_carries_the_question_and_does_not_replace_it(
+    taken: Ticket, technician: User, requester: User, devices: SimpleNamespace
+) -> None:
+    await tickets.reply(taken.id, 'Which floor is the printer on?', author=technician)
+    await tickets.set_status(taken.id, Status.WAITING, actor=technician)
+    asked, waiting = (await outbox(requester))[-2:]
+    assert (asked.kind, waiting.kind) == (Kind.REPLY, Kind.STATUS)
+    assert waiting.payload['body'] == 'Waiting for your reply: Which floor is the printer on?'
+    assert asked.payload['tag'] != waiting.payload['tag']  # both stay on the phone
+    assert asked.topic != waiting.topic  # and at the push service, while the phone is off

@@ -91,9 +91,9 @@ async def test_a_technicians_reply_reaches_the_requesters_phone_encrypted_and_si
     assert time.monotonic() - started < 2.0  # woken by the commit, not by the once-a-minute poll
 
     assert phone.decrypt(request.body) == {
-        'title': f'Sam replied on #{taken.id}',
+        'title': f'Sam replied · {taken.title}',
         'body': 'Try the socket by the window',
-        'tag': f'ticket-{taken.id}',
+        'tag': f'ticket-{taken.id}-reply',
         'url': f'/t/{taken.id}',
         'ticket_id': taken.id,
         'kind': 'reply',
@@ -104,7 +104,7 @@ async def test_a_technicians_reply_reaches_the_requesters_phone_encrypted_and_si
         'aes128gcm',
         '86400',
         'normal',
-        f'ticket-{taken.id}',
+        f'ticket-{taken.id}-reply',  # the Topic header: a later status does not replace it
     )
     claims = verify_vapid(headers['authorization'], push.public_key_b64())
     assert claims['aud'] == push_service.origin  # the endpoint's origin, port included
