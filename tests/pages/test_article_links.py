@@ -41,8 +41,8 @@ async def test_a_technician_links_an_article_the_requester_may_read(user: User, 
     await user.should_see(marker=f'linked-{jam}')
 
 
-def test_links_are_found_by_number_only() -> None:
-    from pages import article_links
+async def test_links_are_found_by_number_only(user: User) -> None:
+    from pages import article_links  # only once the app runs: importing `pages` registers its routes
 
     assert article_links.found_in('see /help/a/12 and /help/a/12, then /help/a/3') == [12, 3]
     assert article_links.found_in('/help/a/0 /help/a/x /help/a/12abc /helping/5') == []
