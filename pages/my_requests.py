@@ -1,13 +1,13 @@
-"""A requester's own requests, live: those waiting for them to pick a visit time first, then newest activity first.
-A visit time is picked and a fixed request rated right in the list."""
+"""A requester's own requests, live: what needs them first (a visit time, a question, a fix to rate), then the open
+ones, then the closed. A visit time is picked and a fixed request rated right in the list."""
 
 from __future__ import annotations
 
 from fastapi import Request
 from nicegui import ui
 
-from models import errors, events, tickets
-from models.tickets import Ticket
+from models import errors, events, ratings, tickets
+from models.tickets import Status, Ticket
 from models.users import User
 
 from .components import LiveList, RowFacts, requester_facts
@@ -43,5 +43,8 @@ async def my_requests(request: Request, viewer: User) -> None:
 
 
 def first_what_needs_me(ticket: Ticket, facts: RowFacts) -> tuple:
-    """Requests with visit times to pick come first; then the newest activity."""
-    return (not facts.needs_a_pick, -ticket.updated_at.timestamp(), -ticket.id)
+    """What needs the requester first (a visit time to pick, a question to answer, a fix to rate), then the
+    open requests, then the closed ones; newest activity first within each."""
+    unrated_fix = ticket.status == Status.RESOLVED and ratings.of_current_fix(ticket, facts.rating) is None
+    needs_me = facts.needs_a_pick or ticket.status == Status.WAITING or unrated_fix
+    return (not needs_me, not ticket.is_open, -ticket.updated_at.timestamp(), -ticket.id)

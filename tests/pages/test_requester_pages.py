@@ -249,3 +249,25 @@ async def test_the_question_comes_first_while_the_request_waits_for_the_requeste
     assert user.find(marker='asked').elements.pop().text == 'Which floor is the printer on?'  # type: ignore[attr-defined]
     await tickets.reply(ticket.id, 'Third floor, by the kitchen.', author=people.requester)  # answered: gone, live
     await user.should_not_see(marker='question', retries=50)
+
+
+async def test_my_requests_puts_what_needs_me_first_then_open_then_closed(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    def report(title: str) -> Ticket:
+        clock.advance(minutes=5)
+        return tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title=title)  # type: ignore[return-value]
+
+    closed, to_rate, asked, open_ = [await report(t) for t in ('Closed', 'To rate', 'Asked', 'Open')]
+    for t in (closed, to_rate, asked):
+        await tickets.take(t.id, technician=people.technician)
+    for t in (closed, to_rate):
+        await tickets.resolve(t.id, 'Done', actor=people.technician)
+    await tickets.set_status(asked.id, Status.WAITING, actor=people.technician)
+    latest = await report('Newest, nothing to do')
+    clock.advance(minutes=5)
+    await tickets.close(closed.id, actor=people.requester)  # the latest activity, yet closed: last
+    await sign_in(user, 'alex@example.com')
+    await user.open('/requests')
+    await user.should_see('Newest, nothing to do')
+    assert row_order(user) == [f'/t/{t.id}' for t in (asked, to_rate, latest, open_, closed)]
