@@ -204,7 +204,10 @@ class TicketRow:
             self._show_need()
         else:
             self._show_visit(facts.visit if self.ticket.is_open else None)
-            self._show_rating(ratings.of_current_fix(self.ticket, facts.rating))
+            rating = ratings.of_current_fix(self.ticket, facts.rating)
+            self._show_rating(rating)
+            if rating is not None and self.ticket.status == Status.RESOLVED:  # rated: the chip stops asking
+                self.chip.set_text('Fixed')
 
     def _show_marker(self, due: sla.Due | None) -> None:
         state = due.state if due is not None and self.ticket.is_open else None
@@ -233,7 +236,9 @@ class TicketRow:
         self.rating_area.visible = ask or rating is not None
         with self.rating_area:
             if rating is not None:
-                ui.label(f'You rated: {rating.words}').classes('td-row-rated').mark(f'rated-{self.ticket.id}')
+                ui.label(f'You rated: {rating.words}').classes(
+                    f'td-row-rated td-rated-{"good" if rating.score >= 4 else "poor" if rating.score <= 2 else "ok"}'
+                ).mark(f'rated-{self.ticket.id}')
             elif ask:
                 face_scale(self.rate, marker=f'row-face-{self.ticket.id}')
                 self.rating_error = ui.label().classes('text-negative text-body2')

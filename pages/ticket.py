@@ -120,9 +120,7 @@ class TicketView:
         t = self.ticket
         ui.label(t.title).classes('text-h6 td-break').mark('title')
         with ui.row().classes('items-center q-gutter-sm'):
-            ui.label(tickets.status_words(t, viewer=self.viewer)).classes(
-                f'td-chip bg-{STATUS_COLOURS[t.status]} text-white'
-            ).mark('status')
+            ui.label(self._status_words()).classes(f'td-chip bg-{STATUS_COLOURS[t.status]} text-white').mark('status')
             ui.label(f'{t.service.name} · {t.priority.words} priority' if self.staff else t.service.name).classes(
                 'text-caption'
             )
@@ -148,6 +146,13 @@ class TicketView:
             ui.label('Read before asking: ' + ', '.join(f'“{title}”' for title in self.read_first)).classes(
                 'text-body2 text-grey-8 td-break'
             ).mark('read-first')
+
+    def _status_words(self) -> str:
+        """The status as the viewer reads it; once the requester rated this fix, it no longer asks how it went."""
+        t = self.ticket
+        if t.status == Status.RESOLVED and ratings.of_current_fix(t, self.rating) is not None:
+            return 'Fixed'
+        return tickets.status_words(t, viewer=self.viewer)
 
     @ui.refreshable_method
     def question(self) -> None:
@@ -281,9 +286,9 @@ class TicketView:
                 ui.label(rating.comment).classes('td-break text-body2').mark('rating-comment')
             self._reopen_offer(rating)
             return
-        ui.label('How did we do?' if rating is None else 'Thanks for rating!').classes(
-            'text-subtitle1 text-weight-medium'
-        )
+        sorry = 'Sorry it was not right. Thanks for telling us.'
+        thanks = 'Thanks for rating!' if rating is None or rating.score >= 3 else sorry
+        ui.label('How did we do?' if rating is None else thanks).classes('text-subtitle1 text-weight-medium')
         face_scale(self.rate, chosen=rating.score if rating else None)
         self.rating_error = ui.label().classes('text-negative text-body2').mark('rating-error')
         if rating is None:
@@ -577,8 +582,11 @@ class TicketView:
     def _set_rating(self, rating: ratings.Rating | None, until: datetime | None) -> None:
         if self.comment_input is not None:
             self._draft = self.comment_input.value
+        rated_before = self.rating is not None
         self.rating, self.rating_until = rating, until
         self.rating_card.refresh()
+        if rated_before != (rating is not None):
+            self.summary.refresh()  # the status chip stops asking "how did we do?" once it is answered
 
     async def move(self, to: Status, **kwargs: object) -> bool:
         return await self.act(tickets.set_status(self.ticket.id, to, actor=self.viewer, **kwargs))

@@ -69,9 +69,12 @@ async def test_the_rating_can_be_changed_within_the_window(user: User, people: S
     ticket = await fixed(people)
     await open_as_requester(user, ticket)
     user.find(marker='face-2').click()
-    await user.should_see('Thanks for rating!')
+    await user.should_see('Sorry it was not right. Thanks for telling us.')  # a poor rating is not thanked as good
     user.find(marker='face-5').click()
+    await user.should_see('Thanks for rating!')
     await user.should_not_see('Reopen this request')
+    await user.should_see('Fixed')
+    await user.should_not_see('Fixed — how did we do?')  # answered: the chip no longer asks
     assert await score_of(ticket) == 5
 
 
@@ -169,10 +172,13 @@ async def test_a_fixed_request_is_rated_right_in_my_requests(user: User, people:
     ticket = await fixed(people)
     await sign_in(user, 'alex@example.com')
     await user.open('/requests')
-    user.find(marker=f'row-face-{ticket.id}-5').click()
-    await user.should_see('You rated: Great')
+    await user.should_see('Fixed — how did we do?')
+    user.find(marker=f'row-face-{ticket.id}-1').click()
+    await user.should_see('You rated: Very poor')
+    assert 'td-rated-poor' in user.find(marker=f'rated-{ticket.id}').elements.pop().classes  # not in green
+    await user.should_not_see('Fixed — how did we do?')  # answered: the chip no longer asks
     await user.should_not_see(marker=f'row-face-{ticket.id}-1')
-    assert await score_of(ticket) == 5
+    assert await score_of(ticket) == 1
 
 
 async def test_the_faces_of_a_row_are_not_inside_its_link(user: User, people: SimpleNamespace) -> None:
