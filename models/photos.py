@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import os
 import uuid
@@ -159,3 +160,14 @@ def check(photo: PhotoIn) -> None:
             f'"{_short(photo.filename)}" is a {fmt or "unknown"} file; please send a JPEG, PNG, WebP or GIF photo.',
             field='photos',
         )
+
+
+def thumbnail_data_url(photo: PhotoIn, size: int = 160) -> str:
+    """A small JPEG of a checked photo as a data: address, to show what was picked before it is sent (the
+    requester sees their photo, not its file name)."""
+    with Image.open(io.BytesIO(photo.data)) as image:
+        small = ImageOps.exif_transpose(image).convert('RGB')
+        small.thumbnail((size, size))
+        out = io.BytesIO()
+        small.save(out, 'JPEG', quality=70)
+    return 'data:image/jpeg;base64,' + base64.b64encode(out.getvalue()).decode()

@@ -98,17 +98,22 @@ class RequestForm:
             .mark('location')
         )
         self._place_row()
+        # The picker itself stays hidden: one plain button opens the camera or the gallery, and what was picked
+        # shows as thumbnails (never file names such as IMG_2041.jpg).
         self.upload = (
-            photo_picker(
-                self.add_photo, lambda refusal: field_error(self.inputs, refusal), label='Add photos (optional)'
-            )
-            .props('flat bordered')
-            .classes('full-width')
+            photo_picker(self.add_photo, lambda refusal: field_error(self.inputs, refusal))
+            .classes('hidden')
             .mark('photos')
         )
+        with ui.row().classes('items-center q-gutter-sm'):
+            ui.button('Add photos', icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
+                'outline no-caps'
+            ).mark('add-photos')
+            ui.label('optional').classes('text-caption text-grey-8')
         self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
-        self.photo_list = ui.row().classes('q-gutter-xs')
-        self.keep_gps = ui.checkbox("Share the photos' GPS location with the technician").mark('keep-gps')
+        self.photo_list = ui.row().classes('q-gutter-sm td-thumbs')
+        self.keep_gps = ui.checkbox('Share where the photos were taken with the technician').mark('keep-gps')
+        self.keep_gps.visible = False  # only once there is a photo
         self.expect.picker()
         # Where it starts is the service's (set by a manager); the requester decides for this request.
         self.peers = ui.checkbox('Colleagues who know this may help').mark('peers-may-help')
@@ -190,10 +195,13 @@ class RequestForm:
     def _show_photos(self) -> None:
         self.photo_list.clear()
         with self.photo_list:
-            for photo in self.pending:
-                ui.chip(
-                    photo.filename, icon='photo', removable=True, on_value_change=lambda _, p=photo: self._remove(p)
-                ).props('dense')
+            for n, photo in enumerate(self.pending, start=1):
+                with ui.element('div').classes('td-thumb').mark('photo-thumb'):
+                    ui.image(photos.thumbnail_data_url(photo)).props(f'alt="Photo {n}" fit=cover')
+                    ui.button(icon='close', on_click=lambda p=photo: self._remove(p)).props(
+                        f'round dense unelevated size=sm color=grey-9 aria-label="Remove photo {n}"'
+                    ).classes('td-thumb-remove')
+        self.keep_gps.visible = bool(self.pending)
 
     def _remove(self, photo: photos.PhotoIn) -> None:
         self.pending.remove(photo)

@@ -28,7 +28,7 @@ async def report_from_phone(page: object, tmp_path: Path, title: str) -> int:
     await page.get_by_label('Short title').fill(title)  # type: ignore[attr-defined]
     await page.get_by_label('What is happening?').fill('It drops every ten minutes.')  # type: ignore[attr-defined]
     await page.locator('input[type=file]').first.set_input_files(str(photo(tmp_path)))  # type: ignore[attr-defined]
-    await expect(page.locator('.q-chip', has_text='router.jpg')).to_be_visible()  # type: ignore[attr-defined]
+    await expect(page.locator('.td-thumb img[alt="Photo 1"]')).to_be_visible()  # type: ignore[attr-defined]
     await page.get_by_role('button', name='Send request').click()  # type: ignore[attr-defined]
     banner = page.get_by_text(re.compile(r'Your request #\d+ is in'))  # type: ignore[attr-defined]
     await expect(banner).to_be_visible()

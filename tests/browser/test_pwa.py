@@ -80,7 +80,7 @@ async def report(page: Page, server: Server, title: str, attachment: Path | None
     await page.get_by_label('What is happening?').fill('Since this morning.')
     if attachment is not None:
         await page.locator('input[type=file]').first.set_input_files(str(attachment))
-        await expect(page.locator('.q-chip', has_text=attachment.name)).to_be_visible(timeout=SLOW)
+        await expect(page.locator('.td-thumb img[alt="Photo 1"]')).to_be_visible(timeout=SLOW)
     await page.get_by_role('button', name='Send request').click()
     banner = page.get_by_text(re.compile(r'Your request #\d+ is in'))
     await expect(banner).to_be_visible(timeout=SLOW)
