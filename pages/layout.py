@@ -115,12 +115,25 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
                 ui.item('Sign out', on_click=sign_out).mark('sign-out')
     with ui.column().classes('td-main') as main:
         yield main
+    here = _here()
     with ui.footer().classes('td-footer q-pa-none'):
-        with ui.row().classes('td-nav no-wrap full-width'):
+        with ui.row().classes('td-nav no-wrap full-width').props('role=navigation aria-label="Main"'):
             for label, icon, target in _nav(viewer):
-                ui.button(label, icon=icon, on_click=lambda t=target: ui.navigate.to(t)).props(
-                    'flat stack no-caps color=white'
-                ).classes('col td-nav-btn')
+                button = (
+                    ui.button(label, icon=icon, on_click=lambda t=target: ui.navigate.to(t))
+                    .props('flat stack no-caps color=white')
+                    .classes('col td-nav-btn')
+                )
+                if here == target or here.startswith(target + '/'):  # the bottom bar shows where you are
+                    button.classes('td-nav-here').props('aria-current=page')
+
+
+def _here() -> str:
+    """The address of the page being built ('' outside a page request)."""
+    try:
+        return ui.context.client.request.url.path
+    except (AttributeError, RuntimeError):
+        return ''
 
 
 def _nav(viewer: User) -> list[tuple[str, str, str]]:
@@ -133,7 +146,7 @@ def _nav(viewer: User) -> list[tuple[str, str, str]]:
         if getattr(viewer, 'helps_colleagues', False):
             items.append(('Colleagues', 'volunteer_activism', '/helping'))
         return items
-    items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue'), ('Mine', 'assignment_ind', '/queue?view=mine')]
+    items = [('Today', 'today', '/today'), ('Queue', 'inbox', '/queue')]  # "Mine" is the queue's own toggle
     items.append(('Articles', 'menu_book', '/articles'))
     if viewer.is_manager:
         items.append(('Dispatch', 'view_column', '/dispatch'))

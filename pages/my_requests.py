@@ -25,9 +25,6 @@ async def my_requests(request: Request, viewer: User) -> None:
             return None
 
     with frame('My requests', viewer):
-        ui.button('Report an issue', icon='add', on_click=lambda: ui.navigate.to('/new')).props(
-            'unelevated no-caps size=lg'
-        ).classes('full-width').mark('report')
         requests = LiveList(
             viewer,
             load_one,
@@ -35,7 +32,7 @@ async def my_requests(request: Request, viewer: User) -> None:
             facts=requester_facts(
                 viewer
             ),  # a rating or pick made elsewhere shows here too (its event reaches this list)
-            empty_text='No requests yet. Tap "Report an issue" when something is wrong.',
+            empty_text='No requests yet. Tap "New request" below when something is wrong.',
         )
         await requests.show(await tickets.my_requests(viewer))
     live(events.user_list(viewer.id), lambda e: requests.changed(e.ticket_id))

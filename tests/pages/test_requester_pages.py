@@ -271,3 +271,13 @@ async def test_my_requests_puts_what_needs_me_first_then_open_then_closed(
     await user.open('/requests')
     await user.should_see('Newest, nothing to do')
     assert row_order(user) == [f'/t/{t.id}' for t in (asked, to_rate, latest, open_, closed)]
+
+
+async def test_the_bottom_bar_shows_where_you_are_with_one_entry_per_place(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'alex@example.com')
+    for path, here in (('/requests', 'My requests'), ('/new', 'New request'), ('/help', 'Help')):
+        await user.open(path)
+        await user.should_see(here)
+        marked = [b for b in user.find(ui.button).elements if 'td-nav-here' in b.classes]
+        assert [b.props.get('label') for b in marked] == [here] and marked[0].props['aria-current'] == 'page'
+    await user.should_not_see('Report an issue')  # "New request" in the bar is the one way to report
