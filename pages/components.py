@@ -191,6 +191,8 @@ class TicketRow:
         self.ticket = ticket
         self.title.set_text(f'{ticket.number} {ticket.title}')
         who = f'{ticket.requester.name} · ' if self.staff_view else ''
+        if self.staff_view and ticket.assignee_id and ticket.assignee:  # "All open": who has each ticket
+            who += f'with {ticket.assignee.first_name} · '
         priority = f' · {ticket.priority.words}' if self.staff_view else ''
         self.meta.set_text(f'{who}{ticket.service.name}{priority} · {when(ticket.updated_at, self.viewer)}')
         self.chip.set_text(tickets.status_words(ticket, viewer=self.viewer))

@@ -33,6 +33,8 @@ async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -
         return await tickets.queue_item(viewer, ticket_id, **filters)
 
     async def reload() -> None:
+        searching = filters['search'] or filters['service_id'] or filters['priority']
+        items.empty.set_text('No tickets match this search.' if searching else EMPTY[filters['view']])
         found, levels = await queue.first_rows(viewer, now=clock.now(), **filters)  # late ones first
         await items.show(found, {ticket_id: RowFacts(due=due) for ticket_id, due in levels.items()})
 
@@ -74,6 +76,13 @@ async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -
         ui.timer(MARKER_REFRESH_SECONDS, items.refresh_facts, immediate=False)
     live(events.QUEUE, lambda e: items.changed(e.ticket_id, e))
     return None
+
+
+EMPTY = {
+    QueueView.UNASSIGNED: 'Nothing waiting here. Nice work.',
+    QueueView.MINE: 'Nothing assigned to you right now.',
+    QueueView.OPEN: 'No open tickets.',
+}
 
 
 def queue_order(ticket: Ticket, facts: RowFacts) -> tuple:

@@ -45,6 +45,9 @@ async def test_queue_search_finds_by_number_and_words(user: User, people: Simple
     user.find(marker='search').type('blank')
     await user.should_see(f'#{second.id} Scanner')
     await user.should_not_see(f'#{first.id} Printer')
+    user.find(marker='search').clear().type('zebra')
+    await user.should_see('No tickets match this search.')  # not "Nice work": it is the search that found nothing
+    await user.should_not_see('Nothing waiting here. Nice work.')
 
 
 async def test_technician_works_a_ticket_from_take_to_resolve(user: User, people: SimpleNamespace) -> None:
@@ -198,3 +201,13 @@ async def test_a_rating_shows_on_the_technicians_open_page_live(user: User, peop
     await user.should_see(marker='event-rated')
     event = await tickets.TicketEvent.get(ticket_id=ticket.id, kind='rated')
     assert event.data['score'] == 5
+
+
+async def test_all_open_shows_who_has_each_ticket(user: User, people: SimpleNamespace) -> None:
+    taken = await report(people, 'Printer jams')
+    await tickets.take(taken.id, technician=people.technician2)
+    await tickets.set_status(taken.id, tickets.Status.IN_PROGRESS, actor=people.technician2)
+    await sign_in(user, 'sam@example.com')
+    await user.open('/queue?view=open')
+    await user.should_see(f'#{taken.id} Printer jams')
+    await user.should_see('Alex Kim · with Priya · Printer')
