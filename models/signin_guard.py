@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.models import Model
 
 from . import settings
@@ -89,6 +89,19 @@ async def forget(*, email: str, user_id: int) -> None:
     """A manager's unlock: the email's failures and those of the person's devices are forgotten."""
     await SigninCounter.filter(key=account_key(email)).delete()
     await SigninCounter.filter(key__startswith=f'device:{user_id}:').delete()
+
+
+async def locked(*, email: str, user_id: int, now: datetime) -> bool:
+    """Whether this person cannot sign in now for too many wrong passwords (their email, or one of their devices):
+    what a manager's unlock is for."""
+    recent = now - _window()
+    rows = (
+        await SigninCounter.filter(last_failure_at__gt=recent)
+        .filter(Q(key=account_key(email)) | Q(key__startswith=f'device:{user_id}:'))
+        .values_list('key', 'failures')
+    )
+    limit = settings.settings.lockout_after
+    return any(failures >= (DEVICE_LIMIT if key.startswith('device:') else limit) for key, failures in rows)
 
 
 def device_token(user_id: int) -> str:

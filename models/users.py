@@ -183,6 +183,15 @@ async def unlock(user_id: int, *, actor: User) -> None:
     await signin_guard.forget(email=user.email, user_id=user.id)
 
 
+async def is_locked(user_id: int, *, actor: User, now: datetime | None = None) -> bool:
+    """For the managers: whether this person is locked out by wrong passwords (and so needs an unlock)."""
+    require(actor.is_manager, 'Only managers can unlock accounts.')
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound('That person does not exist.')
+    return await signin_guard.locked(email=user.email, user_id=user.id, now=now or clock.now())
+
+
 async def list_users(*, actor: User) -> list[User]:
     require(actor.is_manager, 'Only managers can see everyone.')
     return await User.all().prefetch_related('category')

@@ -16,7 +16,7 @@ from .layout import MANAGERS, clear_errors, dialog_buttons, field_error, frame, 
 @signed_in(roles=MANAGERS)
 async def manage(request: Request, viewer: User) -> None:
     with frame('Manage', viewer):
-        with ui.tabs().classes('full-width') as tabs:
+        with ui.tabs().props('no-caps').classes('full-width') as tabs:
             people_tab = ui.tab('People', icon='group')
             services_tab = ui.tab('Services', icon='apps')
         with ui.tab_panels(tabs, value=people_tab).classes('full-width'):
@@ -129,6 +129,7 @@ class People:
 
     async def edit_dialog(self, person: User) -> None:
         usable = await catalog.services_for(person) if person.role == Role.REQUESTER else []
+        locked = await users.is_locked(person.id, actor=self.viewer)
         knows = [e.service_id for e in await superusers.mine(person)]
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):
             ui.label(person.name).classes('text-h6')
@@ -166,7 +167,10 @@ class People:
                 tell(self.client, f'{person.name} can try to sign in again.')
 
             with dialog_buttons(dialog, 'Save', save, marker='save-person') as row:
-                ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps').move(row, target_index=0)
+                if locked:  # only for someone locked out by wrong passwords
+                    ui.button('Unlock sign-in', on_click=unlock).props('flat no-caps').move(row, target_index=0).mark(
+                        'unlock'
+                    )
         dialog.open()
 
 

@@ -306,9 +306,14 @@ async def test_unknown_emails_cost_the_same_password_check_as_real_accounts(mana
 
 async def test_a_manager_can_unlock_an_account_at_once(requester: User, manager: User, clock: FrozenClock) -> None:
     device = await sign_in_on_a_browser(requester)
-    await guess_from_many_addresses('alex@example.com', settings.settings.lockout_after)
+    assert not await users.is_locked(requester.id, actor=manager)  # nothing to unlock: no button for it
+    await guess_from_many_addresses('alex@example.com', settings.settings.lockout_after - 1)
+    assert not await users.is_locked(requester.id, actor=manager)  # one wrong password short of the lock
+    await guess_from_many_addresses('alex@example.com', 1)
+    assert await users.is_locked(requester.id, actor=manager)
     await guess_patiently('alex@example.com', HOME, clock, times=signin_guard.DEVICE_LIMIT, device=device)
     await users.unlock(requester.id, actor=manager)
+    assert not await users.is_locked(requester.id, actor=manager)
     assert await answer('alex@example.com', PASSWORD, address=OFFICE) == 'signed in'
     assert await answer('alex@example.com', PASSWORD, address=HOME, device=device) == 'signed in'
 
@@ -316,6 +321,8 @@ async def test_a_manager_can_unlock_an_account_at_once(requester: User, manager:
 async def test_only_managers_may_unlock_accounts(requester: User, technician: User) -> None:
     with pytest.raises(Forbidden):
         await users.unlock(requester.id, actor=technician)
+    with pytest.raises(Forbidden):
+        await users.is_locked(requester.id, actor=technician)
 
 
 async def test_parallel_wrong_passwords_each_count_as_a_failure(requester: User) -> None:
