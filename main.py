@@ -67,7 +67,7 @@ async def _startup() -> None:
 
 async def _follow_ups() -> None:
     """Every instance looks for due follow-ups each minute; the job table decides who acts on each."""
-    from models import article_reviews, followups
+    from models import article_reviews, followups, improvements
 
     while True:
         try:
@@ -78,6 +78,10 @@ async def _follow_ups() -> None:
             await article_reviews.run_due()  # "Time to check an article": the same job table pattern
         except Exception:
             logging.getLogger('tapdesk.followups').exception('article review reminders failed')
+        try:
+            await improvements.run_due()  # "Time to review" an improvement action: the same job table pattern
+        except Exception:
+            logging.getLogger('tapdesk.followups').exception('improvement review reminders failed')
         await asyncio.sleep(60)
 
 

@@ -22,4 +22,5 @@ MODEL_MODULES = [
     'models.article_edits',
     'models.article_reviews',
     'models.offline',
+    'models.improvements',
 ]

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     dispatch,
     exports,
     files,
+    gaps,
     health,
     help_centre,
     helping,

@@ -24,6 +24,7 @@ from ..users import ROLE_WORDS, User
 from .checklists import seed_checklists
 from .colleagues import seed_colleagues
 from .field_day import field_day
+from .gaps import seed_gaps
 from .issues import ISSUES
 from .people import DEMO_PASSWORD, DOMAIN, MANAGER_EMAIL, PEOPLE, seed_catalog, seed_people
 from .self_help import seed_self_help
@@ -54,6 +55,7 @@ async def seed(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
             await seed_checklists(people['manager'], services, now)
             await seed_self_help(people, services, now)
             await seed_colleagues(people, services, now)
+            await seed_gaps(people, services, now)
     found = {u.email: u for u in await User.filter(email__in=[p.email for p in PEOPLE])}
     return [(ROLE_WORDS[found[p.email].role], found[p.email].name, p.email) for p in PEOPLE if p.email in found]
 

@@ -43,9 +43,13 @@ async def test_a_signed_out_visit_to_any_screen_goes_to_sign_in_and_back(user: U
 
 async def test_a_requester_is_refused_every_staff_and_manager_screen(user: User, people: SimpleNamespace) -> None:
     assert sorted(staff_screens()) == [
+        '/actions',
+        '/actions/1',
         '/checklists',
         '/checklists/1',
         '/dispatch',
+        '/gaps',
+        '/gaps/1',
         '/manage',
         '/measures',
         '/measures/tickets',

@@ -25,6 +25,8 @@ TABLES = [
     'callback',
     'deflection',
     'help_settings',
+    'improvement_action',
+    'improvement_review_job',
     'category',
     'checklist_item',
     'checklist_override',
