@@ -17,8 +17,10 @@ from tortoise.expressions import Aggregate, F, Function, Q, ResolveContext, Reso
 from tortoise.functions import Count
 from tortoise.models import Model
 
+from . import measure_times
 from .catalog import Service
 from .errors import Invalid, require
+from .measure_times import Zone
 from .ratings import Callback, Rating
 from .records import Ticket
 from .users import Category, User
@@ -28,8 +30,8 @@ class GroupBy(StrEnum):
     SERVICE = 'service'
     TECHNICIAN = 'technician'  # the ticket's assignee
     CATEGORY = 'category'  # the requester's category
-    DAY = 'day'  # UTC days
-    WEEK = 'week'  # UTC weeks, keyed by their Monday
+    DAY = 'day'  # the organisation's days (the working calendar's time zone)
+    WEEK = 'week'  # the organisation's weeks, keyed by their Monday
 
 
 _KEY_FIELD = {
@@ -49,20 +51,23 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
     - callbacks, callback_rate (callbacks / resolved): fixes made in the period that were reopened
     - first_response_seconds: average, over tickets first answered in the period
     - resolution_seconds: average time from report to fix, over tickets fixed in the period
-    Times are around the clock (not business hours); averages only (SQLite has no median).
+    Times are around the clock (not business hours), as averages; the medians, 90th percentiles and working
+    hours are in models/measure_figures.py. Days and weeks are the organisation's (the working calendar's zone).
     """
     require(actor.is_manager, 'Only managers can see the measures.')
     group_by = GroupBy(group_by)
     if since >= until:
         raise Invalid('The period has to end after it starts.', field='until')
     window = (since, until)
-    volume = await _grouped(Ticket, 'created_at', '', group_by, window, volume=Count('id'))
+    zone = await measure_times.zone(since, until) if group_by in (GroupBy.DAY, GroupBy.WEEK) else None
+    volume = await _grouped(Ticket, 'created_at', '', group_by, window, zone, volume=Count('id'))
     answered = await _grouped(
         Ticket,
         'first_response_at',
         '',
         group_by,
         window,
+        zone,
         first=Mean(Seconds('first_response_at', 'created_at')),
     )
     standing = await _grouped(
@@ -71,6 +76,7 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
         '',
         group_by,
         window,
+        zone,
         fixed=Count('id'),
         took=Mean(Seconds('resolved_at', 'created_at')),
     )
@@ -80,11 +86,12 @@ async def measures(*, actor: User, since: datetime, until: datetime, group_by: G
         'ticket__',
         group_by,
         window,
+        zone,
         rated=Count('id'),
         average=Mean('score'),  # not named 'score': it would shadow the field in the filter below
         good=Count('id', _filter=Q(score__gte=4)),
     )
-    called = await _grouped(Callback, 'fix_at', 'ticket__', group_by, window, callbacks=Count('id'))
+    called = await _grouped(Callback, 'fix_at', 'ticket__', group_by, window, zone, callbacks=Count('id'))
     keys = sorted({*volume, *answered, *standing, *rated, *called}, key=lambda k: (k is None, k))
     names = await labels(group_by, keys)
     return [
@@ -133,12 +140,13 @@ async def _grouped(
     via: str,
     group_by: GroupBy,
     window: tuple[datetime, datetime],
+    zone: Zone | None = None,
     **aggregates: Any,
 ) -> dict[Any, dict[str, Any]]:
     """One aggregate query: {group key: {aggregate name: value}} for rows whose `date_field` is in the window."""
     query = model.filter(**{f'{date_field}__gte': window[0], f'{date_field}__lt': window[1]})
     if group_by in (GroupBy.DAY, GroupBy.WEEK):
-        query = query.annotate(group_key=Period(date_field, group_by.value))
+        query = query.annotate(group_key=Period(date_field, group_by.value, zone))
     else:
         query = query.annotate(group_key=F(f'{via}{_KEY_FIELD[group_by]}'))
     rows = await query.annotate(**aggregates).group_by('group_key').values('group_key', *aggregates)
@@ -169,19 +177,20 @@ def _round(value: Any, digits: int) -> float | None:
 
 
 class _PeriodSql(PypikaFunction):
-    """The UTC day or week (its Monday) of a timestamp, as 'YYYY-MM-DD', in each database's words."""
+    """The local day or week (its Monday) of a timestamp, as 'YYYY-MM-DD', with the same arithmetic on both
+    databases (models/measure_times.py); UTC without a zone."""
 
-    def __init__(self, term: Any, unit: str) -> None:
+    def __init__(self, term: Any, unit: str, zone: Zone | None = None) -> None:
         super().__init__('PERIOD', term)
-        self.unit = unit
+        self.unit, self.zone = unit, zone or measure_times.UTC_ZONE
 
     def get_function_sql(self, ctx: SqlContext) -> str:
         column = self.args[0].get_sql(ctx.copy(with_alias=False))
-        if ctx.dialect.value == 'postgresql':
-            return f"to_char(date_trunc('{self.unit}', {column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
-        if self.unit == 'week':
-            return f"strftime('%Y-%m-%d', {column}, 'weekday 0', '-6 days')"
-        return f"strftime('%Y-%m-%d', {column})"
+        sql = measure_times.Sql(self.zone, postgres=ctx.dialect.value == 'postgresql')
+        number = sql.week(column) if self.unit == 'week' else sql.day(column)
+        if sql.postgres:
+            return f"to_char(DATE '1970-01-01' + CAST({number} AS INTEGER), 'YYYY-MM-DD')"
+        return f"date({number} * 86400, 'unixepoch')"
 
 
 class Period(Function):

@@ -1,19 +1,22 @@
 """Managers: how well the desk serves, for a period: headline figures, a breakdown per group, trends.
 
-Every figure comes from `measures.overall` / `measures.measures`, aggregated in the database; this page
-only formats them. A measure with nothing to measure shows "—" and says why, never a misleading 0.
+Every figure comes from `measure_figures.figures` (the headline, beside the previous period and the targets)
+and `measures.measures` (the breakdown and the trend), aggregated in the database; this page only formats
+them. A measure with nothing to measure shows "—" and says why, never a misleading 0. Days are the
+organisation's: the working calendar's time zone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from nicegui import ui
 
-from models import clock, deflections, field_measures, measures, when
+from models import clock, deflections, field_measures, measure_figures, measures, ratings, sla, when
 from models.measures import GroupBy
 from models.users import User
 
@@ -48,6 +51,11 @@ CSS = """
 .td-m-track { flex: 1 1 auto; height: 12px; border-radius: 6px; background: rgba(128, 128, 128, 0.18); }
 .td-m-bar { height: 100%; border-radius: 6px; background: var(--q-primary); }
 .td-m-bar.td-m-good { background: var(--q-positive); }
+.td-m-was { font-size: 0.8rem; line-height: 1.25; }
+.td-m-target { font-size: 0.8rem; line-height: 1.25; font-weight: 600; }
+.td-m-srow { display: flex; align-items: center; gap: 8px; width: 100%; min-height: 22px; font-size: 0.85rem; }
+.td-m-srow > .td-m-when { flex: 0 0 96px; }
+.td-m-srow > .td-m-num { flex: 0 0 40px; text-align: right; }
 """
 
 
@@ -73,6 +81,7 @@ class Measures:
         big_toggle(PERIODS, self.period, self.set_period).mark('period')
         self.span = ui.label().classes('td-m-note').mark('span')
         self.headline = ui.element('div').classes('td-m-grid').mark('headline')
+        ui.link('Expectation gaps', '/gaps').classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line').mark('gaps-link')
         ui.label('Visits on site').classes('td-m-head')
         self.field = ui.element('div').classes('td-m-grid').mark('field')
         ui.label('Self-help').classes('td-m-head')
@@ -83,9 +92,7 @@ class Measures:
         self.groups = ui.column().classes('full-width td-m-list').mark('groups')
         self.trend_title = ui.label().classes('td-m-head')
         self.trends = ui.column().classes('full-width td-m-rows').mark('trends')
-        ui.label('Days are counted in UTC. Times run around the clock, nights and weekends included.').classes(
-            'td-m-note q-mt-md'
-        )
+        self.note = ui.label().classes('td-m-note q-mt-md').mark('time-zone-note')
         await self.load_period()
 
     async def set_period(self, value: str) -> None:
@@ -102,26 +109,30 @@ class Measures:
     async def load_period(self) -> None:
         """Everything: the period changed (or the page opened)."""
         load = self._start('period', 'groups')
-        since, until, step = window(self.period, clock.now())
-        total = await measures.overall(actor=self.viewer, since=since, until=until)
+        zone = ZoneInfo((await sla.working_calendar()).timezone)
+        since, until, step = window(self.period, clock.now(), zone)
+        total = await measure_figures.figures(actor=self.viewer, since=since, until=until, now=clock.now())
         field = await field_measures.field_overall(actor=self.viewer, since=since, until=until)
         rows = await self.group_rows(since, until)
         trend = await measures.measures(actor=self.viewer, since=since, until=until, group_by=step)
         avoided = await deflections.by_service(actor=self.viewer, since=since, until=until, now=clock.now())
         if self._current(load, 'period'):
-            fill(self.self_help, lambda: self_help(avoided))
-            self.span.set_text(when.dates(since, until - timedelta(days=1)))
-            fill(self.headline, lambda: headline(total))
-            fill(self.field, lambda: field_headline(field))
+            fill(self.self_help, lambda: self_help(avoided, total['previous']))
+            first, last = local_days(since, until, zone)
+            self.span.set_text(when.dates(noon(first), noon(last)))
+            fill(self.headline, lambda: headline(total, PERIODS[self.period]))
+            fill(self.field, lambda: field_headline(field, total['previous']))
             self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
-            fill(self.trends, lambda: trends(trend, since, until, step))
+            fill(self.trends, lambda: trends(trend, since, until, step, zone))
+            self.note.set_text(note(total['timezone']))
         if self._current(load, 'groups'):
             fill(self.groups, lambda: group_cards(rows, self.by))
 
     async def load_groups(self) -> None:
         """Only the breakdown: the grouping changed."""
         load = self._start('groups')
-        since, until, _ = window(self.period, clock.now())
+        zone = ZoneInfo((await sla.working_calendar()).timezone)
+        since, until, _ = window(self.period, clock.now(), zone)
         rows = await self.group_rows(since, until)
         if self._current(load, 'groups'):
             fill(self.groups, lambda: group_cards(rows, self.by))
@@ -130,7 +141,11 @@ class Measures:
         """Each group's figures, with its field figures under 'field' (a group may have only those)."""
         rows = await measures.measures(actor=self.viewer, since=since, until=until, group_by=self.by)
         field = await field_measures.field_measures(actor=self.viewer, since=since, until=until, group_by=self.by)
-        return with_field(rows, field)
+        merged = with_field(rows, field)
+        if self.by == GroupBy.SERVICE:
+            kept = await measure_figures.compliance_by_service(actor=self.viewer, since=since, until=until)
+            merged = [{**m, 'times': kept.get(m['key'])} for m in merged]
+        return merged
 
     def _start(self, *parts: str) -> dict[str, int]:
         for part in parts:
@@ -163,61 +178,89 @@ def fill(container: ui.element, build: Callable[[], None]) -> None:
 # ---- the period --------------------------------------------------------------------------------------------
 
 
-def window(period: str, now: datetime) -> tuple[datetime, datetime, GroupBy]:
-    """[since, until) in whole UTC days up to the end of today, and the step of its trend.
-
-    Whole days, so that the trend's first and last bars are not cut short by the time of day.
-    """
-    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    until = today + timedelta(days=1)
-    if period == 'month':
-        return today.replace(day=1), until, GroupBy.WEEK
-    days = int(period)
-    return until - timedelta(days=days), until, GroupBy.DAY if days <= 7 else GroupBy.WEEK
+def window(period: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime, GroupBy]:
+    """[since, until) in whole local days up to the end of today (local midnight to local midnight, in UTC),
+    and the step of its trend. Whole days, so that the trend's first and last bars are not cut short."""
+    today = now.astimezone(zone).date()
+    first = today.replace(day=1) if period == 'month' else today - timedelta(days=int(period) - 1)
+    step = GroupBy.DAY if period != 'month' and int(period) <= 7 else GroupBy.WEEK
+    return midnight(first, zone), midnight(today + timedelta(days=1), zone), step
 
 
-def slots(since: datetime, until: datetime, step: GroupBy) -> list[tuple[str, str]]:
-    """Every day or week of the period, as (the domain's key, words), including those with nothing in them."""
+def midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone).astimezone(ZoneInfo('UTC'))
+
+
+def local_days(since: datetime, until: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The first and last local day of [since, until)."""
+    return since.astimezone(zone).date(), (until.astimezone(zone) - timedelta(seconds=1)).date()
+
+
+def slots(since: datetime, until: datetime, step: GroupBy, zone: ZoneInfo) -> list[tuple[str, str]]:
+    """Every local day or week of the period, as (the domain's key, words), including those with nothing in them."""
+    first, last = local_days(since, until, zone)
     if step == GroupBy.DAY:
-        days = (until - since).days
-        every = [since + timedelta(days=i) for i in range(days)]
-        return [(key(day), when.day(day)) for day in every]
+        every = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        return [(key(day), when.date_words(day)) for day in every]
     result = []
-    monday = since - timedelta(days=since.weekday())
-    last = until - timedelta(days=1)
+    monday = first - timedelta(days=first.weekday())
     while monday <= last:
-        start, end = max(monday, since), min(monday + timedelta(days=6), last)
-        result.append((key(monday), when.dates(start, end)))
+        start, end = max(monday, first), min(monday + timedelta(days=6), last)
+        result.append((key(monday), when.dates(noon(start), noon(end))))
         monday += timedelta(days=7)
     return result
 
 
-def key(day: datetime) -> str:
+def noon(day: date) -> datetime:
+    """A day as the datetime `when.dates` reads (it takes the date as given)."""
+    return datetime(day.year, day.month, day.day, 12)
+
+
+def key(day: date) -> str:
     return f'{day:%Y-%m-%d}'
+
+
+def note(timezone: str) -> str:
+    return (
+        f'Days are counted in {timezone} time. First-answer and fix times count working hours where the '
+        "service's target does, and run around the clock otherwise; the fix time does not pause while a "
+        'request waits for the requester.'
+    )
 
 
 # ---- what is shown ------------------------------------------------------------------------------------------
 
 
-def headline(m: dict[str, Any]) -> None:
-    fixes = m['resolved']
+def headline(found: dict[str, Any], period: str) -> None:
+    """Each headline figure, the previous period's beside it ("▲ from 3.9"), and the target where one exists."""
+    m, was, targets = found['current'], found['previous'], found['targets']
+    fixes = m['fixed']
     no_fix = 'nothing fixed yet' if not fixes else ''
-    card('Received', str(m['volume']), 'Requests reported', 'received')
-    card('Fixed', str(fixes), 'Fixes made; one fixed twice counts twice', 'fixed')
-    card(
+    before = f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
+    card('Received', str(m['received']), 'Requests reported', 'received',
+         was=compare(m['received'], was['received'], str, before))  # fmt: skip
+    card('Fixed', str(fixes), 'Fixes made; one fixed twice counts twice', 'fixed',
+         was=compare(fixes, was['fixed'], str, before))  # fmt: skip
+    card('Open at the end', str(m['backlog']), 'Requests not fixed when the period ended', 'backlog',
+         was=compare(m['backlog'], was['backlog'], str, before, better=-1))  # fmt: skip
+    with card(
         'Satisfaction',
         satisfaction(m['satisfaction']),
         'Average rating requesters gave the fixes',
         'satisfaction',
         hint=ratings_words(m['rated'], m['satisfied']) if m['rated'] else 'no ratings yet',
+        was=compare(m['satisfaction'], was['satisfaction'], lambda v: f'{v:.1f}', before),
         wide=True,
-    )
+    ):
+        if m['rated']:
+            scores(m['scores'])
     card(
         'Rated',
         percent(m['response_rate']),
         'Share of fixes the requester rated',
         'response-rate',
         hint=f'{m["rated"]} of {fixes}' if fixes else no_fix,
+        was=compare(m['response_rate'], was['response_rate'], percent, before),
     )
     card(
         'Reopened',
@@ -225,32 +268,79 @@ def headline(m: dict[str, Any]) -> None:
         'Share of fixes that did not hold',
         'callback-rate',
         hint=f'{m["callbacks"]} of {fixes}' if fixes else no_fix,
+        was=compare(m['callback_rate'], was['callback_rate'], percent, before, better=-1),
     )
-    card(
-        'First answer',
-        duration(m['first_response_seconds']),
-        'Average wait for a first reply',
-        'first-response',
-        hint='' if m['first_response_seconds'] is not None else 'no answers yet',
-    )
-    took = m['resolution_seconds']
-    card(
-        'Time to fix',
-        duration(took),
-        'Average time from report to fix',
-        'resolution',
-        hint='' if took is not None else no_fix or 'every fix was reopened',
-    )
+    time_card('First answer', 'Median wait for a first reply', 'first-response', m['first_answer'],
+              was['first_answer'], targets['answer'], before, empty='no answers yet')  # fmt: skip
+    time_card('Time to fix', 'Median time from report to fix', 'resolution', m['fix'], was['fix'], targets['fix'],
+              before, empty=no_fix or 'every fix was reopened')  # fmt: skip
+    within_card('Answered in time', 'First answers within the target', 'answer-compliance', m['first_answer'],
+                was['first_answer'], before)  # fmt: skip
+    within_card('Fixed in time', 'Fixes within the target', 'fix-compliance', m['fix'], was['fix'], before)
 
 
-def self_help(rows: list[dict[str, Any]]) -> None:
+def time_card(
+    name: str, meaning: str, marker: str, now: dict, was: dict, target: dict | None, before: str, *, empty: str
+) -> None:
+    median = now['median_seconds']
+    hint = f'90% within {duration(now["p90_seconds"])}' if median is not None else empty
+    with card(
+        name, duration(median), meaning, marker, hint=hint,
+        was=compare(median, was['median_seconds'], duration, before, better=-1),
+    ):  # fmt: skip
+        if target is not None:
+            ui.label(target_words(target)).classes('td-m-target').mark(f'{marker}-target')
+
+
+def within_card(name: str, meaning: str, marker: str, now: dict, was: dict, before: str) -> None:
+    counted = now['with_target']
+    hint = f'{now["within_target"]} of {counted}' if counted else 'no target, or nothing to hold to one yet'
+    card(name, percent(now['compliance']), meaning, marker, hint=hint,
+         was=compare(now['compliance'], was['compliance'], percent, before))  # fmt: skip
+
+
+def compare(now: Any, was: Any, words: Callable[[Any], str], before: str, *, better: int = 1) -> str:
+    """ "▲ from 3.9" (up), "▼ from 3.9" (down), "same as …"; nothing when either side has nothing to show.
+    `better` is not shown as a colour: up is not always good (a backlog), so the words stay neutral."""
+    if now is None or was is None:
+        return f'{before}: —' if was is None and now is not None else ''
+    if words(now) == words(was):
+        return f'same as {before}'
+    return f'{"▲" if now > was else "▼"} from {words(was)}, {before}'
+
+
+def target_words(target: dict[str, Any]) -> str:
+    """'Target: within 8 h of working hours', 'Targets: 1 h to 4 h (some in working hours)'."""
+    working = {True: ' of working hours', False: '', None: ' (some in working hours)'}[target['working']]
+    low, high = (when.span(target[k] * 60) for k in ('shortest_minutes', 'longest_minutes'))
+    return f'Target: within {low}{working}' if low == high else f'Targets: {low} to {high}{working}'
+
+
+def scores(counts: dict[int, int]) -> None:
+    """How many of each score, as bars with their numbers (5 at the top)."""
+    most = max(counts.values()) or 1
+    for score in sorted(counts, reverse=True):
+        bar_html = _bar(counts[score] / most, good=score >= 4)
+        ui.html(
+            f'<div class="td-m-when">{score} · {ratings.SCALE[score]}</div>{bar_html}'
+            f'<div class="td-m-num">{counts[score]}</div>',
+            sanitize=False,
+        ).classes('td-m-srow').mark('score-row')
+
+
+def self_help(rows: list[dict[str, Any]], was: dict[str, Any]) -> None:
     """Requests self-help avoided: "This solved it" (confirmed), and opened an article then nothing filed
-    for a day (potential), per service."""
+    for a day (potential), per service; the previous period's totals beside them."""
     confirmed, potential = sum(r['confirmed'] for r in rows), sum(r['potential'] for r in rows)
     with ui.element('div').classes('td-m-grid'):
-        card('Solved by an article', str(confirmed), '"This solved it", no request sent', 'deflections-confirmed')
+        card('Solved by an article', str(confirmed), '"This solved it", no request sent', 'deflections-confirmed',
+             was=compare(confirmed, was['deflections_confirmed'], str, 'the period before'))  # fmt: skip
         card(
-            'Probably solved', str(potential), 'Read an article, then asked nothing for a day', 'deflections-potential'
+            'Probably solved',
+            str(potential),
+            'Read an article, then asked nothing for a day',
+            'deflections-potential',
+            was=compare(potential, was['deflections_potential'], str, 'the period before'),
         )
     for row in rows:
         ui.label(f'{row["label"]}: {row["confirmed"]} solved, {row["potential"]} probably').classes('text-body2').mark(
@@ -258,7 +348,7 @@ def self_help(rows: list[dict[str, Any]]) -> None:
         )
 
 
-def field_headline(f: dict[str, Any]) -> None:
+def field_headline(f: dict[str, Any], was: dict[str, Any]) -> None:
     fixed = f['fixed_on_visit']
     card('Visits', str(f['visits']), 'Visits made on site', 'visits')
     card('Missed visits', str(f['missed']), 'Chosen times nobody came to', 'missed')
@@ -267,6 +357,7 @@ def field_headline(f: dict[str, Any]) -> None:
         percent(f['first_visit_fix_rate']),
         'Share of fixes on site made the first time',
         'first-visit-fixes',
+        was=compare(f['first_visit_fix_rate'], was['first_visit_fix_rate'], percent, 'the period before'),
         hint=f'{f["first_visit_fixes"]} of {fixed}' if fixed else 'nothing fixed on site yet',
     )
     per_fix = f['on_site_per_fix_seconds']
@@ -279,13 +370,19 @@ def field_headline(f: dict[str, Any]) -> None:
     )
 
 
-def card(name: str, value: str, meaning: str, marker: str, *, hint: str = '', wide: bool = False) -> None:
-    with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker):
+def card(
+    name: str, value: str, meaning: str, marker: str, *, hint: str = '', was: str = '', wide: bool = False
+) -> ui.card:
+    """A figure with its name, a hint, the previous period (`was`) and what it means; more may be added inside."""
+    with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker) as box:
         ui.label(name).classes('td-m-name')
         ui.label(value).classes('td-m-value').mark(f'{marker}-value')
+        if was:
+            ui.label(was).classes('td-m-was').mark(f'{marker}-was')
         if hint:
             ui.label(hint).classes('td-m-hint')
         ui.label(meaning).classes('td-m-note')
+    return box
 
 
 def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:
@@ -310,7 +407,21 @@ def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:
             ui.label(rated).classes('td-m-line')
             answer, fix = duration(m['first_response_seconds']), duration(m['resolution_seconds'])
             ui.label(f'First answer {answer} · fixed in {fix}').classes('td-m-line')
+            time_lines(m.get('times'))
             field_lines(m['field'])
+
+
+def time_lines(times: dict[str, Any] | None) -> None:
+    """A service's medians, 90th percentiles and shares within target (nothing for other groupings)."""
+    if not times:
+        return
+    for kind, words in (('answer', 'Answer'), ('fix', 'Fix')):
+        t = times.get(kind)
+        if not t or not t['count']:
+            continue
+        within = f' · {percent(t["compliance"])} within target' if t['with_target'] else ''
+        line = f'{words}: median {duration(t["median_seconds"])}, 90% within {duration(t["p90_seconds"])}{within}'
+        ui.label(line).classes('td-m-line').mark(f'group-{kind}-times')
 
 
 def field_lines(f: dict[str, Any] | None) -> None:
@@ -337,9 +448,9 @@ def bar(share: float) -> None:
     ui.html(_bar(share), sanitize=False).classes('full-width').props('aria-hidden=true')
 
 
-def trends(rows: list[dict[str, Any]], since: datetime, until: datetime, step: GroupBy) -> None:
+def trends(rows: list[dict[str, Any]], since: datetime, until: datetime, step: GroupBy, zone: ZoneInfo) -> None:
     per = {r['key']: r for r in rows}
-    every = [(words, per.get(k)) for k, words in slots(since, until, step)]
+    every = [(words, per.get(k)) for k, words in slots(since, until, step, zone)]
     busiest = max((m['volume'] for _, m in every if m), default=0) or 1
     ui.label('Requests received').classes('td-m-name q-mt-sm')
     for words, m in every:

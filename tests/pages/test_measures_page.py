@@ -11,7 +11,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from models import measures, ratings, tickets
+from models import measure_figures, ratings, tickets
 from models.tickets import Ticket
 from models.users import User as Person
 from tests.conftest import START, FrozenClock
@@ -83,8 +83,8 @@ async def test_a_manager_sees_the_headline_figures_of_the_last_7_days(user: User
         'satisfaction': '3.5 / 5',
         'response-rate': '67%',
         'callback-rate': '33%',
-        'first-response': '33 min',  # (30 + 60 + 10) / 3
-        'resolution': '3 h',  # (2 h + 4 h) / 2: T2's fix did not hold
+        'first-response': '30 min',  # the median of 10, 30 and 60 min (no targets: around the clock)
+        'resolution': '3 h',  # the median of 2 h and 4 h: T2's fix did not hold
     }
     await user.should_see('2 ratings, 50% good or great')
     await user.should_see('2 of 3')  # rated
@@ -125,13 +125,13 @@ async def test_a_quick_second_choice_does_not_lose_the_first(
     await sign_in(user, MANAGER)
     await user.open('/measures?period=30')
     await user.should_see('28 Oct–26 Nov')
-    database_answers, read = asyncio.Event(), measures.overall
+    database_answers, read = asyncio.Event(), measure_figures.figures
 
-    async def slow_overall(**kwargs: Any) -> dict:
+    async def slow_figures(**kwargs: Any) -> dict:
         await database_answers.wait()
         return await read(**kwargs)
 
-    monkeypatch.setattr(measures, 'overall', slow_overall)
+    monkeypatch.setattr(measure_figures, 'figures', slow_figures)
     choose(user, 'period', '7')
     choose(user, 'group-by', 'technician')  # while the period's figures are still on their way
     await user.should_see('Priya Shah')
@@ -277,3 +277,90 @@ async def test_self_help_shows_requests_avoided_per_service(
     await user.should_see(marker='deflections-confirmed', retries=50)
     assert user.find(marker='deflections-confirmed-value').elements.pop().text == '1'
     await user.should_see('Printer: 1 solved, 0 probably')
+
+
+# ---- figures that compare (issue 12) ---------------------------------------------------------------------------
+
+
+async def test_each_headline_figure_shows_the_period_before_it(user: User, history: SimpleNamespace) -> None:
+    """The 7 days before 20 Nov had nothing: counts went up from 0, a rating average had nothing to compare."""
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('20–26 Nov')
+    assert shown(user, 'received-was') == '▲ from 0, the 7 days before'
+    assert shown(user, 'backlog-value') == '3'  # T0 (older than the period, still open), T2 reopened, T4
+    assert shown(user, 'backlog-was') == '▲ from 1, the 7 days before'  # T0 was open then
+    assert shown(user, 'satisfaction-was') == 'the 7 days before: —'
+
+
+async def test_targets_and_the_share_within_them(user: User, history: SimpleNamespace) -> None:
+    """Wi-Fi: answered within 1 h, fixed within 4 h; T1 (30 min, 2 h) kept both. The printer has no target."""
+    from models import sla
+    from models.catalog import Priority
+
+    await sla.set_target(
+        actor=history.manager, service_id=history.wifi.id, priority=Priority.NORMAL, first_response_minutes=60,
+        resolution_minutes=240,
+    )  # fmt: skip
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Target: within 1 h')
+    assert shown(user, 'resolution-target') == 'Target: within 4 h'
+    assert shown(user, 'answer-compliance-value') == '100%'
+    assert shown(user, 'fix-compliance-value') == '100%'
+    await user.should_see('Answer: median 30 min, 90% within 30 min · 100% within target')  # Wi-Fi
+    await user.should_see('Answer: median 35 min, 90% within 1 h')  # Printer: 10 and 60 min, no target
+
+
+async def test_the_ratings_are_shown_as_bars_with_their_numbers(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('2 ratings, 50% good or great')
+    rows = [row.content for row in sorted(user.find(marker='score-row').elements, key=lambda e: e.id)]
+    assert len(rows) == 5
+    assert '>5 · Great<' in rows[0] and '>1<' in rows[0]
+    assert '>2 · Poor<' in rows[3] and '>1<' in rows[3]
+    assert '>3 · OK<' in rows[2] and '>0<' in rows[2]
+
+
+async def test_the_note_says_which_time_zone_counts_the_days(user: User, history: SimpleNamespace) -> None:
+    from datetime import time
+
+    from models import sla
+
+    await sla.set_calendar(
+        actor=history.manager, days=[1, 2, 3, 4, 5], start=time(9), end=time(17), timezone='Europe/London'
+    )
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Days are counted in Europe/London time.')
+
+
+async def test_expectation_gaps_are_one_tap_away(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures')
+    (link,) = user.find(marker='gaps-link').elements
+    assert isinstance(link, ui.link) and link.props['href'] == '/gaps'
+
+
+async def test_days_are_the_organisations_across_the_clock_change(
+    user: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    """London: 23:30 UTC on Sat 24 Oct 2026 is 00:30 on Sunday (summer time ends at 01:00 UTC that night)."""
+    from datetime import UTC, time
+
+    from models import sla
+
+    await sla.set_calendar(
+        actor=people.manager, days=[1, 2, 3, 4, 5], start=time(9), end=time(17), timezone='Europe/London'
+    )
+    saturday_night = datetime(2026, 10, 24, 23, 30, tzinfo=UTC)
+    await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='Help', now=saturday_night)
+    clock.now = datetime(2026, 10, 28, 12, 0, tzinfo=UTC)
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('22–28 Oct')
+    rows = {
+        row.content.split('</div>')[0].split('>')[-1]: row.content for row in user.find(marker='trend-row').elements
+    }
+    assert '>1<' in rows['Sun 25 Oct'] and '>0<' in rows['Sat 24 Oct']
