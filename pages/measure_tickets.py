@@ -66,14 +66,28 @@ async def behind_a_figure(
 
 
 def _days(since: str, until: str) -> tuple[datetime, datetime]:
-    """[since, until) from two days (UTC); the last 30 days when not given; a clear refusal when not days."""
+    """[since, until) from two days (UTC midnights) or two moments (as the measures screen links them, at the
+    organisation's local midnights); the last 30 days when not given; a clear refusal otherwise."""
     today = clock.now().astimezone(UTC).date()
     try:
-        first = date.fromisoformat(since) if since else today - timedelta(days=29)
-        last = date.fromisoformat(until) if until else today + timedelta(days=1)
+        start = _moment(since) if since else _midnight(today - timedelta(days=29))
+        end = _moment(until) if until else _midnight(today + timedelta(days=1))
     except ValueError:
         raise errors.Invalid('The days in the address are not dates (YYYY-MM-DD).', field='since') from None
-    return datetime.combine(first, datetime.min.time(), UTC), datetime.combine(last, datetime.min.time(), UTC)
+    return start, end
+
+
+def _moment(text: str) -> datetime:
+    if 'T' not in text:
+        return _midnight(date.fromisoformat(text))
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError('no time zone')
+    return moment
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
 
 
 def _tickets(n: int) -> str:

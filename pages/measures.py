@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -120,7 +121,7 @@ class Measures:
             fill(self.self_help, lambda: self_help(avoided, total['previous']))
             first, last = local_days(since, until, zone)
             self.span.set_text(when.dates(noon(first), noon(last)))
-            fill(self.headline, lambda: headline(total, PERIODS[self.period]))
+            fill(self.headline, lambda: headline(total, PERIODS[self.period], since, until))
             fill(self.field, lambda: field_headline(field, total['previous']))
             self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
             fill(self.trends, lambda: trends(trend, since, until, step, zone))
@@ -231,17 +232,19 @@ def note(timezone: str) -> str:
 # ---- what is shown ------------------------------------------------------------------------------------------
 
 
-def headline(found: dict[str, Any], period: str) -> None:
-    """Each headline figure, the previous period's beside it ("▲ from 3.9"), and the target where one exists."""
+def headline(found: dict[str, Any], period: str, since: datetime, until: datetime) -> None:
+    """Each headline figure, the previous period's beside it ("▲ from 3.9"), and the target where one exists;
+    a tap on a count opens the tickets behind it."""
     m, was, targets = found['current'], found['previous'], found['targets']
     fixes = m['fixed']
     no_fix = 'nothing fixed yet' if not fixes else ''
     before = f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
-    card('Received', str(m['received']), 'Requests reported', 'received',
+    card('Received', str(m['received']), 'Requests reported', 'received', behind=behind('received', since, until),
          was=compare(m['received'], was['received'], str, before))  # fmt: skip
-    card('Fixed', str(fixes), 'Fixes made; one fixed twice counts twice', 'fixed',
+    card('Fixed', str(fixes), 'Fixes made; one fixed twice counts twice', 'fixed', behind=behind('fixed', since, until),
          was=compare(fixes, was['fixed'], str, before))  # fmt: skip
     card('Open at the end', str(m['backlog']), 'Requests not fixed when the period ended', 'backlog',
+         behind=behind('backlog', since, until),
          was=compare(m['backlog'], was['backlog'], str, before, better=-1))  # fmt: skip
     with card(
         'Satisfaction',
@@ -259,6 +262,7 @@ def headline(found: dict[str, Any], period: str) -> None:
         percent(m['response_rate']),
         'Share of fixes the requester rated',
         'response-rate',
+        behind=behind('rated', since, until),
         hint=f'{m["rated"]} of {fixes}' if fixes else no_fix,
         was=compare(m['response_rate'], was['response_rate'], percent, before),
     )
@@ -267,6 +271,7 @@ def headline(found: dict[str, Any], period: str) -> None:
         percent(m['callback_rate']),
         'Share of fixes that did not hold',
         'callback-rate',
+        behind=behind('callbacks', since, until),
         hint=f'{m["callbacks"]} of {fixes}' if fixes else no_fix,
         was=compare(m['callback_rate'], was['callback_rate'], percent, before, better=-1),
     )
@@ -371,18 +376,35 @@ def field_headline(f: dict[str, Any], was: dict[str, Any]) -> None:
 
 
 def card(
-    name: str, value: str, meaning: str, marker: str, *, hint: str = '', was: str = '', wide: bool = False
+    name: str,
+    value: str,
+    meaning: str,
+    marker: str,
+    *,
+    hint: str = '',
+    was: str = '',
+    wide: bool = False,
+    behind: str = '',
 ) -> ui.card:
-    """A figure with its name, a hint, the previous period (`was`) and what it means; more may be added inside."""
+    """A figure with its name, a hint, the previous period (`was`) and what it means; more may be added inside.
+    `behind`: the address of the tickets it counts (/measures/tickets), opened by tapping the figure."""
     with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker) as box:
         ui.label(name).classes('td-m-name')
-        ui.label(value).classes('td-m-value').mark(f'{marker}-value')
+        if behind:
+            ui.link(value, behind).classes('td-m-value td-m-behind').mark(f'{marker}-value')
+        else:
+            ui.label(value).classes('td-m-value').mark(f'{marker}-value')
         if was:
             ui.label(was).classes('td-m-was').mark(f'{marker}-was')
         if hint:
             ui.label(hint).classes('td-m-hint')
         ui.label(meaning).classes('td-m-note')
     return box
+
+
+def behind(what: str, since: datetime, until: datetime) -> str:
+    """The address of the tickets behind a figure of [since, until)."""
+    return '/measures/tickets?' + urlencode({'what': what, 'since': since.isoformat(), 'until': until.isoformat()})
 
 
 def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:

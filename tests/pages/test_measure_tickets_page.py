@@ -31,3 +31,16 @@ async def test_a_manager_opens_the_poorly_rated_fixes_with_what_people_said(
     await user.should_not_see('No Wi-Fi')
     await user.open('/measures/tickets?what=received&since=yesterday')
     await user.should_see('The days in the address are not dates (YYYY-MM-DD).')
+
+
+async def test_a_count_on_the_measures_opens_the_tickets_behind_it(user: User, people: SimpleNamespace) -> None:
+    ticket = await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title='Jam')
+    await sign_in(user, 'maria@example.com')
+    await user.open('/measures')
+    await user.should_see(marker='received-value')
+    [count] = user.find(marker='received-value').elements
+    address = count.props['href']
+    assert address.startswith('/measures/tickets?what=received&since=')
+    await user.open(address)
+    await user.should_see('Received')
+    await user.should_see(marker=f'ticket-{ticket.id}')
