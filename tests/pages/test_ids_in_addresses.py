@@ -40,11 +40,11 @@ async def test_searching_the_queue_for_a_number_out_of_range_finds_nothing_and_s
     await user.should_see(f'#{first.id} Printer jams')
     user.find(marker='search').type(f'#{HUGE}')
     await user.should_not_see(f'#{first.id} Printer jams')
-    await user.should_see('Nothing waiting here')
+    await user.should_see('No tickets match this search.')
     for title in ('Toner everywhere', 'Scanner sends blank pages'):  # each change wakes the open queue
         await tickets.create_ticket(requester=people.requester, service_id=people.printer.id, title=title)
         await settled()
-        await user.should_see('Nothing waiting here')
+        await user.should_see('No tickets match this search.')
     assert [r.getMessage() for r in caplog.records if r.levelname == 'ERROR'] == []
 
 
