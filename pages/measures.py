@@ -82,7 +82,16 @@ class Measures:
         big_toggle(PERIODS, self.period, self.set_period).mark('period')
         self.span = ui.label().classes('td-m-note').mark('span')
         self.headline = ui.element('div').classes('td-m-grid').mark('headline')
-        ui.link('Expectation gaps', '/gaps').classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line').mark('gaps-link')
+        with ui.row().classes('q-gutter-sm'):
+            ui.link('Expectation gaps', '/gaps').classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line').mark(
+                'gaps-link'
+            )
+            ui.link('Improvement actions', '/actions').classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line')
+            self.export = (
+                ui.link('Tickets as a spreadsheet (CSV)', self._export())
+                .classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line')
+                .mark('export-link')
+            )
         ui.label('Visits on site').classes('td-m-head')
         self.field = ui.element('div').classes('td-m-grid').mark('field')
         ui.label('Self-help').classes('td-m-head')
@@ -96,8 +105,13 @@ class Measures:
         self.note = ui.label().classes('td-m-note q-mt-md').mark('time-zone-note')
         await self.load_period()
 
+    def _export(self) -> str:
+        """The tickets of the chosen period as CSV (pages/exports.py; "This month" takes the last 31 days)."""
+        return f'/export/tickets.csv?days={self.period if self.period.isdecimal() else 31}'
+
     async def set_period(self, value: str) -> None:
         self.period = value
+        self.export.props(f'href={self._export()}')
         self._remember()
         await self.load_period()
 

@@ -364,3 +364,18 @@ async def test_days_are_the_organisations_across_the_clock_change(
         row.content.split('</div>')[0].split('>')[-1]: row.content for row in user.find(marker='trend-row').elements
     }
     assert '>1<' in rows['Sun 25 Oct'] and '>0<' in rows['Sat 24 Oct']
+
+
+async def test_the_tickets_of_the_chosen_period_download_as_a_spreadsheet(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'maria@example.com')
+    await user.open('/measures')
+    await user.should_see(marker='export-link')
+    [link] = user.find(marker='export-link').elements
+    assert link.props['href'] == '/export/tickets.csv?days=30'
+    choose(user, 'period', '7')
+    for _ in range(50):
+        if link.props['href'] == '/export/tickets.csv?days=7':
+            break
+        await asyncio.sleep(0.1)
+    assert link.props['href'] == '/export/tickets.csv?days=7'
+    assert (await user.http_client.get(link.props['href'])).status_code == 200
