@@ -66,8 +66,9 @@ async def ticket_page(request: Request, viewer: User, ticket_id: str, sent: int 
             ui.label(str(e)).classes('text-body1')
         return None
     view = TicketView(viewer, ticket)
-    # The header says what the page is: the request's number and title (the title wraps in the summary below).
-    with frame(f'{ticket.number} · {ticket.title}', viewer, back='/queue' if viewer.can_work_tickets else '/requests'):
+    # The header says what the page is, not only its number (the title itself leads the summary below).
+    heading = f'Ticket {ticket.number}' if viewer.can_work_tickets else f'Request {ticket.number}'
+    with frame(heading, viewer, back='/queue' if viewer.can_work_tickets else '/requests'):
         if sent:
             with ui.card().classes('td-sent full-width bg-green-1 text-green-10').mark('sent'):
                 ui.label(f'Thanks! Your request {ticket.number} is in. Updates will show here.')
