@@ -240,7 +240,7 @@ async def test_a_later_arrival_time_tells_the_requester_they_are_running_late(
     assert ticket.eta == datetime(2026, 11, 24, 9, 45, tzinfo=UTC)
     [message] = await told(Kind.RUNNING_LATE, requester)
     assert (message['title'], message['body']) == (
-        f'Sam is running late · #{taken.id}',
+        f'Sam is running late · {taken.title}',  # the request by its title
         'Running 15 minutes late, now arriving ~09:45.',
     )
 
