@@ -23,9 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tortoise import fields
-from tortoise.expressions import Q
 from tortoise.models import Model
-from tortoise.transactions import in_transaction
 
 from . import articles, claims, clock, help_settings, notifications, queries
 from .articles import Article
@@ -100,9 +98,7 @@ async def pending_for(article_id: int) -> list[ReviewJob]:
 
 
 async def backlog(now: datetime) -> claims.Backlog:
-    return await claims.backlog(
-        ReviewJob, now, pending=ReviewState.PENDING, running=ReviewState.RUNNING, due_field='due_at'
-    )
+    return await JOBS.backlog(now)
 
 
 async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
@@ -110,13 +106,7 @@ async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
     several instances at once: each job is claimed by one of them."""
     now = now or clock.now()
     await _bring_forward(now, await _review_time(), limit)
-    ran = 0
-    due = ReviewJob.filter(_claimable(now)).order_by('due_at', 'id').limit(limit)
-    for job_id in await queries.ids(due):
-        claim = await _claim(job_id, now)
-        if claim is not None and await _run(job_id, claim, now):
-            ran += 1
-    return ran
+    return await JOBS.run_due(now, limit=limit)
 
 
 async def _bring_forward(now: datetime, review: timedelta, limit: int) -> None:
@@ -130,36 +120,10 @@ async def _bring_forward(now: datetime, review: timedelta, limit: int) -> None:
         await ReviewJob.filter(id__in=found, state=ReviewState.PENDING).update(due_at=now)
 
 
-def _claimable(now: datetime) -> Q:
-    return claims.due(now, pending=ReviewState.PENDING, running=ReviewState.RUNNING, due_field='due_at')
-
-
-async def _claim(job_id: int, now: datetime) -> str | None:
-    """If another instance claimed this job first, None."""
-    query = ReviewJob.filter(_claimable(now), id=job_id)
-    return await claims.claim(query, running=ReviewState.RUNNING, holder='claimed_by', now=now, lease=LEASE)
-
-
-async def _run(job_id: int, claim: str, now: datetime) -> bool:
-    job = await ReviewJob.get(id=job_id)
-    try:
-        async with in_transaction():
-            # Done first, and only if the claim is still ours: an instance whose lease ran out (and whose job
-            # was taken over) finds 0 rows here and changes nothing.
-            mine = await ReviewJob.filter(id=job_id, state=ReviewState.RUNNING, claimed_by=claim).update(
-                state=ReviewState.DONE, finished_at=now, claimed_until=None
-            )
-            if not mine:
-                return False
-            reminded = await _remind_if_due(job, now)
-            if not reminded:
-                await ReviewJob.filter(id=job_id).update(state=ReviewState.CANCELLED)
-    except Exception as error:
-        log.exception('article review reminder %s failed', job_id)
-        await _retry_later(job, claim, now, error)
-        return False
+async def _act(job: ReviewJob, now: datetime, after: list[claims.After]) -> bool:
+    reminded = await _remind_if_due(job, now)
     if reminded:
-        notifications.wake()  # the outbox rows just committed
+        after.append(notifications.wake)  # the outbox rows just committed
     return reminded
 
 
@@ -181,11 +145,9 @@ async def _remind_if_due(job: ReviewJob, now: datetime) -> bool:
     return True
 
 
-async def _retry_later(job: ReviewJob, claim: str, now: datetime, error: Exception) -> None:
-    state = ReviewState.FAILED if job.attempts >= MAX_ATTEMPTS else ReviewState.PENDING  # attempts counts this one
-    await ReviewJob.filter(id=job.id, state=ReviewState.RUNNING, claimed_by=claim).update(
-        state=state, due_at=now + RETRY_AFTER, claimed_by=None, claimed_until=None, last_error=str(error)[:300]
-    )
+JOBS = claims.Jobs(
+    ReviewJob, 'article review reminder', _act, lease=LEASE, retry_after=RETRY_AFTER, max_attempts=MAX_ATTEMPTS
+)
 
 
 # ---- the push to the owner -----------------------------------------------------------------------------------

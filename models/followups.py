@@ -21,9 +21,12 @@ knew about the job) and otherwise ends as 'cancelled'.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from tortoise import fields
@@ -273,30 +276,14 @@ async def _warned(ticket: Ticket, *, besides: int | None = None) -> set[JobKind]
 
 async def backlog(now: datetime) -> claims.Backlog:
     """Follow-ups due now and not yet run (or whose instance's lease ran out)."""
-    return await claims.backlog(Job, now, pending=JobState.PENDING, running=JobState.RUNNING, due_field='due_at')
+    return await JOBS.backlog(now)
 
 
 async def run_due(now: datetime | None = None, *, limit: int = 50, ticket_id: int | None = None) -> int:
     """Run the follow-ups that are due (of one ticket, if given); returns how many took effect. Safe to call
     from several instances (or tasks) at once: each job is claimed by one of them."""
-    now = now or clock.now()
-    ran = 0
-    due = Job.filter(_claimable(now), **({'ticket_id': ticket_id} if ticket_id is not None else {}))
-    for job_id in await queries.ids(due.order_by('due_at', 'id').limit(limit)):
-        claim = await _claim(job_id, now)
-        if claim is not None and await _run(job_id, claim, now):
-            ran += 1
-    return ran
-
-
-def _claimable(now: datetime) -> Q:
-    return claims.due(now, pending=JobState.PENDING, running=JobState.RUNNING, due_field='due_at')
-
-
-async def _claim(job_id: int, now: datetime) -> str | None:
-    """If another instance claimed this job first, None."""
-    query = Job.filter(_claimable(now), id=job_id)
-    return await claims.claim(query, running=JobState.RUNNING, holder='claimed_by', now=now, lease=LEASE)
+    where = {'ticket_id': ticket_id} if ticket_id is not None else {}
+    return await JOBS.run_due(now or clock.now(), limit=limit, **where)
 
 
 @dataclass
@@ -308,35 +295,24 @@ class _Told:
     requester_sees: bool = True
 
 
-async def _run(job_id: int, claim: str, now: datetime) -> bool:
-    job = await Job.get(id=job_id)
+async def _act(job: Job, now: datetime, after: list[claims.After]) -> bool:
+    """The job's rule, inside its transaction; what it tells is published after the commit."""
     told: list[_Told] = []
-    try:
-        async with events.after_commit(), in_transaction():  # a verb run inside publishes after this commit
-            # Done first, and only if the claim is still ours: a slower instance whose lease ran out
-            # (and whose job was taken over) finds 0 rows here and changes nothing.
-            mine = await Job.filter(id=job_id, state=JobState.RUNNING, claimed_by=claim).update(
-                state=JobState.DONE, finished_at=now, claimed_until=None
-            )
-            if not mine:
-                return False
-            acted = await RULES[job.kind](job, now, told)
-            if not acted:
-                await Job.filter(id=job_id).update(state=JobState.CANCELLED)
-    except Exception as error:
-        log.exception('follow-up %s (%s) failed', job_id, job.kind)
-        await _retry_later(job, claim, now, error)
-        return False
-    for t in told:
-        _publish(t)
+    acted = await RULES[job.kind](job, now, told)
+    after.extend(partial(_publish, t) for t in told)
     return acted
 
 
-async def _retry_later(job: Job, claim: str, now: datetime, error: Exception) -> None:
-    state = JobState.FAILED if job.attempts >= MAX_ATTEMPTS else JobState.PENDING  # attempts counts this one
-    await Job.filter(id=job.id, state=JobState.RUNNING, claimed_by=claim).update(
-        state=state, due_at=now + RETRY_AFTER, claimed_by=None, claimed_until=None, last_error=str(error)[:300]
-    )
+@asynccontextmanager
+async def _transaction() -> AsyncIterator[None]:
+    """A verb run inside a follow-up publishes after this commit."""
+    async with events.after_commit(), in_transaction():
+        yield
+
+
+JOBS = claims.Jobs(
+    Job, 'follow-up', _act, lease=LEASE, retry_after=RETRY_AFTER, max_attempts=MAX_ATTEMPTS, transaction=_transaction
+)
 
 
 # ---- the rules: each returns False when it no longer applies (the job ends 'cancelled') -----------

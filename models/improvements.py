@@ -19,7 +19,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise import fields
-from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -232,62 +231,29 @@ async def _end_of_today(now: datetime) -> datetime:
 
 
 async def backlog(now: datetime) -> claims.Backlog:
-    return await claims.backlog(
-        ActionReviewJob, now, pending=JobState.PENDING, running=JobState.RUNNING, due_field='due_at'
-    )
+    return await JOBS.backlog(now)
 
 
 async def run_due(now: datetime | None = None, *, limit: int = 50) -> int:
     """Remind the owners of actions due for review; returns how many were reminded. Safe from several instances
     at once: each job is claimed by one of them."""
     now = now or clock.now()
-    ran = 0
-    due = ActionReviewJob.filter(_claimable(now)).order_by('due_at', 'id').limit(limit)
-    for job_id in await queries.ids(due):
-        claim = await _claim(job_id, now)
-        if claim is not None and await _run(job_id, claim, now):
-            ran += 1
-    return ran
+    return await JOBS.run_due(now, limit=limit)
 
 
-def _claimable(now: datetime) -> Q:
-    return claims.due(now, pending=JobState.PENDING, running=JobState.RUNNING, due_field='due_at')
-
-
-async def _claim(job_id: int, now: datetime) -> str | None:
-    query = ActionReviewJob.filter(_claimable(now), id=job_id)
-    return await claims.claim(query, running=JobState.RUNNING, holder='claimed_by', now=now, lease=LEASE)
-
-
-async def _run(job_id: int, claim: str, now: datetime) -> bool:
-    job = await ActionReviewJob.get(id=job_id)
-    try:
-        async with in_transaction():
-            # Done first, and only if the claim is still ours: an instance whose lease ran out (and whose job was
-            # taken over) finds 0 rows here and changes nothing.
-            mine = await ActionReviewJob.filter(id=job_id, state=JobState.RUNNING, claimed_by=claim).update(
-                state=JobState.DONE, finished_at=now, claimed_until=None
-            )
-            if not mine:
-                return False
-            action = await ImprovementAction.get_or_none(id=job.action_id, state=ActionState.OPEN)
-            if action is None:  # marked done meanwhile: nothing to review
-                await ActionReviewJob.filter(id=job_id).update(state=JobState.CANCELLED)
-                return False
-            await _tell_owner(action, now)
-    except Exception as error:
-        log.exception('improvement review reminder %s failed', job_id)
-        await _retry_later(job, claim, now, error)
+async def _act(job: ActionReviewJob, now: datetime, after: list[claims.After]) -> bool:
+    action = await ImprovementAction.get_or_none(id=job.action_id, state=ActionState.OPEN)
+    if action is None:  # marked done meanwhile: nothing to review (the job ends 'cancelled')
         return False
-    notifications.wake()  # the outbox rows just committed
+    await _tell_owner(action, now)
+    after.append(notifications.wake)  # the outbox rows just committed
     return True
 
 
-async def _retry_later(job: ActionReviewJob, claim: str, now: datetime, error: Exception) -> None:
-    state = JobState.FAILED if job.attempts >= MAX_ATTEMPTS else JobState.PENDING
-    await ActionReviewJob.filter(id=job.id, state=JobState.RUNNING, claimed_by=claim).update(
-        state=state, due_at=now + RETRY_AFTER, claimed_by=None, claimed_until=None, last_error=str(error)[:300]
-    )
+JOBS = claims.Jobs(
+    ActionReviewJob, 'improvement review reminder', _act, lease=LEASE, retry_after=RETRY_AFTER,
+    max_attempts=MAX_ATTEMPTS,
+)  # fmt: skip
 
 
 async def _tell_owner(action: ImprovementAction, now: datetime) -> int:

@@ -373,11 +373,11 @@ async def test_a_claim_whose_instance_died_runs_again_after_its_lease(technician
     article = await published(technician)
     due = clock.now + 180 * DAY
     [job] = await article_reviews.pending_for(article.id)
-    stale = await article_reviews._claim(job.id, due)  # claimed, then the instance died before its commit
+    stale = await article_reviews.JOBS.claim(job.id, due)  # claimed, then the instance died before its commit
     assert stale is not None
     assert await article_reviews.run_due(due + timedelta(minutes=1)) == 0  # its lease still holds
     assert await article_reviews.run_due(due + LEASE + timedelta(seconds=1)) == 1
-    assert await article_reviews._run(job.id, stale, due + LEASE) is False  # the dead claim changes nothing
+    assert await article_reviews.JOBS.run(job.id, stale, due + LEASE) is False  # the dead claim changes nothing
     assert len(await pushes(technician)) == 1
 
 

@@ -284,7 +284,7 @@ async def test_a_job_left_running_by_a_crashed_instance_runs_once_after_its_clai
 ) -> None:
     job = await Job.get(ticket_id=waiting.id, kind=JobKind.WAITING_FIRST)
     now = clock.advance(days=1)
-    assert await followups._claim(job.id, now) is not None  # ... and then that instance died
+    assert await followups.JOBS.claim(job.id, now) is not None  # ... and then that instance died
     assert await followups.run_due(now + followups.LEASE - timedelta(seconds=1)) == 0  # its claim still holds
     assert await followups.run_due(now + followups.LEASE + timedelta(seconds=1)) == 1
     assert await followups.run_due(now + followups.LEASE + timedelta(minutes=1)) == 0
@@ -295,9 +295,9 @@ async def test_a_job_left_running_by_a_crashed_instance_runs_once_after_its_clai
 async def test_an_instance_whose_claim_was_taken_over_changes_nothing(waiting: Ticket, clock: FrozenClock) -> None:
     job = await Job.get(ticket_id=waiting.id, kind=JobKind.WAITING_FIRST)
     now = clock.advance(days=1)
-    slow = await followups._claim(job.id, now)
+    slow = await followups.JOBS.claim(job.id, now)
     assert await followups.run_due(now + followups.LEASE + timedelta(seconds=1)) == 1  # taken over
-    assert slow is not None and not await followups._run(job.id, slow, now + followups.LEASE)
+    assert slow is not None and not await followups.JOBS.run(job.id, slow, now + followups.LEASE)
     assert len(await reminders(waiting)) == 1
 
 
@@ -605,7 +605,7 @@ async def test_a_warning_survives_a_restart_and_is_given_once(
     await wifi_target(manager, wifi, first=30)
     [job] = await Job.filter(ticket_id=taken.id, kind=JobKind.REPLY_AT_RISK)
     now = clock.advance(minutes=23)
-    assert await followups._claim(job.id, now) is not None  # ... and then the instance died
+    assert await followups.JOBS.claim(job.id, now) is not None  # ... and then the instance died
     later = now + followups.LEASE + timedelta(seconds=1)
     assert await followups.run_due(later) == 1  # the overdue warning is not due yet (09:30)
     assert await followups.run_due(later + timedelta(seconds=1)) == 0

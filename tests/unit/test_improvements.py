@@ -181,11 +181,11 @@ async def test_a_claim_whose_instance_died_runs_again_after_its_lease(rated: Sim
     await phone(rated.technician, 'sam')
     action = await record(rated)
     [job] = await improvements.pending_for(action.id)
-    stale = await improvements._claim(job.id, REVIEW_AT)  # claimed, then the instance died before its commit
+    stale = await improvements.JOBS.claim(job.id, REVIEW_AT)  # claimed, then the instance died before its commit
     assert stale is not None
     assert await improvements.run_due(REVIEW_AT + timedelta(minutes=1)) == 0  # its lease still holds
     assert await improvements.run_due(REVIEW_AT + LEASE + timedelta(seconds=1)) == 1
-    assert await improvements._run(job.id, stale, REVIEW_AT + LEASE) is False  # the dead claim changes nothing
+    assert await improvements.JOBS.run(job.id, stale, REVIEW_AT + LEASE) is False  # the dead claim changes nothing
     assert await PushMessage.filter(user_id=rated.technician.id).count() == 1
 
 
