@@ -16,20 +16,21 @@ lived through against the sentence they read on the form ("fixed within 3 workin
 counts in SQL. Tickets without a fix target are in neither "on time" nor "late".
 
 How it is counted (never loading the period's tickets into Python):
-- every denominator (fixes, rated, callbacks, fixes with a need) and every around-the-clock verdict is a
-  GROUP BY aggregate in the database (COUNT(CASE ...) against the target's minutes, joined on service and
-  priority);
-- working hours cannot be counted in SQL without a calendar table (days, hours, a time zone with DST), so
-  for business-hours targets the verdict is made in Python with sla's calendar, for a bounded set only:
-  the fixes of the period that were rated, and the fixes whose need-by time was missed. That is the same
-  function the ticket lists use, so a figure and its list always agree.
+- every denominator (fixes, rated, callbacks, fixes with a need) and every verdict is a GROUP BY aggregate in
+  the database (COUNT(CASE ...) against the target's minutes, joined on service and priority);
+- a fix's time is the one the measures count and store in the ticket (`fix_seconds`, models/measure_times.py:
+  around the clock, or working hours in the calendar's time zone where the target says so), so a gap and the
+  measures' compliance agree;
+- a rating of an earlier fix (the ticket was reopened after it was rated: its time is not the stored one) is
+  judged in Python with sla's calendar, a bounded, small set; the ticket lists judge with the stored time
+  where the fix stands and the same Python rule otherwise, so a figure and its list always agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -37,7 +38,7 @@ from tortoise import connections
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
-from . import measures, sla
+from . import measure_times, measures, sla
 from .catalog import Priority
 from .errors import Invalid, require
 from .measures import GroupBy
@@ -193,6 +194,7 @@ async def figures(*, since: datetime, until: datetime, group_by: GroupBy) -> lis
         for name, n in counts.items():
             row[name] = row.get(name, 0) + int(n or 0)
 
+    await _stamp(since, until)
     for r in await _rated_verdicts_sql(group_by, since, until):
         add(
             r['k'],
@@ -202,14 +204,12 @@ async def figures(*, since: datetime, until: datetime, group_by: GroupBy) -> lis
             late_happy=r['late_happy'],
         )
     verdict = await _Verdict.load()
-    for r in await _rated_working_hours(group_by, since, until, verdict):
+    for r in await _rated_earlier_fixes(group_by, since, until):
         on_time = verdict.on_time(r['service_id'], r['priority'], r['created_at'], r['fix_at'])
         add(r['k'], on_time=on_time, on_time_unhappy=on_time and r['score'] <= UNHAPPY_UP_TO, late=not on_time)
         add(r['k'], late_happy=not on_time and r['score'] >= HAPPY_FROM)
     for r in await _needs_sql(group_by, since, until):
         add(r['k'], with_need=r['with_need'], need_missed=r['need_missed'])
-    for r in await _needs_missed_working_hours(group_by, since, until, verdict):
-        add(r['k'], need_missed=verdict.on_time(r['service_id'], r['priority'], r['created_at'], r['resolved_at']))
     for name, model, date_field, via in _COUNTED:
         for k, n in (await _counted(model, date_field, via, group_by, since, until)).items():
             add(k, **{name: n})
@@ -275,6 +275,7 @@ async def tickets_behind(
     """The tickets behind one group's gap, newest first, with the requesters' rating comments and reopen
     reasons (newest first too)."""
     group_by, kind = _check(actor, since, until, group_by), _kind(kind)
+    await _stamp(since, until)
     found = await _BEHIND[kind](group_by, key, since, until)
     found = sorted(found, key=lambda b: (b.at, b.ticket_id), reverse=True)[:LIST_LIMIT]
     said = await _said({b.ticket_id for b in found})
@@ -287,15 +288,20 @@ async def _rated_behind(group_by: GroupBy, key: int | None, since: datetime, unt
     scores = Q(score__gte=HAPPY_FROM) if happy else Q(score__lte=UNHAPPY_UP_TO)
     query = Rating.filter(scores, fix_at__gte=since, fix_at__lt=until, **_in_group(group_by, key, 'ticket__'))
     rows = await query.values(
-        'ticket_id', 'ticket__title', 'ticket__created_at', 'ticket__service_id', 'ticket__priority', 'fix_at', 'score'
-    )
+        'ticket_id', 'ticket__title', 'ticket__created_at', 'ticket__service_id', 'ticket__priority', 'fix_at', 'score',
+        'ticket__resolved_at', 'ticket__fix_seconds',
+    )  # fmt: skip
     verdict = await _Verdict.load()
+
+    def on_time(r: dict[str, Any]) -> bool:
+        stored = r['ticket__fix_seconds'] if r['ticket__resolved_at'] == r['fix_at'] else None
+        service, priority = r['ticket__service_id'], r['ticket__priority']
+        return verdict.on_time(service, priority, r['ticket__created_at'], r['fix_at'], stored)
+
     return [
         Behind(r['ticket_id'], r['ticket__title'], r['fix_at'], r['score'])
         for r in rows
-        if verdict.judged(r['ticket__service_id'], r['ticket__priority'])
-        and verdict.on_time(r['ticket__service_id'], r['ticket__priority'], r['ticket__created_at'], r['fix_at'])
-        != happy
+        if verdict.judged(r['ticket__service_id'], r['ticket__priority']) and on_time(r) != happy
     ]
 
 
@@ -311,14 +317,16 @@ async def _need_missed(group_by: GroupBy, key: int | None, since: datetime, unti
     query = Ticket.filter(
         resolved_at__gte=since, resolved_at__lt=until, needed_by__not_isnull=True, **_in_group(group_by, key, '')
     )
-    rows = await query.values('id', 'title', 'created_at', 'resolved_at', 'needed_by', 'service_id', 'priority')
+    rows = await query.values(
+        'id', 'title', 'created_at', 'resolved_at', 'needed_by', 'service_id', 'priority', 'fix_seconds'
+    )
     verdict = await _Verdict.load()
     return [
         Behind(r['id'], r['title'], r['resolved_at'])
         for r in rows
         if r['needed_by'] < r['resolved_at']
         and verdict.judged(r['service_id'], r['priority'])
-        and verdict.on_time(r['service_id'], r['priority'], r['created_at'], r['resolved_at'])
+        and verdict.on_time(r['service_id'], r['priority'], r['created_at'], r['resolved_at'], r['fix_seconds'])
     ]
 
 
@@ -407,44 +415,20 @@ class _Verdict:
         found = [Q(**_pair(via, s, p)) for s, p in pairs]
         return Q(*found, join_type='OR')
 
-    def on_time(self, service_id: int, priority: int, created: datetime, fixed: datetime) -> bool:
+    def on_time(
+        self, service_id: int, priority: int, created: datetime, fixed: datetime, stored: int | None = None
+    ) -> bool:
+        """`stored`: the fix's counted seconds as the measures stored them (the same rule, counted in SQL), when
+        the fix still stands; otherwise counted here with sla's clock."""
         target = self.targets[(service_id, int(priority))]
         clk = self.working if target.business_hours else sla.AROUND_THE_CLOCK
         assert target.resolution_minutes is not None
-        return clk.seconds(created, fixed) <= target.resolution_minutes * 60 + SLACK_SECONDS
+        seconds = stored if stored is not None else clk.seconds(created, fixed)
+        return seconds <= target.resolution_minutes * 60 + SLACK_SECONDS
 
 
 def _pair(via: str, service_id: int, priority: int) -> dict[str, Any]:
     return {f'{via}service_id': service_id, f'{via}priority': Priority(priority)}
-
-
-async def _rated_working_hours(group_by: GroupBy, since: datetime, until: datetime, verdict: _Verdict) -> list[dict]:
-    """The period's rated fixes whose target counts working hours (a bounded set: judged in Python)."""
-    covered = verdict.working_hours('ticket__')
-    if covered is None:
-        return []
-    query = Rating.filter(covered, fix_at__gte=since, fix_at__lt=until)
-    rows = await query.annotate(k=F(f'ticket__{_COLUMN_ORM[group_by]}')).values(
-        'k', 'score', 'fix_at', created_at='ticket__created_at', service_id='ticket__service_id',
-        priority='ticket__priority',
-    )  # fmt: skip
-    return rows
-
-
-async def _needs_missed_working_hours(
-    group_by: GroupBy, since: datetime, until: datetime, verdict: _Verdict
-) -> list[dict]:
-    """The period's fixes after the need-by time, whose target counts working hours (bounded: judged in Python)."""
-    covered = verdict.working_hours()
-    if covered is None:
-        return []
-    query = Ticket.filter(covered, resolved_at__gte=since, resolved_at__lt=until)
-    rows = (
-        await query.filter(needed_by__not_isnull=True)
-        .annotate(k=F(_COLUMN_ORM[group_by]))
-        .values('k', 'created_at', 'resolved_at', 'needed_by', 'service_id', 'priority')
-    )
-    return [r for r in rows if r['needed_by'] < r['resolved_at']]
 
 
 _COLUMN_ORM = {
@@ -454,72 +438,93 @@ _COLUMN_ORM = {
 }
 _COLUMN_SQL = {GroupBy.SERVICE: 't.service_id', GroupBy.TECHNICIAN: 't.assignee_id', GroupBy.CATEGORY: 'u.category_id'}
 
-_RATED_SQL = """
-SELECT {key} AS k,
-  COUNT(CASE WHEN {on_time} THEN 1 END) AS on_time,
-  COUNT(CASE WHEN {on_time} AND r.score <= {unhappy} THEN 1 END) AS on_time_unhappy,
-  COUNT(CASE WHEN NOT ({on_time}) THEN 1 END) AS late,
-  COUNT(CASE WHEN NOT ({on_time}) AND r.score >= {happy} THEN 1 END) AS late_happy
+# A fix is on time when its counted seconds (stored in the ticket by models/measure_times.py: working time
+# where the target counts working hours) are within the target.
+_ON_TIME = f't.fix_seconds <= s.resolution_minutes * 60 + {SLACK_SECONDS}'
+
+_RATED_SQL = f"""
+SELECT {{key}} AS k,
+  COUNT(CASE WHEN {_ON_TIME} THEN 1 END) AS on_time,
+  COUNT(CASE WHEN {_ON_TIME} AND r.score <= {UNHAPPY_UP_TO} THEN 1 END) AS on_time_unhappy,
+  COUNT(CASE WHEN NOT ({_ON_TIME}) THEN 1 END) AS late,
+  COUNT(CASE WHEN NOT ({_ON_TIME}) AND r.score >= {HAPPY_FROM} THEN 1 END) AS late_happy
 FROM rating r
 JOIN ticket t ON t.id = r.ticket_id
 JOIN "user" u ON u.id = t.requester_id
 JOIN sla_target s ON s.service_id = t.service_id AND s.priority = t.priority
-WHERE {fix_at} >= {since} AND {fix_at} < {until}
-  AND s.resolution_minutes IS NOT NULL AND NOT s.business_hours
-GROUP BY {key}
+WHERE r.fix_at >= {{since}} AND r.fix_at < {{until}} AND r.fix_at = t.resolved_at AND s.resolution_minutes IS NOT NULL
+GROUP BY {{key}}
 """
 
-_NEEDS_SQL = """
-SELECT {key} AS k,
+# Ratings of an earlier fix (the ticket was reopened after it was rated): its time is not stored (few rows).
+_EARLIER_SQL = """
+SELECT {key} AS k, r.score AS score, r.fix_at AS fix_at, t.created_at AS created_at, t.service_id AS service_id,
+  t.priority AS priority
+FROM rating r
+JOIN ticket t ON t.id = r.ticket_id
+JOIN "user" u ON u.id = t.requester_id
+JOIN sla_target s ON s.service_id = t.service_id AND s.priority = t.priority
+WHERE r.fix_at >= {since} AND r.fix_at < {until} AND (t.resolved_at IS NULL OR r.fix_at <> t.resolved_at)
+  AND s.resolution_minutes IS NOT NULL
+"""
+
+_NEEDS_SQL = f"""
+SELECT {{key}} AS k,
   COUNT(*) AS with_need,
-  COUNT(CASE WHEN s.id IS NOT NULL AND s.resolution_minutes IS NOT NULL AND NOT s.business_hours
-             AND {needed_by} < {resolved_at} AND {on_time} THEN 1 END) AS need_missed
+  COUNT(CASE WHEN s.resolution_minutes IS NOT NULL AND {{needed_by}} < {{resolved_at}} AND {_ON_TIME}
+             THEN 1 END) AS need_missed
 FROM ticket t
 JOIN "user" u ON u.id = t.requester_id
 LEFT JOIN sla_target s ON s.service_id = t.service_id AND s.priority = t.priority
-WHERE {resolved_at} >= {since} AND {resolved_at} < {until} AND t.needed_by IS NOT NULL
-GROUP BY {key}
+WHERE t.resolved_at >= {{since}} AND t.resolved_at < {{until}} AND t.needed_by IS NOT NULL
+GROUP BY {{key}}
 """
 
 
+async def _stamp(since: datetime, until: datetime) -> None:
+    """Count and store the fix times of the period's fixes that have none stored yet."""
+    await measure_times.stamp(await measure_times.zone(since, until), 'fix', since, until)
+
+
 async def _rated_verdicts_sql(group_by: GroupBy, since: datetime, until: datetime) -> list[dict]:
-    """Rated fixes of the period with an around-the-clock target, on time or late, per group: one query."""
-    return await _query(_RATED_SQL, group_by, since, until, fixed='r.fix_at')
+    """Rated fixes of the period that still stand, on time or late, per group: one query."""
+    return await _query(_RATED_SQL, group_by, since, until)
+
+
+async def _rated_earlier_fixes(group_by: GroupBy, since: datetime, until: datetime) -> list[dict]:
+    """Ratings of the period's fixes that were reopened since (judged in Python: a bounded, small set)."""
+    return await _query(_EARLIER_SQL, group_by, since, until)
 
 
 async def _needs_sql(group_by: GroupBy, since: datetime, until: datetime) -> list[dict]:
-    """Fixes of the period with a need-by time, and those made on time (around the clock) but after it."""
-    return await _query(_NEEDS_SQL, group_by, since, until, fixed='t.resolved_at')
+    """Fixes of the period with a need-by time, and those made on time but after it."""
+    return await _query(_NEEDS_SQL, group_by, since, until)
 
 
-async def _query(sql: str, group_by: GroupBy, since: datetime, until: datetime, *, fixed: str) -> list[dict]:
-    """`sql` in this database's words: SQLite keeps times as ISO text (compared and subtracted as julian days),
-    PostgreSQL as timestamptz."""
+async def _query(sql: str, group_by: GroupBy, since: datetime, until: datetime) -> list[dict]:
+    """`sql` in this database's words: the period's bounds compared as stored (SQLite keeps times as text in
+    one form, so that ranges read the indexes), two columns compared as instants."""
     db = connections.get('default')
     postgres = db.capabilities.dialect == 'postgres'
 
     def moment(column: str) -> str:
         return column if postgres else f'julianday({column})'
 
-    took = (
-        f'EXTRACT(EPOCH FROM ({fixed} - t.created_at))'
-        if postgres
-        else f'((julianday({fixed}) - julianday(t.created_at)) * 86400.0)'
-    )
-    on_time = f'{took} <= s.resolution_minutes * 60 + {SLACK_SECONDS}'
     text = sql.format(
         key=_COLUMN_SQL[group_by],
-        on_time=on_time,
-        unhappy=UNHAPPY_UP_TO,
-        happy=HAPPY_FROM,
-        fix_at=moment('r.fix_at'),
         resolved_at=moment('t.resolved_at'),
         needed_by=moment('t.needed_by'),
-        since='$1' if postgres else 'julianday(?)',
-        until='$2' if postgres else 'julianday(?)',
+        since='$1' if postgres else '?',
+        until='$2' if postgres else '?',
     )
-    params: list[object] = [since, until] if postgres else [since.isoformat(), until.isoformat()]
-    return await db.execute_query_dict(text, params)
+    params: list[object] = [since, until] if postgres else [str(since.astimezone(UTC)), str(until.astimezone(UTC))]
+    rows = await db.execute_query_dict(text, params)
+    if not postgres:  # raw SQLite gives the stored text
+        for row in rows:
+            for name in ('fix_at', 'created_at'):
+                if isinstance(row.get(name), str):
+                    row[name] = datetime.fromisoformat(row[name])
+    return rows
 
 
 async def _visit_times(group_by: GroupBy, since: datetime, until: datetime) -> dict[Any, dict[str, int]]:

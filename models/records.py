@@ -117,10 +117,22 @@ class Ticket(Model):
     first_response_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
+    # Issue 12: the seconds the measures count from the report to the first answer (to the fix): working time
+    # where the service's target counts working hours. Written by the measures when first read
+    # (models/measure_times.py `stamp`) and cleared whenever what they depend on changes (the answer or fix
+    # time here, a target or the calendar in models/sla.py), so medians sort stored numbers.
+    answer_seconds = fields.IntField(null=True)
+    fix_seconds = fields.IntField(null=True)
 
     class Meta:
         table = 'ticket'
-        indexes = (('status', 'assignee_id'), ('requester_id', 'updated_at'))
+        indexes = (
+            ('status', 'assignee_id'),
+            ('requester_id', 'updated_at'),
+            ('created_at',),  # the measures read tickets by when they were reported, answered, fixed
+            ('first_response_at', 'answer_seconds'),
+            ('resolved_at', 'fix_seconds'),
+        )
 
     @property
     def number(self) -> str:

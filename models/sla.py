@@ -25,6 +25,7 @@ from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from . import queries
 from .catalog import Priority, Service
@@ -218,10 +219,19 @@ async def set_target(
             await SlaTarget.create(service_id=service_id, priority=priority, **values)
         except IntegrityError:  # set twice at once: the later values win
             await SlaTarget.filter(service_id=service_id, priority=priority).update(**values)
+    # Whether working hours count may have changed: the measures count these tickets' times again.
+    await _forget_counted_times(Ticket.filter(service_id=service_id, priority=priority))
     # Open tickets' warnings move to the new times (those already past are not sent after the fact).
     affected = await open_tickets(service_id=service_id, priority=priority)
     await _targets_moved(affected)
     return await SlaTarget.get_or_none(service_id=service_id, priority=priority)
+
+
+async def _forget_counted_times(tickets: QuerySet[Ticket]) -> None:
+    """Clear the answer and fix times the measures stored (records.Ticket.answer_seconds): they depend on the
+    targets' working hours and on the calendar; the measures count them again when next read."""
+    await tickets.filter(answer_seconds__not_isnull=True).update(answer_seconds=None)
+    await tickets.filter(fix_seconds__not_isnull=True).update(fix_seconds=None)
 
 
 async def set_calendar(
@@ -258,6 +268,7 @@ async def set_calendar(
         }
     )
     await cal.save()
+    await _forget_counted_times(Ticket.all())  # working hours and days are counted anew
     await _targets_moved(await open_tickets())
     return cal
 

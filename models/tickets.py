@@ -565,7 +565,12 @@ def _check_may_work(ticket: Ticket, actor: Actor) -> None:
 
 
 async def _transition(ticket: Ticket, changes: dict[str, object]) -> None:
-    """Apply changes only if nobody changed the status meanwhile (optimistic lock on status)."""
+    """Apply changes only if nobody changed the status meanwhile (optimistic lock on status). A new answer or
+    fix time clears the seconds the measures stored for the old one (records.Ticket.answer_seconds)."""
+    if 'first_response_at' in changes:
+        changes = {**changes, 'answer_seconds': None}
+    if 'resolved_at' in changes:
+        changes = {**changes, 'fix_seconds': None}
     changed = await Ticket.filter(id=ticket.id, status=ticket.status).update(**changes)
     if not changed:
         raise Conflict('This ticket changed a moment ago; have a look and try again.')

@@ -179,6 +179,42 @@ async def test_compliance_per_service(week: SimpleNamespace, manager: User) -> N
     }
 
 
+# ---- the counted times are stored once read, and counted again when what they depend on changes -------------
+
+
+async def test_a_fix_made_again_is_counted_from_the_new_fix(week: SimpleNamespace, manager: User) -> None:
+    """A (Wi-Fi, Fri 23 16:30 BST) is counted (19800 s, stored), then reopened and fixed again Wed 28 10:00:
+    Fri 30 min + Mon 8 h + Tue 8 h + Wed 1 h = 63000 s. Fixes: 36000 B, 54000 G, 63000 A, 82800 C, 86400 E."""
+    await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
+    a = await Ticket.get(created_at=utc(23, 15, 30))
+    assert a.fix_seconds == 19800
+    await tickets.reopen(a.id, 'It is back', actor=week.requester, now=utc(27, 12))
+    await tickets.resolve(a.id, 'Done again', actor=week.technician, now=utc(28, 10))
+    found = await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
+    assert found['current']['fix'] == times(5, 63000.0, 86400.0, 3, 0)
+
+
+async def test_a_target_no_longer_in_working_hours_counts_around_the_clock(
+    week: SimpleNamespace, manager: User
+) -> None:
+    """Wi-Fi's first answers around the clock: D 600, C 5400, B 93600 (Sat 10:00 – Sun 12:00), A 237000."""
+    await measure_figures.compliance_by_service(actor=manager, since=SINCE, until=UNTIL)
+    await sla.set_target(
+        actor=manager, service_id=week.wifi.id, priority=Priority.NORMAL, first_response_minutes=60,
+        resolution_minutes=480, business_hours=False,
+    )  # fmt: skip
+    found = await measure_figures.compliance_by_service(actor=manager, since=SINCE, until=UNTIL)
+    assert found[week.wifi.id]['answer'] == times(4, 49500.0, 237000.0, 4, 1)
+
+
+async def test_a_new_working_day_counts_the_times_again(week: SimpleNamespace, manager: User) -> None:
+    """Working 08:00–17:00: Wi-Fi's first answers B 0, D 600, C 5400 (from 08:00), A 30 + 80 min = 6600."""
+    await measure_figures.compliance_by_service(actor=manager, since=SINCE, until=UNTIL)
+    await sla.set_calendar(actor=manager, days=[1, 2, 3, 4, 5], start=time(8), end=time(17), timezone='Europe/London')
+    found = await measure_figures.compliance_by_service(actor=manager, since=SINCE, until=UNTIL)
+    assert found[week.wifi.id]['answer'] == times(4, 3000.0, 6600.0, 4, 2)
+
+
 async def test_days_are_londons_across_the_clock_change(week: SimpleNamespace, manager: User) -> None:
     """H (00:30 BST) is a Thursday, E (00:30 BST) a Sunday: not the UTC Wednesday and Saturday."""
     rows = await measures.measures(actor=manager, since=SINCE, until=UNTIL, group_by=GroupBy.DAY)
