@@ -48,7 +48,7 @@ async def csv_lines(actor: User, since: datetime, until: datetime) -> AsyncItera
         out = io.StringIO()
         writer = csv.writer(out, lineterminator='\r\n')
         for t in batch:
-            writer.writerow([_safe(cell) for cell in _row(t, rated.get(t.id), actor)])
+            writer.writerow([safe_cell(cell) for cell in _row(t, rated.get(t.id), actor)])
         yield out.getvalue()
         after = batch[-1].id
 
@@ -72,7 +72,7 @@ def _hours(start: datetime, end: datetime | None) -> str:
     return f'{(end - start).total_seconds() / 3600:.2f}' if end else ''
 
 
-def _safe(cell: object) -> object:
+def safe_cell(cell: object) -> object:
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell

@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     manage,
     measure_tickets,
     measures,
+    my_figures,
     my_requests,
     new_request,
     offline_api,
@@ -29,6 +30,7 @@ from . import (  # noqa: F401
     ticket,
     today,
     visit_api,
+    weekly,
 )
 
 

@@ -142,6 +142,11 @@ class GapsScreen:
         self.span = ui.label().classes('td-m-note').mark('span')
         big_toggle(GROUPS, self.by, self.set_group).mark('group-by')
         self.cards = ui.column().classes('full-width td-m-list').mark('gaps')
+        self.export = (
+            ui.link('This table as CSV', self._export())
+            .classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line')
+            .mark('gaps-csv')
+        )
         ui.button('Improvement actions', icon='flag', on_click=lambda: ui.navigate.to('/actions')).props(
             'flat no-caps'
         ).mark('to-actions')
@@ -163,12 +168,18 @@ class GapsScreen:
         self.loads += 1
         load = self.loads
         ui.navigate.history.replace(f'/gaps?period={self.period}&by={self.by.value}')
+        self.export.props['href'] = self._export()
+        self.export.update()
         since, until, zone = await period_window(self.period, clock.now())
         found = await gaps.gaps(actor=self.viewer, since=since, until=until, group_by=self.by)
         if load != self.loads:
             return
         self.span.set_text(span_words(since, until, zone))
         fill(self.cards, lambda: self.show(found, since, until))
+
+    def _export(self) -> str:
+        """The gaps of the chosen period and grouping as CSV (pages/exports.py)."""
+        return f'/export/gaps.csv?{urlencode({"period": self.period, "by": self.by.value})}'
 
     def show(self, found: list[Gap], since: datetime, until: datetime) -> None:
         if not found:

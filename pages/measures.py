@@ -4,24 +4,41 @@ Every figure comes from `measure_figures.figures` (the headline, beside the prev
 and `measures.measures` (the breakdown and the trend), aggregated in the database; this page only formats
 them. A measure with nothing to measure shows "—" and says why, never a misleading 0. Days are the
 organisation's: the working calendar's time zone.
+
+The trend and the ratings are charts (ui.echart: its script loads only on this screen, never on the screens a
+requester's phone opens), each with its numbers in a small table under it; every point, bar and number opens the
+tickets behind it (/measures/tickets). The screen follows ticket changes live, reading again at most once every
+LIVE_SECONDS, and changes only what changed: the charts keep their place, nothing scrolls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from nicegui import ui
+from nicegui import Client, ui
+from nicegui.events import EChartPointClickEventArguments
 
-from models import clock, deflections, field_measures, measure_figures, measures, ratings, sla, when
+from models import clock, deflections, events, field_measures, measure_figures, measures, sla, when
 from models.measures import GroupBy
 from models.users import User
 
-from .layout import MANAGERS, frame, signed_in
+from .layout import MANAGERS, frame, live, signed_in
+from .measure_charts import (
+    Slot,
+    chart,
+    rating_chart,
+    score_chart,
+    score_table,
+    set_options,
+    trend_table,
+    volume_chart,
+)
 
 PERIODS = {'7': '7 days', '30': '30 days', '90': '90 days', 'month': 'This month'}
 GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.TECHNICIAN: 'Technician', GroupBy.CATEGORY: 'Requesters'}
@@ -31,62 +48,87 @@ GROUP_MEANING = {
     GroupBy.CATEGORY: 'Who asked: the requester’s category.',
 }
 NONE = '—'
+LIVE_SECONDS = 5.0  # an open screen reads its figures again at most this often while tickets change
 
 CSS = """
 .td-m-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; width: 100%; }
+.td-m-part { display: contents; }
 .td-m-card { padding: 10px 12px; border-radius: 8px; gap: 2px; min-width: 0; }
 .td-m-wide { grid-column: 1 / -1; }
+.td-m-lines { gap: 2px; }
 .td-m-name { font-weight: 600; font-size: 0.9rem; line-height: 1.2; }
 .td-m-value { font-size: 1.5rem; font-weight: 600; line-height: 1.25; }
 .td-m-note { font-size: 0.8rem; opacity: 0.72; line-height: 1.25; }
 .td-m-hint { font-size: 0.8rem; font-style: italic; opacity: 0.72; }
 .td-m-line { font-size: 0.9rem; line-height: 1.35; }
+.td-m-links > * { display: inline; }
+.td-m-links > :not(:first-child)::before { content: '·'; display: inline-block; margin: 0 0.3em; }
+.td-m-count { color: inherit; text-decoration: underline dotted; text-underline-offset: 3px; }
 .td-m-head { font-size: 1.05rem; font-weight: 600; margin-top: 8px; }
 .td-m-toggle { border: 1px solid rgba(128, 128, 128, 0.4); }
 .td-m-toggle .q-btn { min-height: 48px; padding: 0 6px; }
-.td-m-trow { display: flex; align-items: center; gap: 8px; width: 100%; min-height: 28px; font-size: 0.85rem; }
-.td-m-trow > .td-m-when { flex: 0 0 96px; }
-.td-m-trow > .td-m-num { flex: 0 0 72px; text-align: right; white-space: nowrap; }
 .td-m-list { gap: 8px; }
 .td-m-rows { gap: 2px; }
 .td-m-track { flex: 1 1 auto; height: 12px; border-radius: 6px; background: rgba(128, 128, 128, 0.18); }
 .td-m-bar { height: 100%; border-radius: 6px; background: var(--q-primary); }
-.td-m-bar.td-m-good { background: var(--q-positive); }
 .td-m-was { font-size: 0.8rem; line-height: 1.25; }
 .td-m-target { font-size: 0.8rem; line-height: 1.25; font-weight: 600; }
-.td-m-srow { display: flex; align-items: center; gap: 8px; width: 100%; min-height: 22px; font-size: 0.85rem; }
-.td-m-srow > .td-m-when { flex: 0 0 96px; }
-.td-m-srow > .td-m-num { flex: 0 0 40px; text-align: right; }
+.td-m-chart { width: 100%; }
+.td-m-table { width: 100%; border-collapse: collapse; font-size: 0.75rem; line-height: 1.3; opacity: 0.85; }
+.td-m-table th, .td-m-table td { padding: 1px 4px; text-align: right; font-weight: normal; white-space: nowrap; }
+.td-m-table th[scope=row], .td-m-table thead th:first-child { text-align: left; }
+.td-m-table thead th { font-weight: 600; }
+.td-m-scores thead th { white-space: normal; }
+.td-m-table a { color: inherit; text-decoration: underline dotted; text-underline-offset: 3px; }
+@media print { .td-m-table { opacity: 1; font-size: 9pt; } }
 """
 
 
 @ui.page('/measures')
 @signed_in(roles=MANAGERS, refusal='Only managers can see the measures.', title='Measures')
 async def measures_page(request: Request, viewer: User, period: str = '30', by: str = 'service') -> None:
+    screen = Measures(viewer, period, by)
     with frame('Measures', viewer):
         ui.add_css(CSS)
-        await Measures(viewer, period, by).build()
+        await screen.build()
+    live(events.QUEUE, screen.changed)  # every ticket change, from every instance
     return None
 
 
 class Measures:
-    """The screen's state: the chosen period and grouping; each choice change loads once."""
+    """The screen's state: the chosen period and grouping; each choice change loads once, and so does each
+    burst of ticket changes."""
 
     def __init__(self, viewer: User, period: str, by: str) -> None:
         self.viewer = viewer
+        self.client = ui.context.client
         self.period = period if period in PERIODS else '30'
         self.by = GroupBy(by) if by in GROUPS else GroupBy.SERVICE
         self._loads = {'period': 0, 'groups': 0}  # per part of the screen: a newer choice wins over an older load
+        self._shown: dict[int, Any] = {}  # per part: what it shows, so that a refresh rebuilds only what changed
+        self._refresh_due = False
+        self.trend_links: list[list[str]] = [[], []]  # per series of the volume chart: each point's tickets
+        self.rating_links: list[str] = []
+        self.score_links: list[str] = []
 
     async def build(self) -> None:
         big_toggle(PERIODS, self.period, self.set_period).mark('period')
         self.span = ui.label().classes('td-m-note').mark('span')
-        self.headline = ui.element('div').classes('td-m-grid').mark('headline')
+        with ui.element('div').classes('td-m-grid').mark('headline'):
+            self.counts = ui.element('div').classes('td-m-part')
+            with ui.card().props('flat bordered').classes('td-m-card td-m-wide').mark('satisfaction'):
+                self.satisfaction = ui.column().classes('td-m-lines full-width')
+                self.score_chart = chart(self.open_score, 'scores', height=150).mark('score-chart')
+                self.score_table = ui.html('', sanitize=False).classes('full-width').mark('score-table')
+            self.rest = ui.element('div').classes('td-m-part')
         with ui.row().classes('q-gutter-sm'):
             ui.link('Expectation gaps', '/gaps').classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line').mark(
                 'gaps-link'
             )
             ui.link('Improvement actions', '/actions').classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line')
+            ui.link('Weekly summary to print', '/measures/weekly').classes(
+                'q-btn q-btn--outline q-px-md q-py-sm td-m-line'
+            ).mark('weekly-link')
             self.export = (
                 ui.link('Tickets as a spreadsheet (CSV)', self._export())
                 .classes('q-btn q-btn--outline q-px-md q-py-sm td-m-line')
@@ -100,8 +142,17 @@ class Measures:
         big_toggle(GROUPS, self.by, self.set_group).mark('group-by')
         self.group_meaning = ui.label(GROUP_MEANING[self.by]).classes('td-m-note')
         self.groups = ui.column().classes('full-width td-m-list').mark('groups')
+        self.groups_csv = ui.link('This table as CSV', self._groups_csv()).classes('td-m-line').mark('groups-csv')
         self.trend_title = ui.label().classes('td-m-head')
-        self.trends = ui.column().classes('full-width td-m-rows').mark('trends')
+        with ui.column().classes('full-width td-m-rows').mark('trends'):
+            ui.label('Received and fixed').classes('td-m-name q-mt-sm')
+            self.volume_chart = chart(self.open_trend, 'volume', height=210).mark('volume-chart')
+            ui.label('Satisfaction, out of 5').classes('td-m-name q-mt-md')
+            self.no_rating_trend = ui.label('No ratings in this period yet.').classes('td-m-hint')
+            self.no_rating_trend.mark('no-ratings-trend')
+            self.rating_chart = chart(self.open_rating, 'satisfaction', height=140).mark('satisfaction-chart')
+            self.trend_table = ui.html('', sanitize=False).classes('full-width q-mt-sm').mark('trend-table')
+            self.trend_csv = ui.link('This table as CSV', self._trend_csv()).classes('td-m-line').mark('trend-csv')
         self.note = ui.label().classes('td-m-note q-mt-md').mark('time-zone-note')
         await self.load_period()
 
@@ -109,20 +160,41 @@ class Measures:
         """The tickets of the chosen period as CSV (pages/exports.py; "This month" takes the last 31 days)."""
         return f'/export/tickets.csv?days={self.period if self.period.isdecimal() else 31}'
 
+    def _groups_csv(self) -> str:
+        """The per-group table of the chosen period and grouping as CSV (pages/exports.py)."""
+        return f'/export/measures.csv?period={self.period}&by={self.by.value}'
+
+    def _trend_csv(self) -> str:
+        return f'/export/trend.csv?period={self.period}'
+
     async def set_period(self, value: str) -> None:
         self.period = value
         self.export.props(f'href={self._export()}')
+        self.groups_csv.props(f'href={self._groups_csv()}')
+        self.trend_csv.props(f'href={self._trend_csv()}')
         self._remember()
         await self.load_period()
 
     async def set_group(self, value: GroupBy) -> None:
         self.by = GroupBy(value)
+        self.groups_csv.props(f'href={self._groups_csv()}')
         self._remember()
         self.group_meaning.set_text(GROUP_MEANING[self.by])
         await self.load_groups()
 
+    async def changed(self, _: events.TicketChanged) -> None:
+        """A ticket was created, answered, fixed, rated, reopened…: read everything again once the burst it may
+        belong to has had LIVE_SECONDS to pass; changes meanwhile wait for the same reading."""
+        if self._refresh_due:
+            return
+        self._refresh_due = True
+        await asyncio.sleep(LIVE_SECONDS)
+        self._refresh_due = False
+        if self.client.id in Client.instances:  # not gone while waiting
+            await self.load_period()
+
     async def load_period(self) -> None:
-        """Everything: the period changed (or the page opened)."""
+        """Everything: the period changed (or the page opened, or tickets changed)."""
         load = self._start('period', 'groups')
         zone = ZoneInfo((await sla.working_calendar()).timezone)
         since, until, step = window(self.period, clock.now(), zone)
@@ -132,16 +204,16 @@ class Measures:
         trend = await measures.measures(actor=self.viewer, since=since, until=until, group_by=step)
         avoided = await deflections.by_service(actor=self.viewer, since=since, until=until, now=clock.now())
         if self._current(load, 'period'):
-            fill(self.self_help, lambda: self_help(avoided, total['previous']))
             first, last = local_days(since, until, zone)
             self.span.set_text(when.dates(noon(first), noon(last)))
-            fill(self.headline, lambda: headline(total, PERIODS[self.period], since, until))
-            fill(self.field, lambda: field_headline(field, total['previous']))
+            self.show_headline(total, since, until)
+            self.show(self.field, (field, total['previous']), lambda: field_headline(field, total['previous']))
+            self.show(self.self_help, (avoided, total['previous']), lambda: self_help(avoided, total['previous']))
             self.trend_title.set_text('Day by day' if step == GroupBy.DAY else 'Week by week')
-            fill(self.trends, lambda: trends(trend, since, until, step, zone))
+            self.show_trend(trend, slots(since, until, step, zone), 'Day' if step == GroupBy.DAY else 'Week')
             self.note.set_text(note(total['timezone']))
         if self._current(load, 'groups'):
-            fill(self.groups, lambda: group_cards(rows, self.by))
+            self.show_groups(rows, since, until)
 
     async def load_groups(self) -> None:
         """Only the breakdown: the grouping changed."""
@@ -150,7 +222,7 @@ class Measures:
         since, until, _ = window(self.period, clock.now(), zone)
         rows = await self.group_rows(since, until)
         if self._current(load, 'groups'):
-            fill(self.groups, lambda: group_cards(rows, self.by))
+            self.show_groups(rows, since, until)
 
     async def group_rows(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
         """Each group's figures, with its field figures under 'field' (a group may have only those)."""
@@ -161,6 +233,50 @@ class Measures:
             kept = await measure_figures.compliance_by_service(actor=self.viewer, since=since, until=until)
             merged = [{**m, 'times': kept.get(m['key'])} for m in merged]
         return merged
+
+    def show_headline(self, total: dict[str, Any], since: datetime, until: datetime) -> None:
+        m, was, period = total['current'], total['previous'], PERIODS[self.period]
+        before = f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
+        shown = (m, was, total['targets'], before, since, until)
+        self.show(self.counts, shown, lambda: headline_counts(m, was, before, since, until))
+        self.show(self.satisfaction, shown, lambda: satisfaction_lines(m, was, before))
+        self.show(self.rest, shown, lambda: headline_rest(m, was, total['targets'], before, since, until))
+        self.score_links = [behind('rated', since, until, score=score) for score in range(1, 6)]
+        set_options(self.score_chart, score_chart(m['scores']))
+        self.score_table.set_content(score_table(m['scores'], self.score_links))
+        for part in (self.score_chart, self.score_table):
+            part.set_visibility(bool(m['rated']))
+
+    def show_trend(self, rows: list[dict[str, Any]], every: list[Slot], each: str) -> None:
+        per = {r['key']: r for r in rows}
+        found = [per.get(slot.key) for slot in every]
+        self.trend_links = [[behind(what, s.since, s.until) for s in every] for what in ('received', 'fixed')]
+        self.rating_links = [behind('rated', s.since, s.until) for s in every]
+        set_options(self.volume_chart, volume_chart(every, found))
+        set_options(self.rating_chart, rating_chart(every, found))
+        rated = any(m and m['rated'] for m in found)
+        self.rating_chart.set_visibility(rated)
+        self.no_rating_trend.set_visibility(not rated)
+        self.trend_table.set_content(trend_table(each, every, found, self.trend_links, self.rating_links))
+
+    def show_groups(self, rows: list[dict[str, Any]], since: datetime, until: datetime) -> None:
+        self.show(self.groups, (rows, self.by, since, until), lambda: group_cards(rows, self.by, since, until))
+
+    def show(self, container: ui.element, shown: Any, build: Callable[[], None]) -> None:
+        """Rebuild a part only when what it shows changed: a live refresh that changes nothing sends nothing."""
+        if self._shown.get(container.id) == shown:
+            return
+        self._shown[container.id] = shown
+        fill(container, build)
+
+    def open_trend(self, e: EChartPointClickEventArguments) -> None:
+        go(self.trend_links[e.series_index] if e.series_index < len(self.trend_links) else [], e.data_index)
+
+    def open_rating(self, e: EChartPointClickEventArguments) -> None:
+        go(self.rating_links, e.data_index)
+
+    def open_score(self, e: EChartPointClickEventArguments) -> None:
+        go(self.score_links, e.data_index)
 
     def _start(self, *parts: str) -> dict[str, int]:
         for part in parts:
@@ -185,9 +301,16 @@ def big_toggle(options: dict, value: Any, on_change: Callable[[Any], Awaitable[N
 
 
 def fill(container: ui.element, build: Callable[[], None]) -> None:
+    """Replace a part's contents in one step (one update for the browser: no blank moment, no jump)."""
     container.clear()
     with container:
         build()
+
+
+def go(links: Sequence[str], index: int) -> None:
+    """Open the tickets behind a chart point (none for a point of a chart drawn before the last update)."""
+    if 0 <= index < len(links):
+        ui.navigate.to(links[index])
 
 
 # ---- the period --------------------------------------------------------------------------------------------
@@ -211,17 +334,23 @@ def local_days(since: datetime, until: datetime, zone: ZoneInfo) -> tuple[date, 
     return since.astimezone(zone).date(), (until.astimezone(zone) - timedelta(seconds=1)).date()
 
 
-def slots(since: datetime, until: datetime, step: GroupBy, zone: ZoneInfo) -> list[tuple[str, str]]:
-    """Every local day or week of the period, as (the domain's key, words), including those with nothing in them."""
+def slots(since: datetime, until: datetime, step: GroupBy, zone: ZoneInfo) -> list[Slot]:
+    """Every local day or week of the period, including those with nothing in them; a week is cut to the period."""
     first, last = local_days(since, until, zone)
     if step == GroupBy.DAY:
         every = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-        return [(key(day), when.date_words(day)) for day in every]
+        return [
+            Slot(key(d), when.date_words(d), f'{when.DAYS[d.weekday()]}\n{d.day}', midnight(d, zone),
+                 midnight(d + timedelta(days=1), zone))
+            for d in every
+        ]  # fmt: skip
     result = []
     monday = first - timedelta(days=first.weekday())
     while monday <= last:
         start, end = max(monday, first), min(monday + timedelta(days=6), last)
-        result.append((key(monday), when.dates(noon(start), noon(end))))
+        short = f'{start.day} {when.MONTHS[start.month - 1]}'
+        span = (midnight(start, zone), midnight(end + timedelta(days=1), zone))
+        result.append(Slot(key(monday), when.dates(noon(start), noon(end)), short, *span))
         monday += timedelta(days=7)
     return result
 
@@ -246,31 +375,36 @@ def note(timezone: str) -> str:
 # ---- what is shown ------------------------------------------------------------------------------------------
 
 
-def headline(found: dict[str, Any], period: str, since: datetime, until: datetime) -> None:
-    """Each headline figure, the previous period's beside it ("▲ from 3.9"), and the target where one exists;
-    a tap on a count opens the tickets behind it."""
-    m, was, targets = found['current'], found['previous'], found['targets']
-    fixes = m['fixed']
-    no_fix = 'nothing fixed yet' if not fixes else ''
-    before = f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
+def headline_counts(m: dict[str, Any], was: dict[str, Any], before: str, since: datetime, until: datetime) -> None:
+    """The headline's counts, the previous period's beside them ("▲ from 3"); a tap on a count opens the tickets
+    behind it."""
     card('Received', str(m['received']), 'Requests reported', 'received', behind=behind('received', since, until),
          was=compare(m['received'], was['received'], str, before))  # fmt: skip
-    card('Fixed', str(fixes), 'Fixes made; one fixed twice counts twice', 'fixed', behind=behind('fixed', since, until),
-         was=compare(fixes, was['fixed'], str, before))  # fmt: skip
+    card('Fixed', str(m['fixed']), 'Fixes made; one fixed twice counts twice', 'fixed',
+         behind=behind('fixed', since, until), was=compare(m['fixed'], was['fixed'], str, before))  # fmt: skip
     card('Open at the end', str(m['backlog']), 'Requests not fixed when the period ended', 'backlog',
          behind=behind('backlog', since, until),
          was=compare(m['backlog'], was['backlog'], str, before, better=-1))  # fmt: skip
-    with card(
+
+
+def satisfaction_lines(m: dict[str, Any], was: dict[str, Any], before: str) -> None:
+    """The satisfaction card's words; its chart of the scores stays in place below them."""
+    card_lines(
         'Satisfaction',
         satisfaction(m['satisfaction']),
         'Average rating requesters gave the fixes',
         'satisfaction',
         hint=ratings_words(m['rated'], m['satisfied']) if m['rated'] else 'no ratings yet',
         was=compare(m['satisfaction'], was['satisfaction'], lambda v: f'{v:.1f}', before),
-        wide=True,
-    ):
-        if m['rated']:
-            scores(m['scores'])
+    )
+
+
+def headline_rest(
+    m: dict[str, Any], was: dict[str, Any], targets: dict[str, Any], before: str, since: datetime, until: datetime
+) -> None:
+    """The shares and times of the headline, with their targets where one exists."""
+    fixes = m['fixed']
+    no_fix = 'nothing fixed yet' if not fixes else ''
     card(
         'Rated',
         percent(m['response_rate']),
@@ -335,18 +469,6 @@ def target_words(target: dict[str, Any]) -> str:
     return f'Target: within {low}{working}' if low == high else f'Targets: {low} to {high}{working}'
 
 
-def scores(counts: dict[int, int]) -> None:
-    """How many of each score, as bars with their numbers (5 at the top)."""
-    most = max(counts.values()) or 1
-    for score in sorted(counts, reverse=True):
-        bar_html = _bar(counts[score] / most, good=score >= 4)
-        ui.html(
-            f'<div class="td-m-when">{score} · {ratings.SCALE[score]}</div>{bar_html}'
-            f'<div class="td-m-num">{counts[score]}</div>',
-            sanitize=False,
-        ).classes('td-m-srow').mark('score-row')
-
-
 def self_help(rows: list[dict[str, Any]], was: dict[str, Any]) -> None:
     """Requests self-help avoided: "This solved it" (confirmed), and opened an article then nothing filed
     for a day (potential), per service; the previous period's totals beside them."""
@@ -403,44 +525,66 @@ def card(
     """A figure with its name, a hint, the previous period (`was`) and what it means; more may be added inside.
     `behind`: the address of the tickets it counts (/measures/tickets), opened by tapping the figure."""
     with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker) as box:
-        ui.label(name).classes('td-m-name')
-        if behind:
-            ui.link(value, behind).classes('td-m-value td-m-behind').mark(f'{marker}-value')
-        else:
-            ui.label(value).classes('td-m-value').mark(f'{marker}-value')
-        if was:
-            ui.label(was).classes('td-m-was').mark(f'{marker}-was')
-        if hint:
-            ui.label(hint).classes('td-m-hint')
-        ui.label(meaning).classes('td-m-note')
+        card_lines(name, value, meaning, marker, hint=hint, was=was, behind=behind)
     return box
 
 
-def behind(what: str, since: datetime, until: datetime) -> str:
-    """The address of the tickets behind a figure of [since, until)."""
-    return '/measures/tickets?' + urlencode({'what': what, 'since': since.isoformat(), 'until': until.isoformat()})
+def card_lines(
+    name: str, value: str, meaning: str, marker: str, *, hint: str = '', was: str = '', behind: str = ''
+) -> None:
+    ui.label(name).classes('td-m-name')
+    if behind:
+        ui.link(value, behind).classes('td-m-value td-m-behind').mark(f'{marker}-value')
+    else:
+        ui.label(value).classes('td-m-value').mark(f'{marker}-value')
+    if was:
+        ui.label(was).classes('td-m-was').mark(f'{marker}-was')
+    if hint:
+        ui.label(hint).classes('td-m-hint')
+    ui.label(meaning).classes('td-m-note')
 
 
-def group_cards(rows: list[dict[str, Any]], by: GroupBy) -> None:
+def behind(what: str, since: datetime, until: datetime, **only: Any) -> str:
+    """The address of the tickets behind a figure of [since, until), `only` those of a group or a score
+    (service=, category=, technician=, score=)."""
+    query = {'what': what, 'since': since.isoformat(), 'until': until.isoformat()}
+    return '/measures/tickets?' + urlencode({**query, **{k: v for k, v in only.items() if v is not None}})
+
+
+def group_cards(rows: list[dict[str, Any]], by: GroupBy, since: datetime, until: datetime) -> None:
+    """A card per group; each count opens its tickets, of that group only (a group without a key, such as
+    'Unassigned', cannot be asked for: its counts are plain)."""
     if not rows:
         ui.label('Nothing was reported or fixed in this period.').classes('td-m-hint').mark('no-groups')
         return
     busiest = max(r['volume'] for r in rows) or 1
     for m in sorted(rows, key=lambda r: (-r['volume'], -r['resolved'], r['key'] is None, r['label'])):
+
+        def count(words: str, what: str, m: dict[str, Any] = m) -> None:
+            if m['key'] is None:
+                ui.label(words)
+            else:
+                link = ui.link(words, behind(what, since, until, **{by.value: m['key']}))
+                link.classes('td-m-count').mark(f'group-{what}-link')
+
         with ui.card().props('flat bordered').classes('td-m-card full-width').mark(f'group-{m["key"]}'):
-            with ui.row().classes('full-width no-wrap items-baseline'):
+            with ui.row().classes('full-width no-wrap items-baseline td-m-line'):
                 ui.label(m['label']).classes('td-m-name ellipsis col')
-                ui.label(f'{m["volume"]} received').classes('td-m-line')
+                count(f'{m["volume"]} received', 'received')
             bar(m['volume'] / busiest)
-            fixes = m['resolved']
-            reopened = f'{fixes} fixed · {m["callbacks"]} reopened ({percent(m["callback_rate"])})'
-            ui.label(reopened if fixes else 'Nothing fixed yet').classes('td-m-line')
-            rated = (
-                f'Satisfaction {satisfaction(m["satisfaction"])} · {ratings_words(m["rated"], m["satisfied"])}'
-                if m['rated']
-                else 'Satisfaction: no ratings yet'
-            )
-            ui.label(rated).classes('td-m-line')
+            with ui.element('div').classes('td-m-line td-m-links').mark('group-fixes'):
+                if m['resolved']:
+                    count(f'{m["resolved"]} fixed', 'fixed')
+                    count(f'{m["callbacks"]} reopened ({percent(m["callback_rate"])})', 'callbacks')
+                else:
+                    ui.label('Nothing fixed yet')
+            with ui.element('div').classes('td-m-line td-m-links').mark('group-ratings'):
+                if m['rated']:
+                    ui.label(f'Satisfaction {satisfaction(m["satisfaction"])}')
+                    count(f'{m["rated"]} rating' + ('' if m['rated'] == 1 else 's'), 'rated')
+                    ui.label(f'{percent(m["satisfied"])} good or great')
+                else:
+                    ui.label('Satisfaction: no ratings yet')
             answer, fix = duration(m['first_response_seconds']), duration(m['resolution_seconds'])
             ui.label(f'First answer {answer} · fixed in {fix}').classes('td-m-line')
             time_lines(m.get('times'))
@@ -481,39 +625,10 @@ def with_field(rows: list[dict[str, Any]], field: list[dict[str, Any]]) -> list[
 
 
 def bar(share: float) -> None:
-    ui.html(_bar(share), sanitize=False).classes('full-width').props('aria-hidden=true')
-
-
-def trends(rows: list[dict[str, Any]], since: datetime, until: datetime, step: GroupBy, zone: ZoneInfo) -> None:
-    per = {r['key']: r for r in rows}
-    every = [(words, per.get(k)) for k, words in slots(since, until, step, zone)]
-    busiest = max((m['volume'] for _, m in every if m), default=0) or 1
-    ui.label('Requests received').classes('td-m-name q-mt-sm')
-    for words, m in every:
-        volume = m['volume'] if m else 0
-        trend_row(words, volume / busiest, str(volume), good=False)
-    ui.label('Satisfaction, out of 5 (how many ratings)').classes('td-m-name q-mt-md')
-    if not any(m and m['rated'] for _, m in every):
-        ui.label('No ratings in this period yet.').classes('td-m-hint').mark('no-ratings-trend')
-        return
-    for words, m in every:
-        score = m['satisfaction'] if m else None
-        number = f'{score:.1f} ({m["rated"]})' if m and score is not None else 'no ratings'
-        trend_row(words, (score or 0) / 5, number, good=True)
-
-
-def trend_row(words: str, share: float, number: str, *, good: bool) -> None:
-    """One row as a single element (dates and numbers only, all made here): a bar between two texts."""
-    ui.html(
-        f'<div class="td-m-when">{words}</div>{_bar(share, good=good)}<div class="td-m-num">{number}</div>',
-        sanitize=False,
-    ).classes('td-m-trow').mark('trend-row')
-
-
-def _bar(share: float, *, good: bool = False) -> str:
     width = max(0.0, min(1.0, share)) * 100
-    kind = 'td-m-bar td-m-good' if good else 'td-m-bar'
-    return f'<div class="td-m-track" aria-hidden="true"><div class="{kind}" style="width: {width:.1f}%"></div></div>'
+    ui.html(
+        f'<div class="td-m-track"><div class="td-m-bar" style="width: {width:.1f}%"></div></div>', sanitize=False
+    ).classes('full-width').props('aria-hidden=true')
 
 
 # ---- numbers in words ----------------------------------------------------------------------------------------

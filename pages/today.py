@@ -30,6 +30,9 @@ async def today_page(request: Request, viewer: User) -> None:
         view.sections()
         view.map = JobMap()
         view.later_sections()
+        ui.button('Your figures', icon='insights', on_click=lambda: ui.navigate.to('/my-figures')).props(
+            'flat no-caps size=lg'
+        ).classes('full-width').mark('to-my-figures')
         ui.timer(MAP_AFTER_SECONDS, view.show_map, once=True)
         ui.timer(REFRESH_SECONDS, view.reload, immediate=False)
     live(events.QUEUE, view.changed)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime, timedelta
+from html import unescape
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from nicegui import ui
@@ -67,6 +70,25 @@ def shown(user: User, marker: str) -> str:
     return label.text
 
 
+def said(user: User, marker: str) -> list[str]:
+    """What each element of `marker` says, its parts joined as the screen shows them ("1 fixed · 0 reopened")."""
+    return [' · '.join(part.text for part in line.default_slot.children) for line in user.find(marker=marker).elements]
+
+
+def table(user: User, marker: str) -> list[list[str]]:
+    """The rows of the numbers' table of `marker`, as the cells' words (the header row first)."""
+    (html,) = user.find(marker=marker).elements
+    assert isinstance(html, ui.html)
+    rows = re.findall(r'<tr>(.*?)</tr>', html.content)
+    return [[re.sub(r'<[^>]+>', '', cell) for cell in re.findall(r'<t[hd][^>]*>(.*?)</t[hd]>', row)] for row in rows]
+
+
+def links(user: User, marker: str) -> dict[str, str]:
+    """Each number of a table that opens tickets, and the address it opens."""
+    (html,) = user.find(marker=marker).elements
+    return {words: unescape(href) for href, words in re.findall(r'<a href="([^"]+)">([^<]+)</a>', html.content)}
+
+
 def choose(user: User, marker: str, value: str) -> None:
     (toggle,) = user.find(marker=marker).elements
     assert isinstance(toggle, ui.toggle)
@@ -109,8 +131,8 @@ async def test_the_breakdown_is_per_service_and_switches_to_technicians(user: Us
     await user.open('/measures?period=7')
     await user.should_see('Wi-Fi')
     await user.should_see('Printer')
-    await user.should_see('1 fixed · 0 reopened (0%)')  # Wi-Fi
-    await user.should_see('2 fixed · 1 reopened (50%)')  # Printer
+    await user.should_see('1 fixed')
+    assert sorted(said(user, 'group-fixes')) == ['1 fixed · 0 reopened (0%)', '2 fixed · 1 reopened (50%)']
     choose(user, 'group-by', 'technician')
     await user.should_see('Priya Shah')
     await user.should_see('Sam Rivera')
@@ -145,21 +167,50 @@ async def test_the_breakdown_per_requester_group(user: User, history: SimpleName
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7&by=category')
     await user.should_see('Contractors')
-    await user.should_see('Satisfaction 3.5 / 5 · 2 ratings, 50% good or great')  # Staff
-    await user.should_see('Satisfaction: no ratings yet')  # Contractors
+    assert sorted(said(user, 'group-ratings')) == [
+        'Satisfaction 3.5 / 5 · 2 ratings · 50% good or great',  # Staff
+        'Satisfaction: no ratings yet',  # Contractors
+    ]
 
 
 async def test_the_trend_of_7_days_has_a_row_per_day_with_its_numbers(user: User, history: SimpleNamespace) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')
     await user.should_see('Day by day')
-    rows = [row.content for row in sorted(user.find(marker='trend-row').elements, key=lambda e: e.id)]
-    assert len(rows) == 14  # 7 days of volume, 7 of satisfaction
-    assert '>Tue 24 Nov<' in rows[4] and '>2<' in rows[4]
-    assert '>Tue 24 Nov<' in rows[11] and '>5.0 (1)<' in rows[11]
-    assert '>Wed 25 Nov<' in rows[12] and '>2.0 (1)<' in rows[12]
-    assert '>no ratings<' in rows[13]
-    assert '>Fri 20 Nov<' in rows[0]
+    rows = table(user, 'trend-table')
+    assert rows[0] == ['Day', 'Received', 'Fixed', 'Satisfaction (ratings)']
+    assert rows[1] == ['Fri 20 Nov', '0', '0', '—']
+    assert rows[5] == ['Tue 24 Nov', '2', '1', '5.0 (1)']
+    assert rows[6] == ['Wed 25 Nov', '2', '2', '2.0 (1)']
+    assert rows[7] == ['Thu 26 Nov', '0', '0', '—']
+    assert len(rows) == 8
+
+
+async def test_the_trend_is_drawn_as_lines_with_a_point_per_day(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Day by day')
+    (volume,) = user.find(marker='volume-chart').elements
+    received, fixed = (series['data'] for series in volume.options['series'])
+    assert [p['value'] for p in received] == [0, 0, 0, 0, 2, 2, 0]
+    assert [p['value'] for p in fixed] == [0, 0, 0, 0, 1, 2, 0]
+    assert volume.options['xAxis']['data'][4] == 'Tue\n24'
+    (averages,) = user.find(marker='satisfaction-chart').elements
+    points = averages.options['series'][0]['data']
+    assert [p if p == '-' else p['value'] for p in points] == ['-', '-', '-', '-', 5.0, 2.0, '-']  # '-': no ratings
+
+
+async def test_each_number_of_the_trend_opens_the_tickets_of_its_day(user: User, history: SimpleNamespace) -> None:
+    """UTC is the organisation's zone here: Tue 24 Nov is [24 Nov 00:00, 25 Nov 00:00) UTC."""
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Day by day')
+    day = 'since=2026-11-24T00%3A00%3A00%2B00%3A00&until=2026-11-25T00%3A00%3A00%2B00%3A00'
+    (html,) = user.find(marker='trend-table').elements
+    tuesday = re.search(r'<tr><th scope="row">Tue 24 Nov</th>(.*?)</tr>', html.content)
+    assert tuesday is not None
+    opened = [unescape(address) for address in re.findall(r'href="([^"]+)"', tuesday.group(1))]
+    assert opened == [f'/measures/tickets?what={what}&{day}' for what in ('received', 'fixed', 'rated')]
 
 
 async def test_days_are_written_without_a_leading_zero(user: User, people: SimpleNamespace, clock: FrozenClock) -> None:
@@ -316,11 +367,15 @@ async def test_the_ratings_are_shown_as_bars_with_their_numbers(user: User, hist
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')
     await user.should_see('2 ratings, 50% good or great')
-    rows = [row.content for row in sorted(user.find(marker='score-row').elements, key=lambda e: e.id)]
-    assert len(rows) == 5
-    assert '>5 · Great<' in rows[0] and '>1<' in rows[0]
-    assert '>2 · Poor<' in rows[3] and '>1<' in rows[3]
-    assert '>3 · OK<' in rows[2] and '>0<' in rows[2]
+    (bars,) = user.find(marker='score-chart').elements
+    assert [b['value'] for b in bars.options['series'][0]['data']] == [0, 1, 0, 0, 1]  # scores 1 to 5
+    assert bars.options['yAxis']['data'][4] == '5 · Great'
+    rows = table(user, 'score-table')
+    assert rows == [
+        ['Score', '5 Great', '4 Good', '3 OK', '2 Poor', '1 Very poor'],
+        ['Ratings', '1', '0', '0', '1', '0'],
+    ]
+    assert links(user, 'score-table')['1'].startswith('/measures/tickets?what=rated&since=')
 
 
 async def test_the_note_says_which_time_zone_counts_the_days(user: User, history: SimpleNamespace) -> None:
@@ -360,10 +415,8 @@ async def test_days_are_the_organisations_across_the_clock_change(
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')
     await user.should_see('22–28 Oct')
-    rows = {
-        row.content.split('</div>')[0].split('>')[-1]: row.content for row in user.find(marker='trend-row').elements
-    }
-    assert '>1<' in rows['Sun 25 Oct'] and '>0<' in rows['Sat 24 Oct']
+    rows = {row[0]: row[1] for row in table(user, 'trend-table')[1:]}
+    assert rows['Sun 25 Oct'] == '1' and rows['Sat 24 Oct'] == '0'
 
 
 async def test_the_tickets_of_the_chosen_period_download_as_a_spreadsheet(user: User, people: SimpleNamespace) -> None:
@@ -378,4 +431,121 @@ async def test_the_tickets_of_the_chosen_period_download_as_a_spreadsheet(user: 
             break
         await asyncio.sleep(0.1)
     assert link.props['href'] == '/export/tickets.csv?days=7'
+
+
+async def test_the_tables_on_the_screen_download_as_they_are_chosen(user: User, people: SimpleNamespace) -> None:
+    await sign_in(user, 'maria@example.com')
+    await user.open('/measures')
+    await user.should_see(marker='groups-csv')
+    [groups] = user.find(marker='groups-csv').elements
+    [trend] = user.find(marker='trend-csv').elements
+    assert (groups.props['href'], trend.props['href']) == (
+        '/export/measures.csv?period=30&by=service',
+        '/export/trend.csv?period=30',
+    )
+    choose(user, 'period', '7')
+    choose(user, 'group-by', 'technician')
+    for _ in range(50):
+        if groups.props['href'] == '/export/measures.csv?period=7&by=technician':
+            break
+        await asyncio.sleep(0.1)
+    assert groups.props['href'] == '/export/measures.csv?period=7&by=technician'
+    assert trend.props['href'] == '/export/trend.csv?period=7'
+    for link in (groups, trend):
+        answer = await user.http_client.get(link.props['href'])
+        assert answer.status_code == 200 and answer.headers['content-type'].startswith('text/csv')
     assert (await user.http_client.get(link.props['href'])).status_code == 200
+
+
+# ---- the figures behind each group, charts and live figures (issue 12) ---------------------------------------
+
+
+async def test_each_count_of_a_group_opens_its_tickets_of_that_group(user: User, history: SimpleNamespace) -> None:
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('Printer')
+    printer = user.find(marker=f'group-{history.printer.id}')
+    opened = {
+        link.text: parse_qs(urlsplit(link.props['href']).query)
+        for link in printer.elements.pop().descendants()
+        if isinstance(link, ui.link)
+    }
+    assert {words: (q['what'], q['service']) for words, q in opened.items()} == {
+        '2 received': (['received'], [str(history.printer.id)]),
+        '2 fixed': (['fixed'], [str(history.printer.id)]),
+        '1 reopened (50%)': (['callbacks'], [str(history.printer.id)]),
+        '1 rating': (['rated'], [str(history.printer.id)]),
+    }
+    choose(user, 'group-by', 'technician')
+    await user.should_see('Unassigned')
+    (unassigned,) = user.find(marker='group-None').elements
+    assert not [e for e in unassigned.descendants() if isinstance(e, ui.link)]  # no address says "nobody's"
+
+
+async def test_a_fix_shows_in_the_open_figures_without_a_reload(
+    user: User, history: SimpleNamespace, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pages.measures
+
+    monkeypatch.setattr(pages.measures, 'LIVE_SECONDS', 0.5)
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('20–26 Nov')
+    assert shown(user, 'fixed-value') == '3'
+    (volume,) = user.find(marker='volume-chart').elements
+    waiting = await Ticket.all().order_by('-id').first()  # T4, reported yesterday
+    assert waiting is not None
+    await tickets.take(waiting.id, technician=history.technician, now=clock.now)
+    await tickets.resolve(waiting.id, 'Done', actor=history.technician, now=clock.now)
+    for _ in range(50):
+        if shown(user, 'fixed-value') == '4':
+            break
+        await asyncio.sleep(0.1)
+    assert shown(user, 'fixed-value') == '4'
+    assert user.find(marker='volume-chart').elements == {volume}  # the same chart, changed in place
+    assert [p['value'] for p in volume.options['series'][1]['data']][-1] == 1  # fixed today
+
+
+async def test_a_burst_of_changes_is_read_once(
+    user: User, history: SimpleNamespace, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pages.measures
+
+    monkeypatch.setattr(pages.measures, 'LIVE_SECONDS', 2.0)
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('20–26 Nov')
+    reads, read = [], measure_figures.figures
+
+    async def counted(**kwargs: Any) -> dict:
+        reads.append(kwargs['until'])
+        return await read(**kwargs)
+
+    monkeypatch.setattr(measure_figures, 'figures', counted)
+    for _ in range(BURST):
+        await tickets.create_ticket(
+            requester=history.requester, service_id=history.wifi.id, title='Wi-Fi down', now=clock.now
+        )
+    for _ in range(80):
+        if shown(user, 'received-value') == str(4 + BURST):
+            break
+        await asyncio.sleep(0.1)
+    assert shown(user, 'received-value') == str(4 + BURST)
+    await asyncio.sleep(2 * pages.measures.LIVE_SECONDS)  # a second reading would be done by now
+    assert 1 <= len(reads) <= 2
+
+
+BURST = 20  # changes, each published on the bus
+
+
+async def test_a_closed_screen_stops_following_the_changes(user: User, history: SimpleNamespace) -> None:
+    from models import events
+
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('20–26 Nov')
+    following = events.bus.subscriber_count(events.QUEUE)
+    assert following >= 1
+    assert user.client is not None
+    user.client.delete()
+    assert events.bus.subscriber_count(events.QUEUE) == following - 1
