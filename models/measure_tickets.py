@@ -1,8 +1,9 @@
 """The tickets behind a figure: every number on the managers' screens opens the list it counts.
 
 Each figure names what it counts (received, answered, fixed, rated, a score, callbacks, needed sooner than the
-target, the backlog) over [since, until), optionally for one service, requester group or technician. The list is
-read with the same conditions as the figure, newest first, with how many there are in all.
+target, the backlog, answered or fixed after the target) over [since, until), optionally for one service,
+requester group or technician. The list is read with the same conditions as the figure, newest first, with how
+many there are in all.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from enum import StrEnum
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from . import measure_times
 from .errors import Invalid, require
 from .ratings import Callback, Rating
 from .records import Ticket
+from .sla import SlaTarget
 from .users import User
 
 LIMIT = 200
@@ -32,6 +35,8 @@ class Figure(StrEnum):
     CALLBACKS = 'callbacks'  # a fix of the period that was reopened
     NEEDED_SOONER = 'needed_sooner'  # reported in the period, needed before the fix target
     BACKLOG = 'backlog'  # still open at the end of the period
+    ANSWERED_LATE = 'answered_late'  # first answered in the period, after its target
+    FIXED_LATE = 'fixed_late'  # fixed in the period (the fix standing), after its target
 
 
 WORDS = {
@@ -44,6 +49,13 @@ WORDS = {
     Figure.CALLBACKS: 'Fixed, then reopened',
     Figure.NEEDED_SOONER: 'Needed sooner than the target',
     Figure.BACKLOG: 'Still open at the end',
+    Figure.ANSWERED_LATE: 'First answered after the target',
+    Figure.FIXED_LATE: 'Fixed after the target',
+}
+# The late ones: the measures' counted seconds (models/measure_times.py) against the target's minutes.
+_LATE = {
+    Figure.ANSWERED_LATE: ('answer', 'first_response_at', 'answer_seconds', 'first_response_minutes'),
+    Figure.FIXED_LATE: ('fix', 'resolved_at', 'fix_seconds', 'resolution_minutes'),
 }
 
 
@@ -75,7 +87,7 @@ async def behind(
         raise Invalid('The period has to end after it starts.', field='until')
     if score is not None and score not in range(1, 6):
         raise Invalid('A score is from 1 to 5.', field='score')
-    query = _counted(figure, since, until, score)
+    query = _counted(figure, since, until, score) if figure not in _LATE else await _late(figure, since, until)
     if service_id is not None:
         query = query.filter(service_id=service_id)
     if category_id is not None:
@@ -86,6 +98,20 @@ async def behind(
     found = await query.order_by('-created_at', '-id').limit(LIMIT).select_related('service', 'requester', 'assignee')
     rated = {r.ticket_id: r for r in await Rating.filter(ticket_id__in=[t.id for t in found])}
     return Behind(figure, total, found, rated)
+
+
+async def _late(figure: Figure, since: datetime, until: datetime) -> QuerySet[Ticket]:
+    """Answered (fixed) in the period after the target of the ticket's service and priority: counted as the
+    compliance figures count them (the same stored seconds, written first where missing)."""
+    kind, ended, seconds, minutes = _LATE[figure]
+    await measure_times.stamp(await measure_times.zone(since, until), kind, since, until)
+    late = [
+        Q(service_id=t.service_id, priority=t.priority, **{f'{seconds}__gt': getattr(t, minutes) * 60})
+        for t in await SlaTarget.filter(**{f'{minutes}__not_isnull': True})
+    ]
+    if not late:
+        return Ticket.filter(id__in=[])
+    return Ticket.filter(Q(*late, join_type='OR'), **{f'{ended}__gte': since, f'{ended}__lt': until})
 
 
 def _counted(figure: Figure, since: datetime, until: datetime, score: int | None) -> QuerySet[Ticket]:

@@ -424,32 +424,39 @@ def headline_rest(
         was=compare(m['callback_rate'], was['callback_rate'], percent, before, better=-1),
     )
     time_card('First answer', 'Median wait for a first reply', 'first-response', m['first_answer'],
-              was['first_answer'], targets['answer'], before, empty='no answers yet')  # fmt: skip
+              was['first_answer'], targets['answer'], before, empty='no answers yet',
+              behind=behind('answered', since, until))  # fmt: skip
     time_card('Time to fix', 'Median time from report to fix', 'resolution', m['fix'], was['fix'], targets['fix'],
-              before, empty=no_fix or 'every fix was reopened')  # fmt: skip
+              before, empty=no_fix or 'every fix was reopened', behind=behind('fixed', since, until))  # fmt: skip
     within_card('Answered in time', 'First answers within the target', 'answer-compliance', m['first_answer'],
-                was['first_answer'], before)  # fmt: skip
-    within_card('Fixed in time', 'Fixes within the target', 'fix-compliance', m['fix'], was['fix'], before)
+                was['first_answer'], before, behind=behind('answered_late', since, until))  # fmt: skip
+    within_card('Fixed in time', 'Fixes within the target', 'fix-compliance', m['fix'], was['fix'], before,
+                behind=behind('fixed_late', since, until))  # fmt: skip
 
 
 def time_card(
-    name: str, meaning: str, marker: str, now: dict, was: dict, target: dict | None, before: str, *, empty: str
-) -> None:
+    name: str, meaning: str, marker: str, now: dict, was: dict, target: dict | None, before: str, *, empty: str,
+    behind: str = '',
+) -> None:  # fmt: skip
+    """A median time; `behind`: the tickets it was taken over."""
     median = now['median_seconds']
     hint = f'90% within {duration(now["p90_seconds"])}' if median is not None else empty
     with card(
         name, duration(median), meaning, marker, hint=hint,
         was=compare(median, was['median_seconds'], duration, before, better=-1),
+        behind=behind if median is not None else '',
     ):  # fmt: skip
         if target is not None:
             ui.label(target_words(target)).classes('td-m-target').mark(f'{marker}-target')
 
 
-def within_card(name: str, meaning: str, marker: str, now: dict, was: dict, before: str) -> None:
-    counted = now['with_target']
-    hint = f'{now["within_target"]} of {counted}' if counted else 'no target, or nothing to hold to one yet'
+def within_card(name: str, meaning: str, marker: str, now: dict, was: dict, before: str, *, behind: str = '') -> None:
+    """A share within the target; `behind`: the late ones (what a manager wants to read), opened from it."""
+    counted, late = now['with_target'], now['with_target'] - now['within_target']
+    hint = f'{now["within_target"]} of {counted}, {late} late' if counted else 'no target, or nothing to hold to yet'
     card(name, percent(now['compliance']), meaning, marker, hint=hint,
-         was=compare(now['compliance'], was['compliance'], percent, before))  # fmt: skip
+         was=compare(now['compliance'], was['compliance'], percent, before),
+         behind=behind if late else '')  # fmt: skip
 
 
 def compare(now: Any, was: Any, words: Callable[[Any], str], before: str, *, better: int = 1) -> str:

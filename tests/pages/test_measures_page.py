@@ -363,6 +363,29 @@ async def test_targets_and_the_share_within_them(user: User, history: SimpleName
     await user.should_see('Answer: median 35 min, 90% within 1 h')  # Printer: 10 and 60 min, no target
 
 
+async def test_the_share_in_time_opens_the_late_ones_and_a_median_its_tickets(
+    user: User, history: SimpleNamespace
+) -> None:
+    """Printer: fixed within 3 h. T3 (4 h) is late; T2's fix came back, so it is not a standing fix."""
+    from models import sla
+    from models.catalog import Priority
+
+    await sla.set_target(
+        actor=history.manager, service_id=history.printer.id, priority=Priority.NORMAL, first_response_minutes=None,
+        resolution_minutes=180,
+    )  # fmt: skip
+    await sign_in(user, MANAGER)
+    await user.open('/measures?period=7')
+    await user.should_see('0 of 1, 1 late')
+    (late,) = user.find(marker='fix-compliance-value').elements
+    assert isinstance(late, ui.link) and 'what=fixed_late' in late.props['href']
+    (median,) = user.find(marker='resolution-value').elements
+    assert isinstance(median, ui.link) and 'what=fixed&' in median.props['href']
+    await user.open(late.props['href'])
+    await user.should_see('Fixed after the target')
+    await user.should_see('1 ticket')
+
+
 async def test_the_ratings_are_shown_as_bars_with_their_numbers(user: User, history: SimpleNamespace) -> None:
     await sign_in(user, MANAGER)
     await user.open('/measures?period=7')

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import help_settings, measure_figures, measures, ratings, sla, tickets
+from models import help_settings, measure_figures, measure_tickets, measures, ratings, sla, tickets
 from models.catalog import Priority
 from models.errors import Forbidden
 from models.measures import GroupBy
@@ -213,6 +213,18 @@ async def test_a_new_working_day_counts_the_times_again(week: SimpleNamespace, m
     await sla.set_calendar(actor=manager, days=[1, 2, 3, 4, 5], start=time(8), end=time(17), timezone='Europe/London')
     found = await measure_figures.compliance_by_service(actor=manager, since=SINCE, until=UNTIL)
     assert found[week.wifi.id]['answer'] == times(4, 3000.0, 6600.0, 4, 2)
+
+
+async def test_the_late_ones_behind_the_compliance_figures(week: SimpleNamespace, manager: User) -> None:
+    """Answered late: G (18000 s against 4 h). Fixed late: B (36000 s) and C (82800 s) against 8 working hours;
+    A (19800 s) was in time and E's service has no fix target."""
+    late_answers = await measure_tickets.behind(manager, 'answered_late', since=SINCE, until=UNTIL)
+    late_fixes = await measure_tickets.behind(manager, 'fixed_late', since=SINCE, until=UNTIL)
+    assert [t.created_at for t in late_answers.tickets] == [utc(22, 5)]
+    assert [t.created_at for t in late_fixes.tickets] == [utc(26, 8), utc(24, 10)]  # newest first
+    found = await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
+    for kind, behind in (('first_answer', late_answers), ('fix', late_fixes)):
+        assert behind.total == found['current'][kind]['with_target'] - found['current'][kind]['within_target']
 
 
 async def test_days_are_londons_across_the_clock_change(week: SimpleNamespace, manager: User) -> None:
