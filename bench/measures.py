@@ -5,7 +5,7 @@ For each database a fresh one is migrated (the real migrations), then filled in 
 executemany on SQLite, COPY on PostgreSQL; the verbs would take hours): 12 services with targets (half of
 them in working hours), a Europe/London working calendar, 20 technicians, 200 requesters, and `--tickets`
 tickets reported over two years, each with a timeline (a "created" and, once fixed, a "resolved" line); most
-are answered and fixed, most fixes rated, 5 % reopened once (a callback).
+are answered and fixed, most fixes rated, 5 % reopened once (a callback), one in ten with a need-by time.
 
 Then the managers' default view is computed the way pages/measures.py asks for it (no HTTP, no NiceGUI): the
 headline figures of the last 30 days beside the 30 days before (`measure_figures.figures`, which includes the
