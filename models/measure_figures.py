@@ -28,14 +28,15 @@ Days are the organisation's: the working calendar's time zone decides where a da
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from . import deflections, field_measures, help_settings, measure_times
 from .catalog import Service
 from .errors import Forbidden, Invalid, require
 from .measure_times import Sql, Zone, ranked, rows, spread
-from .sla import SlaTarget
+from .sla import SlaTarget, working_calendar
 from .users import User
 
 SCORES = (1, 2, 3, 4, 5)
@@ -49,7 +50,7 @@ async def figures(*, actor: User, since: datetime, until: datetime, now: datetim
     """The headline figures of [since, until) and of the period of the same length before it, the targets,
     and the time zone the days were counted in (managers only)."""
     require(actor.is_manager, 'Only managers can see the measures.')
-    before = _check(since, until)
+    before = await _previous(since, until)
     zone = await measure_times.zone(before, until)
     current, previous = await both_periods(zone, before, since, until)
     for found, (start, end) in ((current, (since, until)), (previous, (before, since))):
@@ -69,7 +70,7 @@ async def my_figures(
     whose = viewer.id if technician_id is None else technician_id
     if whose != viewer.id and not viewer.is_manager and not (await help_settings.current()).rank_staff:
         raise Forbidden('You can see your own figures; a manager can turn on comparing colleagues.')
-    before = _check(since, until)
+    before = await _previous(since, until)
     zone = await measure_times.zone(before, until)
     current, previous = await both_periods(zone, before, since, until, assignee=whose)
     return {
@@ -227,10 +228,21 @@ async def service_names() -> dict[int, str]:
 # ---- helpers ------------------------------------------------------------------------------------------------
 
 
-def _check(since: datetime, until: datetime) -> datetime:
-    """The start of the previous period (as long as this one, just before it)."""
+def _check(since: datetime, until: datetime) -> None:
     if since >= until:
         raise Invalid('The period has to end after it starts.', field='until')
+
+
+async def _previous(since: datetime, until: datetime) -> datetime:
+    """The start of the period just before [since, until): as many of the organisation's days when the period
+    is whole local days (across a clock change, a week is 167 or 169 hours and its days still start at
+    midnight), as long otherwise."""
+    _check(since, until)
+    zone = ZoneInfo((await working_calendar()).timezone)
+    first, end = since.astimezone(zone), until.astimezone(zone)
+    if first.time() == end.time() == time(0):
+        start = first.date() - (end.date() - first.date())
+        return datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
     return since - (until - since)
 
 

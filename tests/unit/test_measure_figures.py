@@ -19,7 +19,7 @@ from models.users import User
 # The period: the London days Thu 22 – Wed 28 Oct, from local midnight to local midnight (7 days and 1 hour).
 SINCE = datetime(2026, 10, 21, 23, 0, tzinfo=UTC)  # 00:00 BST
 UNTIL = datetime(2026, 10, 29, 0, 0, tzinfo=UTC)  # 00:00 GMT
-BEFORE = datetime(2026, 10, 14, 22, 0, tzinfo=UTC)  # the previous period: as long, just before
+BEFORE = datetime(2026, 10, 14, 23, 0, tzinfo=UTC)  # the previous period: the 7 London days before (00:00 BST)
 NOW = datetime(2026, 10, 29, 9, 0, tzinfo=UTC)
 
 
@@ -152,6 +152,20 @@ async def test_the_weeks_figures_are_those_written_out(week: SimpleNamespace, ma
 async def test_the_previous_period_is_as_long_and_just_before(week: SimpleNamespace, manager: User) -> None:
     found = await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
     assert found['previous'] == LAST_WEEK
+
+
+async def test_the_previous_period_is_as_many_whole_days_across_the_clock_change(
+    week: SimpleNamespace, manager: User
+) -> None:
+    """The week is 7 days and 1 hour long (the clock went back); the week before starts at London midnight
+    (Thu 15 Oct 00:00 BST = Wed 14 23:00 UTC), not an hour earlier: a request at 23:30 BST on Wed 14 Oct is
+    not in it."""
+    await tickets.create_ticket(requester=week.requester, service_id=week.wifi.id, title='Late', now=utc(14, 22, 30))
+    found = await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
+    assert found['previous']['received'] == 2  # I and J
+    await tickets.create_ticket(requester=week.requester, service_id=week.wifi.id, title='In', now=BEFORE)
+    found = await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
+    assert found['previous']['received'] == 3
 
 
 async def test_the_targets_are_given_beside_the_figures(week: SimpleNamespace, manager: User) -> None:
