@@ -7,9 +7,7 @@ words (titles, comments, what an action is) are shown through ui.label only.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -24,26 +22,13 @@ from models.ratings import SCALE
 from models.users import User
 
 from .layout import MANAGERS, STAFF, clear_errors, dialog_buttons, field_error, frame, signed_in, tell
+from .measures import CSS, PERIODS, big_toggle, fill, local_days, noon, window
 
 GROUPS = {GroupBy.SERVICE: 'Service', GroupBy.CATEGORY: 'Requesters', GroupBy.TECHNICIAN: 'Technician'}
 GROUP_WORDS = {GroupBy.SERVICE: 'Service', GroupBy.CATEGORY: 'Requester group', GroupBy.TECHNICIAN: 'Technician'}
 REVIEW_AFTER = timedelta(days=14)  # the review day a new action proposes
 NOT_MANAGER = 'Only managers can see the expectation gaps.'
 
-PERIODS = {'7': '7 days', '30': '30 days', '90': '90 days', 'month': 'This month'}
-
-CSS = """
-.td-m-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; width: 100%; }
-.td-m-card { padding: 10px 12px; border-radius: 8px; gap: 2px; min-width: 0; }
-.td-m-name { font-weight: 600; font-size: 0.9rem; line-height: 1.2; }
-.td-m-note { font-size: 0.8rem; opacity: 0.72; line-height: 1.25; }
-.td-m-hint { font-size: 0.8rem; font-style: italic; opacity: 0.72; }
-.td-m-line { font-size: 0.9rem; line-height: 1.35; }
-.td-m-head { font-size: 1.05rem; font-weight: 600; margin-top: 8px; }
-.td-m-toggle { border: 1px solid rgba(128, 128, 128, 0.4); }
-.td-m-toggle .q-btn { min-height: 48px; padding: 0 6px; }
-.td-m-list { gap: 8px; }
-"""
 GAP_CSS = """
 .td-g-words { font-size: 1.1rem; font-weight: 600; line-height: 1.3; }
 .td-g-said { border-left: 3px solid rgba(128, 128, 128, 0.4); padding-left: 8px; gap: 2px; font-size: 0.9rem; }
@@ -366,35 +351,17 @@ class ActionView:
 
 
 async def period_window(period: str, now: datetime) -> tuple[datetime, datetime, ZoneInfo]:
-    """[since, until) in whole days of the desk (the working calendar's time zone), up to the end of today."""
+    """[since, until) in whole days of the desk (the working calendar's time zone), up to the end of today:
+    the measures' window (pages/measures.py), so that a gap and the measures count the same days."""
     zone = ZoneInfo((await sla.working_calendar()).timezone)
-    today = now.astimezone(zone).date()
-    period = _period(period)
-    first = today.replace(day=1) if period == 'month' else today - timedelta(days=int(period) - 1)
-    return _midnight(first, zone), _midnight(today + timedelta(days=1), zone), zone
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    since, until, _ = window(_period(period), now, zone)
+    return since, until, zone
 
 
 def span_words(since: datetime, until: datetime, zone: ZoneInfo) -> str:
     """ "28 Oct–26 Nov": the period's first and last day where the desk is."""
-    return when.dates(since.astimezone(zone), (until - timedelta(hours=1)).astimezone(zone))
-
-
-def big_toggle(options: dict, value: Any, on_change: Callable[[Any], Awaitable[None]]) -> ui.toggle:
-    return (
-        ui.toggle(options, value=value, on_change=lambda e: on_change(e.value))
-        .props('spread no-caps unelevated toggle-color=primary')
-        .classes('full-width td-m-toggle')
-    )
-
-
-def fill(container: ui.element, build: Callable[[], None]) -> None:
-    container.clear()
-    with container:
-        build()
+    first, last = local_days(since, until, zone)
+    return when.dates(noon(first), noon(last))
 
 
 def _period(period: str) -> str:
