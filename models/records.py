@@ -171,6 +171,7 @@ class TicketEvent(Model):
     class Meta:
         table = 'ticket_event'
         ordering = ['id']
+        indexes = (('kind', 'created_at'),)  # recognition counts accepted answers; gaps read reopen reasons
 
 
 class Attachment(Model):
