@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import IntEnum
 
 from tortoise import fields
@@ -13,7 +12,16 @@ from .errors import Invalid, NotFound, require
 from .text import normalise
 from .users import Category, User
 
-_ICON = re.compile(r'^[a-z0-9_]{1,40}$')
+# The icons a manager may give a service (the app's icon font carries only the icons it uses: pwa/icon_font.py).
+SERVICE_ICONS = (
+    'support_agent', 'help', 'wifi', 'router', 'vpn_key', 'lan', 'laptop', 'desktop_windows', 'computer', 'monitor',
+    'keyboard', 'mouse', 'headset_mic', 'print', 'scanner', 'phone', 'smartphone', 'phone_in_talk', 'tablet',
+    'email', 'mail', 'calendar_month', 'chat', 'videocam', 'key', 'lock', 'lock_reset', 'badge', 'fingerprint',
+    'security', 'person_add', 'group', 'build', 'handyman', 'construction', 'electrical_services', 'install_desktop',
+    'apps', 'cloud', 'storage', 'backup', 'folder_shared', 'dns', 'bug_report', 'shopping_cart',
+    'inventory', 'local_shipping', 'meeting_room', 'tv', 'light', 'ac_unit', 'chair', 'school', 'payments',
+    'receipt_long', 'description', 'more_horiz',
+)  # fmt: skip
 
 
 class Priority(IntEnum):
@@ -96,8 +104,8 @@ async def save_service(
         raise Invalid('Keep the name under 80 characters.', field='name')
     if len(description) > 200:
         raise Invalid('Keep the description under 200 characters.', field='description')
-    if not _ICON.match(icon):
-        raise Invalid('Use a Material icon name such as "wifi" or "print".', field='icon')
+    if icon not in SERVICE_ICONS:
+        raise Invalid('Choose one of the icons offered.', field='icon')
     categories = await Category.filter(id__in=category_ids)
     if len(categories) != len(set(category_ids)):
         raise Invalid('One of the categories does not exist.', field='categories')

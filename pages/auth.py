@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+import pwa
 from models import browsers, errors, users
 from models.paths import safe_next
 from models.users import Role
@@ -32,6 +33,7 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
     if await current_user(request) is not None:
         return RedirectResponse(target, status_code=303)
     ui.page_title('Sign in · Tapdesk')
+    ui.add_body_html(pwa.skeleton('Tapdesk', nav=False))  # painted before the page's script has run
 
     async def sign_in() -> None:
         password.error = None
@@ -54,7 +56,7 @@ async def login(request: Request, next: str = '/') -> RedirectResponse | None:
 
     with ui.column().classes('td-login q-pa-lg'):
         with ui.row().classes('items-center q-gutter-sm'):
-            ui.image(assets.url('icons/icon-192.png')).classes('td-logo')
+            ui.image(assets.url('icons/icon-192.png')).classes('td-logo').props('aria-hidden=true')  # the name is beside it
             ui.label('Tapdesk').classes('text-h5 text-weight-bold')
         ui.label('Report an issue, follow it live.').classes('text-subtitle1 text-grey-7')
         email = ui.input('Email').props('type=email autocomplete=username outlined autofocus').classes('full-width')

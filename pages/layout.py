@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import Client, background_tasks, ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
+import pwa
 from models import browsers, clock, db, events, superusers, tickets, users
 from models import when as in_words
 from models.tickets import Status
@@ -100,6 +101,7 @@ def signed_in(
 def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.column]:
     """Header, one centred column and a bottom navigation sized for a thumb."""
     ui.page_title(f'{title} · Tapdesk')
+    ui.add_body_html(pwa.skeleton(title))  # painted before the page's script has run
     with ui.header().classes('td-header q-pa-none'), ui.row().classes('td-bar no-wrap full-width q-px-sm'):
         if back:
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(back)).props(

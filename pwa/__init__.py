@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from pathlib import Path
 
@@ -59,6 +60,7 @@ SHELL = {
         assets.url(name): name
         for name in (
             'tapdesk.css',
+            'fonts/material-icons.woff2',
             'icons/icon-192.png',
             'icons/icon-512.png',
             'icons/maskable-512.png',
@@ -68,8 +70,48 @@ SHELL = {
     },
 }
 
+# Before anything else shows: the icons Tapdesk uses (12 KB, pwa/icon_font.py) under NiceGUI's family name, declared
+# after NiceGUI's font (126 KB), so that the browser never asks for that one; the phone's own font instead of
+# Roboto (one download less); and the frame a page paints before its script runs (`skeleton`).
+FIRST_PAINT = f"""
+<style>
+@font-face {{
+  font-family: "Material Icons"; font-style: normal; font-weight: 400; font-display: block;
+  src: url({assets.url('fonts/material-icons.woff2')}) format("woff2");
+}}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", Arial, sans-serif; }}
+.td-skeleton {{ position: fixed; inset: 0; z-index: 0; display: flex; flex-direction: column;
+  background: #ffffff; color: #ffffff; font: 500 1.25rem/1 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; }}
+.td-skeleton-bar {{ flex: 0 0 56px; background: {THEME}; display: flex; align-items: center; padding: 0 16px; }}
+.td-skeleton-main {{ flex: 1 1 auto; width: 100%; max-width: 720px; margin: 0 auto; padding: 12px;
+  display: flex; flex-direction: column; gap: 12px; }}
+.td-skeleton-card {{ height: 72px; border-radius: 8px; background: #eceff1; }}
+.td-skeleton-card.td-short {{ width: 60%; height: 24px; }}
+.td-skeleton-nav {{ flex: 0 0 64px; background: #0d47a1; }}
+@media (prefers-color-scheme: dark) {{
+  .td-skeleton {{ background: #121212; }}
+  .td-skeleton-card {{ background: #2a2a2a; }}
+}}
+body:has(#app > *) .td-skeleton {{ display: none; }}
+</style>
+"""
+
+
+def skeleton(title: str, *, nav: bool = True) -> str:
+    """The frame of a page (header with its title, placeholders, the bottom bar), in the HTML itself: painted
+    as soon as the styles are in, gone once the page's script has drawn the page (`FIRST_PAINT`)."""
+    cards = '<div class="td-skeleton-card td-short"></div>' + '<div class="td-skeleton-card"></div>' * 3
+    bottom = '<div class="td-skeleton-nav"></div>' if nav else ''
+    return (
+        f'<div class="td-skeleton" aria-hidden="true"><div class="td-skeleton-bar">{html.escape(title)}</div>'
+        f'<div class="td-skeleton-main">{cards}</div>{bottom}</div>'
+    )
+
+
 # Constant markup only: never user input here.
-HEAD = f'''
+HEAD = (
+    FIRST_PAINT
+    + f'''
 <link rel="manifest" href="/manifest.webmanifest">
 <meta name="theme-color" content="{THEME}">
 <meta name="apple-mobile-web-app-capable" content="yes">
@@ -88,6 +130,7 @@ HEAD = f'''
 <script>
 {(HERE / 'offline-queue.js').read_text()}</script>
 '''
+)
 
 OFFLINE_BANNER = '<div class="td-offline" role="status">You\'re offline — what you type is kept</div>'
 

@@ -1,0 +1,40 @@
+"""What a phone downloads and paints first, in a real browser: the page's frame is in its HTML (painted before its
+script runs, gone once the page is drawn), the icons come from Tapdesk's cut font (12 KB, not NiceGUI's 126 KB
+one) and still draw as icons, and no Roboto is downloaded (the phone's own font is used)."""
+
+from __future__ import annotations
+
+import httpx
+
+from .conftest import PHONE, Server, signed_in
+
+NICEGUI_ICONS = '0c19a63c7528cc1a.woff2'  # NiceGUI's whole Material Icons font
+
+
+async def test_the_frame_is_in_the_html_and_gone_once_the_page_is_drawn(browser: object, server: Server) -> None:
+    async with httpx.AsyncClient() as client:
+        html = (await client.get(f'{server.url}/login', follow_redirects=True)).text
+    assert '<div class="td-skeleton" aria-hidden="true">' in html
+    page = await signed_in(browser, server, 'alex@example.com', **PHONE)
+    await page.goto(f'{server.url}/requests')  # type: ignore[attr-defined]
+    await page.locator('.td-header').wait_for()  # type: ignore[attr-defined]
+    assert await page.locator('.td-skeleton').count() == 1  # type: ignore[attr-defined]
+    assert not await page.locator('.td-skeleton').is_visible()  # type: ignore[attr-defined]
+
+
+async def test_icons_come_from_the_cut_font_and_draw_as_icons(browser: object, server: Server) -> None:
+    asked: list[str] = []
+    page = await signed_in(browser, server, 'sam@example.com', **PHONE)
+    page.on('request', lambda r: asked.append(r.url))  # type: ignore[attr-defined]
+    await page.goto(f'{server.url}/queue')  # type: ignore[attr-defined]
+    await page.locator('.td-nav .q-icon').first.wait_for()  # type: ignore[attr-defined]
+    await page.evaluate('document.fonts.ready')  # type: ignore[attr-defined]
+    # A ligature drawn: the icon "inbox" is one square glyph, not five letters side by side.
+    width, height = await page.evaluate(  # type: ignore[attr-defined]
+        """() => { const r = [...document.querySelectorAll('.td-nav .q-icon')]
+                     .find(i => i.textContent.trim() === 'inbox').getBoundingClientRect();
+                   return [r.width, r.height]; }"""
+    )
+    assert abs(width - height) < 2, (width, height)
+    assert any('/static/fonts/material-icons.woff2' in url for url in asked)
+    assert not [url for url in asked if NICEGUI_ICONS in url or '/fonts/' in url and 'material-icons' not in url]
