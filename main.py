@@ -86,6 +86,8 @@ async def _follow_ups() -> None:
 
 
 def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
+    from pwa import compress
+
     s = settings.reload()
     if not os.environ.get('NICEGUI_USER_SIMULATION'):
         refusal = db.hold_the_only_server(s.database_url)
@@ -120,6 +122,7 @@ def serve(host: str = '127.0.0.1', port: int = 8080) -> None:
         show_welcome_message=False,
         language='en-GB',
         viewport='width=device-width, initial-scale=1, viewport-fit=cover',  # the notch's safe areas apply
+        gzip_middleware_factory=compress.BrotliOrGzip,  # brotli for assets and pages, gzip for the rest
     )
 
 

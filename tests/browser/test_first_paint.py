@@ -4,7 +4,11 @@ one) and still draw as icons, and no Roboto is downloaded (the phone's own font 
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import httpx
+import nicegui
 
 from .conftest import PHONE, Server, signed_in
 
@@ -38,3 +42,28 @@ async def test_icons_come_from_the_cut_font_and_draw_as_icons(browser: object, s
     assert abs(width - height) < 2, (width, height)
     assert any('/static/fonts/material-icons.woff2' in url for url in asked)
     assert not [url for url in asked if NICEGUI_ICONS in url or '/fonts/' in url and 'material-icons' not in url]
+
+
+async def test_assets_and_pages_come_brotli_compressed_and_the_rest_gzipped(server: Server) -> None:
+    """What a phone downloads first is brotli-compressed (and decompresses to the same bytes); an export streams
+    gzipped as before; a client that asks only for gzip gets gzip."""
+    import brotli
+
+    quasar = f'/_nicegui/{nicegui.__version__}/static/quasar.umd.prod.js'
+    raw = (Path(nicegui.__file__).parent / 'static' / 'quasar.umd.prod.js').read_bytes()
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        for _ in range(2):  # compressed once, then from memory: the same bytes
+            answer = await client.send(client.build_request('GET', quasar, headers=BR), stream=True)
+            packed = b''.join([part async for part in answer.aiter_raw()])
+            assert answer.headers['content-encoding'] == 'br'
+            assert brotli.decompress(packed) == raw
+            assert len(packed) < 0.85 * len(gzip.compress(raw))
+        page = await client.get('/login', headers={**BR, 'Accept': 'text/html'})
+        assert page.headers['content-encoding'] == 'br' and 'td-skeleton' in page.text
+        gzipped = await client.get(quasar, headers={'Accept-Encoding': 'gzip'})
+        assert gzipped.headers['content-encoding'] == 'gzip' and gzipped.content == raw
+        health = await client.get('/healthz', headers=BR)  # neither an asset nor a page: as before
+        assert health.headers.get('content-encoding') != 'br'
+
+
+BR = {'Accept-Encoding': 'br, gzip'}
