@@ -95,7 +95,9 @@ class ChecklistCard:
                 )
                 if check.photo_id:
                     with ui.link(target=f'/files/{check.photo_id}/full', new_tab=True):
-                        ui.image(f'/files/{check.photo_id}/preview').classes('td-photo td-check-photo')
+                        ui.image(f'/files/{check.photo_id}/preview').classes('td-photo td-check-photo').props(
+                            'alt="Photo of this check"'
+                        )
 
     async def toggled(self, check: Check, ticked: bool) -> None:
         if ticked == check.ticked:

@@ -162,10 +162,13 @@ class TicketRow:
         self.ticket = ticket
         self.facts = facts
         self.client = ui.context.client  # a refusal is told through the page, not the row a live update may redraw
-        self.element = ui.element('div').classes('td-row-wrap')
+        self.element = ui.element('div').classes('td-row-wrap').props('role=listitem')  # the faces are in the item
         with self.element:
             self.item = (
-                ui.item().props(f'clickable tag=a href=/t/{ticket.id}').classes('td-row').mark(f'ticket-{ticket.id}')
+                ui.item()
+                .props(f'clickable tag=a href=/t/{ticket.id} role=link')  # inside the listitem: a link, as <a>
+                .classes('td-row')
+                .mark(f'ticket-{ticket.id}')
             )
             with self.item:
                 with ui.item_section():

@@ -116,7 +116,7 @@ def _ticket_of(token: str) -> int | None:
 
 def _brand() -> None:
     with ui.row().classes('no-wrap').style('align-items: center'):  # .nicegui-row's flex-start beats items-center
-        ui.image(assets.url('icons/icon-192.png')).classes('td-logo').props('alt=""')
+        ui.image(assets.url('icons/icon-192.png')).classes('td-logo').props('aria-hidden=true')  # decorative
         ui.label('Tapdesk').classes('text-h5 text-weight-bold')
 
 

@@ -43,6 +43,8 @@ CSS = """
 .td-w-table th { font-weight: 600; }
 .td-w-table th, .td-w-table td { font-size: 0.85rem; white-space: normal; }
 .td-w-section { width: 100%; gap: 4px; }
+.td-w-scroll { width: 100%; overflow-x: auto; }
+.td-w-scroll .q-table__middle { overflow: visible; }
 @page { size: A4; margin: 10mm 12mm; }
 @media print {
   .td-header, .td-footer, .q-header, .q-footer, .td-w-nav, .q-notifications, .td-offline { display: none !important; }
@@ -132,9 +134,12 @@ def section(
     with ui.column().classes('td-w-section'):
         ui.label(title).classes('td-w-head')
         if rows:
-            ui.table(columns=columns, rows=rows, row_key='id').props(
-                'flat bordered dense wrap-cells hide-bottom separator=cell'
-            ).classes('td-w-table').mark(f'{marker}-table')
+            # A wide table scrolls sideways on a phone: in a region a keyboard can reach and scroll (WCAG 2.1.1).
+            with ui.element('div').classes('td-w-scroll').props('tabindex=0 role=region') as region:
+                region.props['aria-label'] = title
+                ui.table(columns=columns, rows=rows, row_key='id').props(
+                    'flat bordered dense wrap-cells hide-bottom separator=cell'
+                ).classes('td-w-table').mark(f'{marker}-table')
         else:
             ui.label(empty).classes('td-w-note').mark(f'no-{marker}')
         if more:
