@@ -1,10 +1,9 @@
-"""One request, shared live by everyone who has it open: summary, service level (staff), rating, actions,
-timeline, reply box."""
+"""One request, shared live by everyone who has it open: what was reported (title, details, photos), service level
+and the next step (staff; pages/ticket_actions.py), rating, the requester's actions, timeline, reply box."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from fastapi import Request
 from nicegui import ui
@@ -22,17 +21,14 @@ from models import (
     sla,
     superusers,
     tickets,
-    users,
-    visits,
 )
-from models.tickets import EventKind, Status, Ticket, TicketEvent
+from models.tickets import Attachment, EventKind, Status, Ticket, TicketEvent
 from models.users import User
 from models.when import date_words, time_of_day
 from models.when import window as time_window
 
-from . import article_links, drafts, geolocation, offline_api
-from .article_pages import to_article
-from .checklist import ChecklistCard, ResolveGate
+from . import article_links, drafts, offline_api
+from .checklist import ChecklistCard
 from .checklist import headline as checklist_headline
 from .components import face_scale, marker_chip, photo_picker, rating_words
 from .layout import (
@@ -48,12 +44,21 @@ from .layout import (
     when,
 )
 from .settings import push_prompt
-from .visit_panel import VisitPanel, arrival_dialog, leaving_dialog, next_time, offer_dialog, visit_headline
+from .ticket_actions import StaffActions
+from .visit_panel import VisitPanel, visit_headline
 
 SLA_REFRESH_SECONDS = 60  # how often an open page re-checks the service level as time passes
 # Changes after which the visit card is read again (a window offered or chosen, on the way, arrived, left).
-ARRIVED_ASK_SECONDS = 5  # "Arrived" waits this long at most for the phone to say where it is, then checks in without
 VISIT_KINDS = {'visit', 'status', 'assigned', 'resolved', 'reopened'}
+# A long description shows its first lines and "Show all": the next step stays within a thumb's reach.
+LONG_DETAILS, CLAMP_LINES = 320, 6
+CLAMP = f'display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: {CLAMP_LINES}; overflow: hidden'
+THUMB = 'width: 88px; height: 88px; margin-top: 0'  # the request's photos as thumbnails (a tap opens one)
+# The element may arrive in the same update as this script: wait a few frames for it.
+SCROLL_INTO_VIEW = """(function go(n) {
+  const e = getHtmlElement(%d);
+  if (e) e.scrollIntoView({block: 'center'}); else if (n > 0) setTimeout(() => go(n - 1), 50);
+})(40)"""
 
 
 @ui.page('/t/{ticket_id}', response_timeout=10)
@@ -74,8 +79,9 @@ async def ticket_page(request: Request, viewer: User, ticket_id: str, sent: int 
                 ui.label(f'Thanks! Your request {ticket.number} is in. Updates will show here.')
             await push_prompt(viewer)
         await view.load_facts()
+        entries = await view.load_timeline()
         view.build()
-        await view.load_timeline()
+        view.append(entries)
     view.go_live()
     return None
 
@@ -98,19 +104,29 @@ class TicketView:
         self.read_first: list[str] = []  # staff: articles the requester read before filing
         self.asked: tuple[str, str] | None = None  # the staff's latest public reply: (who, what), the question
         self.answers: dict[int, tuple[ui.label, ui.button | None]] = {}  # colleagues' answers: shown, "This fixed it"
+        self.report_photos: list[Attachment] = []  # the photos the requester sent with the request
+        self.sent_id: int | None = None  # the reply just sent here: scrolled into view once it is on the timeline
+        self.shown: dict[int, ui.element] = {}  # each timeline entry's element, by its id
+        self.staff_actions = StaffActions(self)
 
     # ---- building ---------------------------------------------------------------------------------
 
     def build(self) -> None:
+        """What the requester wrote comes first, for everyone. Then, for staff, the one next step (issue 13: a
+        technician's phone shows the description and what to do next without scrolling); for the requester,
+        what is asked of them (a question, a visit time, a rating) before their own buttons."""
         with ui.card().classes('full-width td-summary').mark('summary'):
             self.summary()
             self.service_level()
             self.presence_label = ui.label().classes('td-presence text-caption').mark('presence')
             self.presence_label.visible = False
+        if self.staff:
+            self.actions()
         self.question()
         self.visit.card()
         self.rating_card()
-        self.actions()
+        if not self.staff:
+            self.actions()
         self.checklist.card()
         if self.staff:
             offline_api.panel(self.viewer, self.ticket)  # shows instead of the actions and reply box while offline
@@ -120,12 +136,13 @@ class TicketView:
     @ui.refreshable_method
     def summary(self) -> None:
         t = self.ticket
-        ui.label(t.title).classes('text-h6 td-break').mark('title')
-        with ui.row().classes('items-center q-gutter-sm'):
+        ui.label(t.title).classes('text-h6 td-break').style('line-height: 1.3').mark('title')
+        with ui.row().classes('items-center').style('gap: 4px 8px'):  # wrapped, the service stays close
             ui.label(self._status_words()).classes(f'td-chip bg-{STATUS_COLOURS[t.status]} text-white').mark('status')
             ui.label(f'{t.service.name} · {t.priority.words} priority' if self.staff else t.service.name).classes(
                 'text-caption'
             )
+        self._description()
         facts = [
             f'From {t.requester.name}' if self.staff else '',
             f'Where: {t.location}' if t.location else '',
@@ -149,6 +166,25 @@ class TicketView:
                 'text-body2 text-grey-8 td-break'
             ).mark('read-first')
 
+    def _description(self) -> None:
+        """The details and photos the requester sent (the timeline's first entry keeps only who and when). A long
+        text shows its first lines and "Show all", so the next step stays in reach."""
+        t = self.ticket
+        if t.details:
+            text = ui.label(t.details).classes('text-body1 td-break').mark('details')
+            if len(t.details) > LONG_DETAILS or t.details.count('\n') >= CLAMP_LINES:
+                text.style(CLAMP)
+                ui.button('Show all', on_click=lambda e: (text.style(remove=CLAMP), e.sender.delete())).props(
+                    'flat dense no-caps'
+                ).classes('self-start').mark('show-all')
+        if self.report_photos:
+            with ui.row().classes('q-gutter-xs td-report-photos').mark('report-photos'):
+                for att in self.report_photos:
+                    with ui.link(target=f'/files/{att.id}/full', new_tab=True):
+                        ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
+                            f'alt="{_alt(att.original_name)}" fit=cover ratio=1'
+                        ).style(THUMB)
+
     def _status_words(self) -> str:
         """The status as the viewer reads it; once the requester rated this fix, it no longer asks how it went."""
         t = self.ticket
@@ -166,23 +202,25 @@ class TicketView:
         with ui.card().classes('full-width td-question').mark('question'):
             ui.label(f'{who} asks:').classes('text-subtitle2')
             ui.label(text).classes('text-body1 td-break').mark('asked')
-            ui.button('Answer', icon='reply', on_click=self._to_reply).props('unelevated no-caps').mark('answer')
+            ui.button('Answer', icon='reply', on_click=self.to_reply).props('unelevated no-caps').mark('answer')
 
-    def _to_reply(self) -> None:
+    def to_reply(self) -> None:
         self.reply_input.run_method('focus')
-        ui.run_javascript(f'getHtmlElement({self.reply_card.id}).scrollIntoView({{block: "center"}})')
+        self.client.run_javascript(f'getHtmlElement({self.reply_card.id}).scrollIntoView({{block: "center"}})')
 
     @ui.refreshable_method
     def actions(self) -> None:
-        """Only the moves the status rules allow right now, as big buttons."""
+        """Only the moves the status rules allow right now: for staff the next step and "More"
+        (pages/ticket_actions.py), for the requester confirming or reopening a fix."""
         t = self.ticket
-        with ui.row().classes('full-width q-gutter-sm td-actions').mark('actions') as row:
+        wrap = 'no-wrap' if self.staff else ''  # a next step and "More" share one row; a requester's two stack
+        with ui.row().classes(f'full-width {wrap} q-gutter-sm td-actions').mark('actions') as row:
             # What the offline panel (pwa/offline-queue.js) needs to offer only the moves allowed now.
             row.props['data-td-status'] = t.status.value
             row.props['data-td-works'] = '1' if tickets.may_work(self.viewer, t) else '0'
             row.props['data-td-onsite'] = '1' if self.visit.checked_in else '0'
             if self.staff:
-                self._staff_actions(t)
+                self.staff_actions.draw()
             elif t.status == Status.RESOLVED:
                 ui.button(
                     "Yes, it's fixed", icon='check', on_click=lambda: self.act(tickets.close(t.id, actor=self.viewer))
@@ -194,56 +232,6 @@ class TicketView:
                 ui.button('It came back: reopen', icon='replay', on_click=self.reopen_dialog).props(
                     'outline no-caps'
                 ).mark('reopen')
-
-    def _staff_actions(self, t: Ticket) -> None:
-        v = self.viewer
-        if tickets.may_take(v, t):
-            ui.button(
-                'Assign to me', icon='pan_tool', on_click=lambda: self.act(tickets.take(t.id, technician=v))
-            ).props('unelevated no-caps').mark('take')
-        allowed = tickets.next_moves(v, t)
-        if Status.IN_PROGRESS in allowed and t.status in (Status.ON_THE_WAY, Status.VISIT_PLANNED):
-            ui.button('Arrived', icon='where_to_vote', on_click=self.arrived).props('unelevated no-caps').mark('start')
-        elif Status.IN_PROGRESS in allowed:
-            ui.button('Start work', icon='build', on_click=lambda: self.move(Status.IN_PROGRESS)).props(
-                'unelevated no-caps'
-            ).mark('start')
-        if self.visit.checked_in and t.status == Status.IN_PROGRESS and tickets.may_work(v, t):
-            ui.button('Leaving', icon='logout', on_click=lambda: leaving_dialog(v, self.ticket)).props(
-                'unelevated no-caps'
-            ).mark('leaving')
-        if Status.ON_THE_WAY in allowed:
-            ui.button('On my way', icon='directions_car', on_click=self.on_the_way_dialog).props(
-                'outline no-caps'
-            ).mark('on-the-way')
-        if t.status == Status.ON_THE_WAY and tickets.may_work(v, t):
-            ui.button('New arrival time', icon='schedule', on_click=lambda: arrival_dialog(v, self.ticket)).props(
-                'outline no-caps'
-            ).mark('new-eta')
-        if tickets.may_work(v, t) and t.is_open:
-            ui.button('Offer visit times', icon='event', on_click=lambda: offer_dialog(v, self.ticket)).props(
-                'outline no-caps'
-            ).mark('plan-visit')
-        if Status.WAITING_PART in allowed:
-            ui.button('Waiting for a part', icon='inventory_2', on_click=self.part_dialog).props(
-                'outline no-caps'
-            ).mark('waiting-part')
-        if Status.WAITING in allowed:
-            ui.button('Ask requester', icon='help_outline', on_click=lambda: self.move(Status.WAITING)).props(
-                'outline no-caps'
-            ).mark('waiting')
-        if Status.RESOLVED in allowed:
-            ui.button('Resolve', icon='task_alt', on_click=self.resolve_dialog).props(
-                'unelevated no-caps color=positive'
-            ).mark('resolve')
-        if t.is_open:
-            ui.button('Assign…', icon='person_add', on_click=self.assign_dialog).props('flat no-caps').mark('assign')
-        if t.status in (Status.RESOLVED, Status.CLOSED):
-            ui.button('Reopen', icon='replay', on_click=self.reopen_dialog).props('flat no-caps').mark('reopen')
-            if t.resolution:  # the fix, as a draft self-help article (nothing about the requester goes with it)
-                ui.button(
-                    'Turn into an article', icon='menu_book', on_click=lambda: to_article(v, t.id, self.client)
-                ).props('flat no-caps').mark('to-article')
 
     @ui.refreshable_method
     def service_level(self) -> None:
@@ -415,9 +403,12 @@ class TicketView:
         rating = await ratings.rating_for(self.viewer, self.ticket.id)
         return rating, (await ratings.change_until(rating) if rating else None)
 
-    async def load_timeline(self) -> None:
-        """The timeline as it is now (the page's first build)."""
-        self.append(await tickets.timeline_for(self.viewer, self.ticket.id, after_id=self.last_event_id))
+    async def load_timeline(self) -> list[TicketEvent]:
+        """The timeline as it is now, for the page's first build; the request's photos lead the summary."""
+        entries = await tickets.timeline_for(self.viewer, self.ticket.id, after_id=self.last_event_id)
+        reported = next((e for e in entries if e.kind == EventKind.CREATED), None)
+        self.report_photos = list(reported.attachments) if reported else []  # type: ignore[attr-defined]
+        return entries
 
     def append(self, entries: list[TicketEvent]) -> None:
         """Add only what is new since the last entry shown: an update never redraws the rest."""
@@ -425,14 +416,22 @@ class TicketView:
         with self.timeline:
             for entry in entries:
                 if entry.id > self.last_event_id:  # two quick changes may bring the same entry twice
-                    self.entry(entry)
+                    self.shown[entry.id] = self.entry(entry)
                     self.last_event_id = entry.id
                     if entry.kind == EventKind.REPLY and entry.body and entry.actor and entry.actor.can_work_tickets:
                         self.asked = (entry.actor.first_name, entry.body)
         if self.asked != asked and not self.staff:
             self.question.refresh()
+        self._show_sent()
 
-    def entry(self, e: TicketEvent) -> None:
+    def _show_sent(self) -> None:
+        """The reply sent from this page, once it is on the timeline: scrolled into view (issue 13)."""
+        element = self.shown.get(self.sent_id or 0)
+        if element is not None:
+            self.sent_id = None
+            self.client.run_javascript(SCROLL_INTO_VIEW % element.id)
+
+    def entry(self, e: TicketEvent) -> ui.element:
         """One element per entry: every open page holds every entry, so each element saved here is saved
         N times. The head line (who, what, when) is an attribute that CSS shows above the text, so a long
         head wraps as one small line; the text itself is a label's text: user text is never HTML."""
@@ -443,15 +442,16 @@ class TicketView:
         css = 'td-entry' + (' td-internal' if e.internal else '') + (' td-mine' if e.actor_id == self.viewer.id else '')
         attachments = list(e.attachments)  # type: ignore[attr-defined]
         if e.kind == EventKind.PEER_ANSWER:
-            self._peer_answer(e, css, head)
-            return
+            return self._peer_answer(e, css, head)
+        if e.kind == EventKind.CREATED:  # what was reported leads the page (`_description`): here who and when
+            return self._head_only(e, css, head)
         if e.kind == EventKind.ACCEPTED:
             self._mark_accepted(e.data.get('answer_id'))
         linked = article_links.found_in(e.body) if e.kind in (EventKind.REPLY, EventKind.NOTE) else []
         if not attachments and not linked:
             entry = ui.label(e.body).classes(css).mark(f'event-{e.kind.value}')
             entry.props['data-head'] = head
-            return
+            return entry
         with ui.element('div').classes(css).mark(f'event-{e.kind.value}') as entry:
             entry.props['data-head'] = head
             if e.body:
@@ -462,8 +462,14 @@ class TicketView:
                     ui.image(f'/files/{att.id}/preview').classes('td-photo').props(
                         f'alt="{_alt(att.original_name)}" loading=lazy'
                     )
+        return entry
 
-    def _peer_answer(self, e: TicketEvent, css: str, head: str) -> None:
+    def _head_only(self, e: TicketEvent, css: str, head: str) -> ui.element:
+        entry = ui.label().classes(css).mark(f'event-{e.kind.value}')
+        entry.props['data-head'] = head
+        return entry
+
+    def _peer_answer(self, e: TicketEvent, css: str, head: str) -> ui.element:
         """A colleague's answer, with "This fixed it" for the requester and staff until one marks it."""
         with ui.element('div').classes(css + ' td-peer').mark(f'event-{e.kind.value}') as entry:
             entry.props['data-head'] = head
@@ -478,6 +484,7 @@ class TicketView:
                     .mark(f'accept-{e.id}')
                 )
         self.answers[e.id] = (fixed, button)
+        return entry
 
     def _mark_accepted(self, answer_id: object) -> None:
         for key, (fixed, button) in self.answers.items():
@@ -597,7 +604,7 @@ class TicketView:
         clear_errors(self.inputs)
         internal = self.internal
         try:
-            await tickets.reply(
+            sent = await tickets.reply(
                 self.ticket.id,
                 self.reply_input.value or '',
                 author=self.viewer,
@@ -613,6 +620,8 @@ class TicketView:
         self.photo_count.set_text('')
         if self.kind is not None:
             self.kind.set_value('reply')  # the next one is a reply again unless chosen otherwise
+        self.sent_id = sent.id  # the live update brings it to the timeline (it may have already)
+        self._show_sent()
 
     def add_photo(self, photo: photos.PhotoIn) -> None:
         self.pending.append(photo)
@@ -626,97 +635,6 @@ class TicketView:
             self.reply_input.set_value(f'{typed}\n{link}' if typed else link)
 
         article_links.choose(self.ticket.requester, self.ticket.service_id, pick)
-
-    def resolve_dialog(self) -> None:
-        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
-            ui.label('What fixed it?').classes('text-h6')
-            summary = (
-                ui.textarea(placeholder='A short summary the requester will read')
-                .props('outlined autogrow autofocus')
-                .classes('full-width')
-                .mark('resolution')
-            )
-            gate = ResolveGate(self.checklist.checklist)  # as live as the page: the domain's gate decides
-
-            async def done() -> None:
-                try:
-                    await tickets.resolve(
-                        self.ticket.id, summary.value or '', actor=self.viewer, override_reason=gate.override_reason
-                    )
-                except errors.DomainError as e:
-                    gate.show_error(e, summary)
-                    return
-                dialog.close()
-
-            dialog_buttons(dialog, 'Resolve', done, marker='resolve-confirm', extra_props='color=positive')
-        dialog.open()
-
-    def on_the_way_dialog(self) -> None:
-        tz = ZoneInfo(self.viewer.timezone or 'UTC')
-        suggestion = (clock.now().astimezone(tz) + timedelta(minutes=20)).strftime('%H:%M')
-        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
-            ui.label('When will you be there?').classes('text-h6')
-            eta = (
-                ui.input('Arrival time', value=suggestion).props('outlined type=time').classes('full-width').mark('eta')
-            )
-
-            async def go() -> None:
-                arrival = next_time(eta.value or '', tz)
-                if arrival is None:
-                    eta.error = 'Give a time like 10:25.'
-                    return
-                if await self.move(Status.ON_THE_WAY, eta=arrival):
-                    dialog.close()
-
-            dialog_buttons(dialog, "I'm on my way", go, marker='on-the-way-confirm')
-        dialog.open()
-
-    async def arrived(self) -> None:
-        """Checked in: the time on site starts (models/visits.py), with the place if the phone says it quickly;
-        refused or slow, the check-in goes ahead without it."""
-        found = await geolocation.ask(within=ARRIVED_ASK_SECONDS)
-        place = None if isinstance(found, geolocation.Problem) else found
-        await self.act(visits.check_in(self.ticket.id, actor=self.viewer, position=place))
-
-    def part_dialog(self) -> None:
-        tz = ZoneInfo(self.viewer.timezone or 'UTC')
-        tomorrow = (clock.now().astimezone(tz) + timedelta(days=1)).date()
-        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
-            ui.label('When is the part expected?').classes('text-h6')
-            day = ui.input('Day', value=tomorrow.isoformat()).props('outlined type=date').classes('full-width')
-            day.mark('part-day')
-
-            async def wait() -> None:
-                try:
-                    expected = date.fromisoformat((day.value or '').strip())
-                except ValueError:
-                    day.error = 'Pick the day the part should come.'
-                    return
-                if await self.move(Status.WAITING_PART, part_expected=expected):
-                    dialog.close()
-
-            dialog_buttons(dialog, 'Wait for the part', wait, marker='waiting-part-confirm')
-        dialog.open()
-
-    async def assign_dialog(self) -> None:
-        people = await users.technicians()
-        with ui.dialog() as dialog, ui.card().classes('td-dialog'):
-            ui.label('Give this ticket to').classes('text-h6')
-            choice = (
-                ui.select({p.id: p.name for p in people}, value=self.ticket.assignee_id)
-                .props('outlined')
-                .classes('full-width')
-                .mark('assignee')
-            )
-
-            async def give() -> None:
-                if choice.value and await self.act(
-                    tickets.assign(self.ticket.id, assignee_id=choice.value, actor=self.viewer)
-                ):
-                    dialog.close()
-
-            dialog_buttons(dialog, 'Assign', give, marker='assign-confirm')
-        dialog.open()
 
     def reopen_dialog(self, reason_text: str = '') -> None:
         with ui.dialog() as dialog, ui.card().classes('td-dialog'):

@@ -42,8 +42,8 @@ async def taken_job(browser: object, server: Server, tmp_path: Path, title: str)
     await technician.goto(f'{server.url}/t/{number}')
     await technician.get_by_role('button', name='Assign to me').click()
     await expect(requester.get_by_text('Assigned to Sam', exact=True)).to_be_visible(timeout=SLOW)
-    # The technician's own page has the taken ticket's buttons (the panel offers what they offer).
-    await expect(technician.get_by_role('button', name='Start work')).to_be_visible(timeout=SLOW)
+    # The technician's own page has the taken ticket's next step (the panel offers what the page offers).
+    await expect(technician.get_by_role('button', name='Reply to Alex')).to_be_visible(timeout=SLOW)
     return requester, technician, number  # type: ignore[return-value]
 
 
