@@ -178,6 +178,7 @@ async def test_the_worker_keeps_assets_and_the_offline_page_but_never_a_page(
         '/offline',
         '/manifest.webmanifest',
         '/static/tapdesk.css',
+        '/static/fonts/material-icons.woff2',  # the icons (pwa/icon_font.py): offline pages keep theirs
         '/static/icons/icon-192.png',
         '/static/icons/icon-512.png',
         '/static/icons/maskable-512.png',
