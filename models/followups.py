@@ -392,7 +392,7 @@ async def _part_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
 
 
 async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
-    ticket = await Ticket.get(id=job.ticket_id).select_related('requester')
+    ticket = await Ticket.get(id=job.ticket_id).select_related('requester', 'assignee')
     r = await rules()
     if (
         ticket.status != Status.VISIT_PLANNED
@@ -401,10 +401,21 @@ async def _visit_reminder(job: Job, now: datetime, told: list[_Told]) -> bool:
         or ticket.visit_start - timedelta(minutes=r.visit_before_minutes) != job.due_at
     ):
         return False
-    visit = when.window(ticket.visit_start, ticket.visit_end, ticket.requester.timezone)
-    text = f'A technician visits you for {ticket.number} on {visit}.'
+    who = ticket.assignee.first_name if ticket.assignee else 'A technician'
+    zone = (await sla.working_calendar()).timezone  # the visit happens on site: the organisation's day and clock
+    text = f'{who} visits {visit_when(ticket.visit_start, ticket.visit_end, now, zone)} for “{ticket.title}”.'
     await _remind(ticket, ticket.requester_id, text, job, now, told)
     return True
+
+
+def visit_when(start: datetime, end: datetime, now: datetime, tz: str) -> str:
+    """ "today between 10:00 and 12:00", "tomorrow between ...", "on Thu 3 Dec between ..." where the visit is."""
+    z = when.zone(tz)
+    day, today = start.astimezone(z).date(), now.astimezone(z).date()
+    words = {today: 'today', today + timedelta(days=1): 'tomorrow'}.get(day, f'on {when.date_words(day)}')
+    if end.astimezone(z).date() != day:  # past midnight: the end names its day too
+        return f'{words} between {when.time_of_day(start, z)} and {when.day(end, z)}, {when.time_of_day(end, z)}'
+    return f'{words} between {when.time_of_day(start, z)} and {when.time_of_day(end, z)}'
 
 
 async def _service_level_warning(job: Job, now: datetime, told: list[_Told]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import Request
 from nicegui import ui
 
@@ -10,6 +12,7 @@ from models.catalog import Priority
 from models.users import Role, User
 
 from .layout import MANAGERS, clear_errors, dialog_buttons, field_error, frame, signed_in, tell
+from .saved import heading, save_when_left
 
 
 @ui.page('/manage')
@@ -215,10 +218,7 @@ class Services:
                 .props('outlined')
                 .classes('full-width')
                 .mark('service-description'),
-                'icon': ui.input('Icon (Material name)', value=service.icon if service else 'support_agent')
-                .props('outlined')
-                .classes('full-width')
-                .mark('service-icon'),
+                'icon': icon_choice(service.icon if service else 'support_agent'),
                 'priority': ui.select(
                     {p.value: p.words for p in Priority},
                     value=(service.default_priority.value if service else Priority.NORMAL.value),
@@ -266,16 +266,18 @@ class Services:
 
 
 class SelfHelp:
-    """The managers' choices for self-help (models/help_settings.py): recognition, ranking staff, review time."""
+    """The managers' choices for self-help (models/help_settings.py): recognition, ranking staff, review time.
+    Each saves as it changes (a switch flipped, the days field left), with "Saved" beside the heading."""
 
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
         self.client = ui.context.client  # messages go through the page (layout.tell)
+        self.saving = asyncio.Lock()  # quick changes save one after the other (the first save creates the row)
 
     async def build(self) -> None:
         chosen = await help_settings.current()
         with ui.card().classes('full-width q-mb-sm').mark('self-help'):
-            ui.label('Self-help').classes('text-subtitle1 text-weight-medium')
+            self.note = heading('Self-help', 'self-help-saved', classes='text-subtitle1 text-weight-medium')
             ui.switch(
                 'Thank helpers with points and badges',
                 value=chosen.recognition,
@@ -287,28 +289,44 @@ class SelfHelp:
                 on_change=lambda e: self.choose(rank_staff=bool(e.value)),
             ).mark('rank-staff')
             ui.label('Remind article owners to review after this many days').classes('text-body2')
-            with ui.row().classes('full-width items-start no-wrap gap-2'):
-                days = (
-                    ui.number('Days', value=chosen.review_days, precision=0)
-                    .props('outlined inputmode=numeric')
-                    .classes('col')
-                    .mark('review-days')
-                )
-                ui.button('Save', on_click=lambda: self.choose_days(days)).props('unelevated no-caps size=lg').mark(
-                    'save-review-days'
-                )
+            days = (
+                ui.number('Days', value=chosen.review_days, precision=0)
+                .props('outlined inputmode=numeric')
+                .classes('full-width')
+                .mark('review-days')
+            )
+            save_when_left(days, lambda: self.choose_days(days))
 
     async def choose(self, **choice: bool) -> None:
         try:
-            await help_settings.choose(self.viewer, **choice)
+            async with self.saving:
+                await help_settings.choose(self.viewer, **choice)
         except errors.DomainError as e:
+            self.note.refused()
             tell(self.client, str(e), type='negative')
+            return
+        self.note.saved()
 
     async def choose_days(self, days: ui.number) -> None:
         clear_errors({'review_days': days})
         try:
-            chosen = await help_settings.choose(self.viewer, review_days=int(days.value or 0))
+            async with self.saving:
+                await help_settings.choose(self.viewer, review_days=int(days.value or 0))
         except errors.DomainError as e:
+            self.note.refused()
             field_error({'review_days': days}, e, client=self.client)
             return
-        tell(self.client, f'Owners are reminded after {chosen.review_days} days without a review.', type='positive')
+        self.note.saved()
+
+
+def icon_choice(current: str) -> ui.select:
+    """The service's icon, picked from those Tapdesk offers (catalog.SERVICE_ICONS: the icon font carries only
+    those), each shown with its name in words; the chosen one beside the field."""
+    offered = {name: name.replace('_', ' ') for name in catalog.SERVICE_ICONS}
+    if current not in offered:  # chosen before the list existed: shown, and refused on saving
+        offered[current] = current.replace('_', ' ')
+    choice = ui.select(offered, value=current, label='Icon').props('outlined').classes('full-width')
+    choice.mark('service-icon')
+    with choice.add_slot('prepend'):
+        ui.icon(current).bind_name_from(choice, 'value')
+    return choice

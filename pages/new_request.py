@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import background_tasks, ui
 
-from models import catalog, deflections, errors, ids, photos
+from models import catalog, clock, deflections, errors, ids, photos
 from models.position import Position
 from models.users import User
 
@@ -19,7 +19,8 @@ from .suggestions import Suggestions
 @ui.page('/new')
 @signed_in()
 async def new_request(request: Request, viewer: User, service: str = '') -> None:
-    services = await catalog.services_for(viewer)
+    services = await catalog.services_by_use(viewer, now=clock.now())  # most used first, "Something else" last
+    ui.add_css(CSS)
     with frame('New request', viewer, back='/requests'):
         if not services:
             ui.label('There are no services for you yet. Ask your IT team to add you to a category.').classes(
@@ -44,7 +45,7 @@ class RequestForm:
         self.tiles = ui.column().classes('full-width q-gutter-y-sm')
         with self.tiles:
             ui.label('What do you need help with?').classes('text-h6')
-            with ui.element('div').classes('td-tiles'):
+            with ui.element('div').classes('td-tiles').mark('tiles'):
                 for service in services:
                     self._tile(service)
         self.form = ui.column().classes('full-width q-gutter-y-md')
@@ -105,11 +106,11 @@ class RequestForm:
             .classes('hidden')
             .mark('photos')
         )
-        with ui.row().classes('items-center q-gutter-sm'):
+        with ui.row().classes('items-center'):
             ui.button('Add photos', icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
                 'outline no-caps'
             ).mark('add-photos')
-            ui.label('optional').classes('text-caption text-grey-8')
+            ui.label('optional').classes('text-caption text-grey-8 self-center')
         self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
         self.photo_list = ui.row().classes('q-gutter-sm td-thumbs')
         self.keep_gps = ui.checkbox('Share where the photos were taken with the technician').mark('keep-gps')
@@ -129,12 +130,19 @@ class RequestForm:
             'photos': self.photo_error,
             'need': self.expect.error,
         }
-        self.send_button = (
-            ui.button('Send request', icon='send', on_click=self.send)
-            .props('unelevated size=lg no-caps')
-            .classes('full-width')
-            .mark('send')
-        )
+        # Always in reach: the bar stays above the bottom navigation however far the form scrolls.
+        with (
+            ui.page_sticky(position='bottom', expand=True).classes('td-send-bar') as bar,
+            ui.element('div').classes('td-send-inner'),
+        ):
+            self.send_button = (
+                ui.button('Send request', icon='send', on_click=self.send)
+                .props('unelevated size=lg no-caps')
+                .classes('full-width')
+                .mark('send')
+            )
+        bar.bind_visibility_from(self.form, 'visible')  # not while choosing a service or reading an article
+        ui.element('div').classes('td-send-space')  # the end of the form scrolls clear of the bar
 
     def _place_row(self) -> None:
         """ "Use my location": the phone is asked only on this tap; what it said can be taken back."""
@@ -234,3 +242,19 @@ class RequestForm:
             self.send_button.enable()
         drafts.forget(*self.drafts)
         ui.navigate.to(f'/t/{ticket.id}?sent=1')
+
+
+CSS = """
+.td-tiles { grid-auto-rows: 1fr; }  /* every tile the size of the tallest */
+.td-tiles .td-tile { height: 100%; align-items: stretch; }
+.td-tiles .td-tile .q-btn__content {
+  justify-content: flex-start; align-items: flex-start; text-align: left; flex-wrap: nowrap;
+}
+.td-tiles .td-tile .nicegui-column { width: 100%; gap: 4px; }
+.td-tiles .td-tile-name { text-align: left; }
+.td-tiles .td-tile-desc { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.td-send-bar { z-index: 2; background: #ffffff; box-shadow: 0 -1px 4px rgba(0, 0, 0, 0.12); }
+.body--dark .td-send-bar { background: var(--q-dark-page); }
+.td-send-inner { width: 100%; max-width: var(--td-max); padding: 8px 12px; }
+.td-send-space { height: 72px; }
+"""

@@ -1,11 +1,14 @@
 """Managers: target times per service and priority, the working hours they count in, follow-up intervals.
 
-Three stacked cards on one screen (a phone scrolls; a manager sets these once and rarely again). Each card
-saves with one domain call, and the domain's error shows at the field it names.
+Three stacked cards on one screen (a phone scrolls; a manager sets these once and rarely again). A target is a
+record picked and edited, with the screen's one Save; working hours and follow-ups are settings that save as they
+change (a box ticked, a field left), with "Saved" beside their heading. The domain's error shows at the field it
+names.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import time
 from typing import Any
 
@@ -17,6 +20,7 @@ from models.catalog import Priority
 from models.users import User
 
 from .layout import MANAGERS, clear_errors, field_error, frame, signed_in, tell
+from .saved import heading, save_when_left
 
 DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']  # ISO weekdays 1..7
 ZONES = [
@@ -174,16 +178,17 @@ class WorkingHours:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
         self.client = ui.context.client  # messages go through the page (layout.tell)
+        self.saving = asyncio.Lock()  # quick taps save one after the other (the first save creates the row)
 
     async def build(self) -> None:
         cal = await sla.working_calendar()
         with ui.card().classes('td-sl-card').mark('calendar-card'):
-            ui.label('Working hours').classes('text-h6')
+            self.note = heading('Working hours', 'calendar-saved')
             ui.label('Targets that count only working hours pause outside these.').classes('text-body2 text-grey-8')
             ui.label('Working days').classes('text-subtitle2')
             with ui.row().classes('td-sl-days q-gutter-none'):
                 self.days = {
-                    day: ui.checkbox(name, value=str(day) in cal.days).mark(f'day-{day}')
+                    day: ui.checkbox(name, value=str(day) in cal.days, on_change=self.save).mark(f'day-{day}')
                     for day, name in enumerate(DAYS, start=1)
                 }
             days_error = ui.label().classes('text-negative text-caption').mark('days-error')
@@ -206,7 +211,12 @@ class WorkingHours:
                 'start': start,
                 'end': end,
                 'timezone': ui.select(
-                    zones, label='Time zone', value=cal.timezone, with_input=True, new_value_mode='add-unique'
+                    zones,
+                    label='Time zone',
+                    value=cal.timezone,
+                    with_input=True,
+                    new_value_mode='add-unique',
+                    on_change=self.save,
                 )
                 .props('outlined hint="Pick one or type a name such as Europe/Berlin"')
                 .classes('full-width')
@@ -219,11 +229,14 @@ class WorkingHours:
                 .classes('full-width')
                 .mark('at-risk-percent')
             )
-            ui.button('Save working hours', icon='check', on_click=self.save).props('unelevated no-caps').classes(
-                'full-width'
-            ).mark('save-calendar')
+            for typed in (start, end, self.f['at_risk_percent']):
+                save_when_left(typed, self.save)
 
     async def save(self) -> None:
+        async with self.saving:
+            await self._save()
+
+    async def _save(self) -> None:
         clear_errors(self.f)
         try:
             await sla.set_calendar(
@@ -235,9 +248,10 @@ class WorkingHours:
                 at_risk_percent=_whole(self.f['at_risk_percent'].value),  # type: ignore[arg-type]
             )
         except errors.DomainError as e:
+            self.note.refused()
             field_error(self.f, e, client=self.client)
             return
-        tell(self.client, 'Working hours saved.', type='positive')
+        self.note.saved()
 
 
 class FollowUps:
@@ -246,11 +260,12 @@ class FollowUps:
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
         self.client = ui.context.client  # messages go through the page (layout.tell)
+        self.saving = asyncio.Lock()  # quick changes save one after the other (the first save creates the row)
 
     async def build(self) -> None:
         current = await followups.rules()
         with ui.card().classes('td-sl-card').mark('followups-card'):
-            ui.label('Follow-up reminders').classes('text-h6')
+            self.note = heading('Follow-up reminders', 'followups-saved')
             ui.label('New times apply to reminders planned from now on.').classes('text-body2 text-grey-8')
             self.f: dict[str, Any] = {}
             for name, (words, unit) in RULE_WORDS.items():
@@ -261,18 +276,21 @@ class FollowUps:
                     .classes('full-width')
                     .mark(f'rule-{name}')
                 )
-            ui.button('Save reminders', icon='check', on_click=self.save).props('unelevated no-caps').classes(
-                'full-width'
-            ).mark('save-followups')
+                save_when_left(self.f[name], self.save)
 
     async def save(self) -> None:
+        async with self.saving:
+            await self._save()
+
+    async def _save(self) -> None:
         clear_errors(self.f)
         try:
             await followups.set_rules(actor=self.viewer, **{k: _whole(e.value) for k, e in self.f.items()})
         except errors.DomainError as e:
+            self.note.refused()
             field_error(self.f, e, client=self.client)
             return
-        tell(self.client, 'Reminder times saved.', type='positive')
+        self.note.saved()
 
 
 # ---- helpers ------------------------------------------------------------------------------------------

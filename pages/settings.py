@@ -19,6 +19,7 @@ from models.users import User
 from pwa import push
 
 from .layout import frame, signed_in, tell, when
+from .saved import heading
 
 # Runs in the browser inside the button's own click handler: iOS Safari and Firefox ask for permission
 # only within a tap, not after a round trip to the server. Answers the subscription as
@@ -132,7 +133,8 @@ class NotificationSettings:
         ui.label('Your devices').classes('text-subtitle1 text-weight-medium q-mt-sm')
         self.device_list = ui.list().props('bordered separator').classes('full-width td-list').mark('devices')
         await self.show_devices()
-        ui.label('Tell me about').classes('text-subtitle1 text-weight-medium q-mt-sm')
+        # Each switch saves when flipped (no Save button); "Saved" says it did.
+        self.note = heading('Tell me about', 'prefs-saved', classes='text-subtitle1 text-weight-medium q-mt-sm')
         with ui.column().classes('full-width q-gutter-xs'):
             for kind, enabled in (await notifications.preferences(self.viewer)).items():
                 ui.switch(
@@ -184,6 +186,7 @@ class NotificationSettings:
 
     async def choose(self, kind: Kind, enabled: bool) -> None:
         await notifications.set_preference(self.viewer, kind, enabled)
+        self.note.saved()
 
     async def send_test(self) -> None:
         try:

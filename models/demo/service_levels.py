@@ -9,13 +9,15 @@ from ..catalog import Priority, Service
 from ..users import User
 from .hours import DESK_TZ
 
-# (priority: first reply, fix, in working hours only) in minutes: the queue shows on-track / at-risk /
-# late markers. Set after the stories, so the month of history gets no warnings after the fact.
+DAY = 8 * 60  # a working day (09:00–17:00), in minutes
+# (priority: first reply, fix, in working hours only) in minutes, as a small IT desk promises them: the queue
+# shows on-track / at-risk / late markers, and only a few open tickets are late (tests/unit/test_demo.py).
+# Set after the stories, so the month of history gets no warnings after the fact.
 TARGETS = {
     Priority.URGENT: (30, 4 * 60, False),
-    Priority.HIGH: (60, 8 * 60, True),
-    Priority.NORMAL: (4 * 60, 16 * 60, True),
-    Priority.LOW: (8 * 60, 40 * 60, True),
+    Priority.HIGH: (2 * 60, 2 * DAY, True),
+    Priority.NORMAL: (4 * 60, 3 * DAY, True),
+    Priority.LOW: (DAY, 5 * DAY, True),
 }
 
 

@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..catalog import Priority
 from ..tickets import Status
 from ..users import User
 from . import hours
 from .issues import AGE_DAYS, ISSUES, STATUS_COUNTS, Issue
 from .lines import FOLLOW_UPS, HANDOVERS, LINES, RATING_COMMENTS, RATING_ODDS, REOPEN_REASONS, THANKS
-from .people import TECHS
+from .people import SERVICES, TECHS
 
 
 @dataclass
@@ -142,6 +143,7 @@ class _Script:
         self.finish()
 
     def assigned_ending(self) -> None:
+        self.ack()  # taken and answered: "Assigned to Sam" is not left unanswered for a day
         if self.rng.random() < 0.5:
             self.note(self.lines.note)
 
@@ -206,7 +208,9 @@ class _Script:
         elif self.story.status == Status.REOPENED:
             if self.rng.random() < 0.4:
                 self.close()
-            self.reopen()
+            # Came back lately: a reopen from last week would have been picked up by now.
+            came_back = self.now - timedelta(hours=self.rng.uniform(1, 20))
+            self.reopen(pin=hours.awake_before(came_back, self.tz, self.clock_rng))
 
     def fix(self) -> None:
         """From assigned to resolved, one of the usual ways."""
@@ -243,6 +247,8 @@ class _Script:
         rng = self.rng
         roll = rng.random()
         gap = rng.uniform(2, 30) if roll < 0.55 else rng.uniform(30, 180) if roll < 0.9 else rng.uniform(180, 900)
+        if self.issue.service in URGENT_SERVICES:  # locked out, kit down on site: taken within the hour
+            gap = min(gap, rng.uniform(5, 50))
         if rng.random() < 0.3:
             self.step('assign', self.manager, gap=gap, assignee=self.tech)
         else:
@@ -337,7 +343,10 @@ class _Script:
         else:  # nobody confirmed: the technician closes it a few days later
             self.step('close', self.tech, gap=rng.uniform(2880, 5760))
 
-    def reopen(self) -> None:
+    def reopen(self, *, pin: datetime | None = None) -> None:
+        if pin is not None:
+            self.pin(pin, 'reopen', self.requester, text=self.rng.choice(REOPEN_REASONS))
+            return
         self.step(
             'reopen', self.requester, gap=self.rng.uniform(120, 4320), text=self.rng.choice(REOPEN_REASONS), staff=False
         )
@@ -368,6 +377,8 @@ class _Script:
             return 'tom' if self.rng.random() < 0.8 else self.rng.choice(['sam', 'priya'])
         return self.rng.choices(TECHS, weights=[45, 45, 10])[0]
 
+
+URGENT_SERVICES = {s.key for s in SERVICES if s.priority >= Priority.HIGH}
 
 ENDINGS = {
     Status.ASSIGNED: _Script.assigned_ending,

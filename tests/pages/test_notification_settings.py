@@ -95,6 +95,7 @@ async def test_switching_a_kind_off_means_no_notification_of_that_kind(user: Use
     async with asyncio.timeout(5):  # the switch saves in its own round trip
         while not await NotificationPreference.exists(user_id=people.requester.id, kind=Kind.REPLY, enabled=False):  # noqa: ASYNC110
             await asyncio.sleep(0.02)
+    await user.should_see(marker='prefs-saved')  # no Save button: the switch saved, and says so
     ticket = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
     await tickets.take(ticket.id, technician=people.technician)
     await tickets.reply(ticket.id, 'On it', author=people.technician)

@@ -112,14 +112,15 @@ async def test_managers_switch_recognition_and_ranking_and_set_the_review_time(
     await saved(lambda: HelpSettings.exists(id=1, rank_staff=True))
     days = user.find(marker='review-days').elements.pop()
     assert isinstance(days, ui.number)
-    user.find(marker='review-days').clear().type('3')
-    user.find(marker='save-review-days').click()
+    await user.should_see(marker='self-help-saved')  # no Save button: each change saves and says so
+    user.find(marker='review-days').clear().type('3').trigger('change')  # left the field
     await saved(lambda: asyncio.sleep(0.05, result=days.error == 'Review articles every 7 to 730 days.'))
     assert (await help_settings.current()).review_days == help_settings.REVIEW_DAYS
-    user.find(marker='review-days').clear().type('90')
-    user.find(marker='save-review-days').click()
+    await user.should_not_see(marker='self-help-saved', retries=50)
+    user.find(marker='review-days').clear().type('90').trigger('change')
     await saved(lambda: HelpSettings.exists(id=1, review_days=90))
     assert days.error is None
+    await user.should_see(marker='self-help-saved')
 
 
 async def test_a_technician_cannot_reach_the_switches_and_the_domain_refuses_them(

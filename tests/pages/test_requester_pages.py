@@ -11,7 +11,7 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from PIL import Image
 
-from models import tickets, visits
+from models import catalog, tickets, visits
 from models.tickets import EventKind, Status, Ticket, TicketEvent
 from models.visits import VisitWindow, WindowState
 from tests.conftest import FrozenClock
@@ -50,6 +50,22 @@ async def test_requester_reports_an_issue_and_sees_its_number_at_once(user: User
     await user.should_see(f'Your request #{ticket.id} is in')
     await user.should_see('Received')
     assert await ticket.attachments.all().count() == 1
+
+
+async def test_service_tiles_come_most_used_first_and_something_else_last(user: User, people: SimpleNamespace) -> None:
+    other = await catalog.save_service(actor=None, name='Something else', category_ids=[people.staff.id])
+    for service, times in ((other, 3), (people.printer, 2), (people.wifi, 1)):
+        for n in range(times):
+            await tickets.create_ticket(requester=people.colleague, service_id=service.id, title=f'Request {n}')
+    await sign_in(user, 'alex@example.com')
+    await user.open('/new')
+    await user.should_see(marker=f'service-{other.id}')
+    [tiles] = user.find(marker='tiles').elements
+    assert [tile._markers for tile in tiles.default_slot.children] == [
+        [f'service-{people.printer.id}'],
+        [f'service-{people.wifi.id}'],
+        [f'service-{other.id}'],
+    ]
 
 
 async def test_an_empty_title_gets_a_message_and_keeps_what_was_typed(user: User, people: SimpleNamespace) -> None:

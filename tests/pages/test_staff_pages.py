@@ -50,6 +50,21 @@ async def test_queue_search_finds_by_number_and_words(user: User, people: Simple
     await user.should_not_see('Nothing waiting here. Nice work.')
 
 
+async def test_queue_filters_fold_into_one_button_that_counts_them(user: User, people: SimpleNamespace) -> None:
+    printer = await report(people, 'Printer jams')
+    wifi = await tickets.create_ticket(requester=people.requester, service_id=people.wifi.id, title='No Wi-Fi')
+    await sign_in(user, 'sam@example.com')
+    await user.open('/queue')
+    await user.should_see(f'#{wifi.id} No Wi-Fi')
+    await user.should_not_see(marker='service-filter', retries=50)  # folded away
+    await user.should_not_see(marker='filter-count', retries=50)
+    user.find(marker='filters').click()
+    user.find(marker='service-filter').elements.pop().set_value(people.wifi.id)  # type: ignore[attr-defined]
+    await user.should_not_see(f'#{printer.id} Printer jams', retries=50)
+    await user.should_see(f'#{wifi.id} No Wi-Fi')
+    assert user.find(marker='filter-count').elements.pop().text == '1'  # type: ignore[attr-defined]
+
+
 async def test_technician_works_a_ticket_from_take_to_resolve(user: User, people: SimpleNamespace) -> None:
     ticket = await report(people)
     await sign_in(user, 'sam@example.com')
@@ -131,7 +146,7 @@ async def test_manager_adds_a_service(user: User, people: SimpleNamespace) -> No
     await user.open('/manage')
     user.find(marker='add-service').click()
     user.find(marker='service-name').type('Badge access')
-    user.find(marker='service-icon').clear().type('badge')
+    user.find(marker='service-icon').elements.pop().set_value('badge')  # type: ignore[attr-defined]
     user.find(marker='service-peers').click()  # colleagues who know badges may help, unless the requester says no
     user.find(marker='save-service').click()
     await user.should_see('seen by nobody yet')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,7 @@ from models import catalog, tickets
 from models.catalog import Priority, Service
 from models.errors import Forbidden, Invalid, NotFound
 from models.users import User
+from tests.conftest import FrozenClock
 
 
 async def names(viewer: User) -> list[str]:
@@ -23,6 +25,21 @@ async def test_a_requester_sees_only_their_categorys_services(requester: User, o
 
 async def test_staff_see_every_active_service(technician: User) -> None:
     assert await names(technician) == ['Printer', 'Wi-Fi']
+
+
+async def test_services_come_most_requested_first_in_the_last_ninety_days_and_something_else_last(
+    requester: User, colleague: User, people: SimpleNamespace, clock: FrozenClock
+) -> None:
+    other = await catalog.save_service(actor=None, name='Something else', category_ids=[people.staff.id])
+    for n in range(3):  # the catch-all is used most, and still comes last
+        await tickets.create_ticket(requester=colleague, service_id=other.id, title=f'Question {n}')
+    await tickets.create_ticket(requester=colleague, service_id=people.wifi.id, title='No Wi-Fi')
+    for days_ago in (91, 120):  # the printer was busy, but long ago
+        await tickets.create_ticket(
+            requester=requester, service_id=people.printer.id, title='Jam', now=clock.now - timedelta(days=days_ago)
+        )
+    found = await catalog.services_by_use(requester, now=clock.now)
+    assert [s.name for s in found] == ['Wi-Fi', 'Printer', 'Something else']
 
 
 async def test_a_requester_without_a_category_sees_no_services(requester: User) -> None:

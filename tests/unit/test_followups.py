@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -238,7 +238,7 @@ async def test_a_waiting_ticket_gets_no_inactivity_reminder(waiting: Ticket, clo
 # ---- a planned visit --------------------------------------------------------------------------------
 
 
-async def test_a_planned_visit_reminds_the_requester_an_hour_before(
+async def test_a_planned_visit_reminds_the_requester_an_hour_before_naming_who_comes_today(
     taken: Ticket, technician: User, requester: User, clock: FrozenClock
 ) -> None:
     start = clock.now + timedelta(days=1, hours=5)  # Wed 25 Nov, 14:00 UTC
@@ -249,8 +249,40 @@ async def test_a_planned_visit_reminds_the_requester_an_hour_before(
     assert await reminders(taken) == []
     await followups.run_due(start - timedelta(hours=1))
     assert [(r.data['to'], r.body) for r in await reminders(taken)] == [
-        (requester.id, f'A technician visits you for #{taken.id} on Wed 25 Nov, 14:00–15:00.')
+        (requester.id, f'{technician.first_name} visits today between 14:00 and 15:00 for “Wi-Fi drops in room 3”.')
     ]
+
+
+async def test_the_visit_reminder_says_tomorrow_by_the_organisations_clock(
+    taken: Ticket, technician: User, manager: User, clock: FrozenClock, told: list
+) -> None:
+    await sla.set_calendar(actor=manager, days=range(1, 6), start=time(9), end=time(17), timezone='Asia/Tokyo')
+    start = clock.now + timedelta(days=1, hours=6, minutes=30)  # Wed 25 Nov 15:30 UTC: Thu 00:30 in Tokyo
+    await tickets.set_status(
+        taken.id, Status.VISIT_PLANNED, actor=technician, visit=(start, start + timedelta(hours=1))
+    )
+    await followups.run_due(start - timedelta(hours=1))  # Wed 23:30 in Tokyo
+    assert [text for _, _, text in told] == [
+        f'{technician.first_name} visits tomorrow between 00:30 and 01:30 for “Wi-Fi drops in room 3”.'
+    ]
+
+
+@pytest.mark.parametrize(
+    ('starts', 'ends', 'words'),
+    [
+        ((3, 9), (3, 11), 'on Thu 3 Dec between 09:00 and 11:00'),
+        ((1, 22), (2, 1), 'today between 22:00 and Wed 2 Dec, 01:00'),
+        ((2, 10), (2, 12), 'tomorrow between 10:00 and 12:00'),
+    ],
+    ids=['later-this-week', 'past-midnight', 'tomorrow'],
+)
+def test_a_visit_is_said_as_today_tomorrow_or_its_day(
+    starts: tuple[int, int], ends: tuple[int, int], words: str
+) -> None:
+    """(day of December, hour) in London, which is on UTC in winter; it is Tuesday 1 December, 08:00."""
+    start, end = (datetime(2026, 12, day, hour, tzinfo=UTC) for day, hour in (starts, ends))
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    assert followups.visit_when(start, end, now, 'Europe/London') == words
 
 
 async def test_moving_the_visit_moves_its_reminder(taken: Ticket, technician: User, clock: FrozenClock) -> None:
