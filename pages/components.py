@@ -167,7 +167,7 @@ class TicketRow:
             self.item = (
                 ui.item()
                 .props(f'clickable tag=a href=/t/{ticket.id} role=link')  # inside the listitem: a link, as <a>
-                .classes('td-row')
+                .classes('td-row' if self.staff_view else 'td-row td-row-mine')
                 .mark(f'ticket-{ticket.id}')
             )
             with self.item:
