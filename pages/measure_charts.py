@@ -20,6 +20,7 @@ from models import ratings
 
 NONE = '—'
 LABELLED_POINTS = 8  # a trend with more points than this shows its numbers in the table only
+STILL = "!window.matchMedia('(prefers-reduced-motion: reduce)').matches"  # JavaScript: animate unless asked not to
 
 # Chart colours that read on white and on Quasar's dark background: chosen in the browser when the chart is drawn
 # (the page follows the system's dark mode, which only the browser knows). Lines differ in shape, not only colour.
@@ -78,6 +79,7 @@ def text() -> dict[str, str]:
 def axes(every: list[Slot], y: dict[str, Any]) -> dict[str, Any]:
     """The category axis of a trend (the days or weeks) and a value axis; room for the labels around them."""
     return {
+        ':animation': STILL,  # "reduce motion": drawn at once
         'animationDuration': 300,
         'grid': {'left': 4, 'right': 12, 'top': 28, 'bottom': 4, 'containLabel': True},
         'xAxis': {
@@ -158,6 +160,7 @@ def score_chart(counts: dict[int, int]) -> dict[str, Any]:
     every = range(1, 6)
     kinds = {1: 'poor', 2: 'poor', 3: 'ok', 4: 'good', 5: 'good'}
     return {
+        ':animation': STILL,  # "reduce motion": drawn at once
         'animationDuration': 300,
         'grid': {'left': 4, 'right': 32, 'top': 4, 'bottom': 4, 'containLabel': True},
         'xAxis': {'type': 'value', 'show': False, 'minInterval': 1},

@@ -129,7 +129,7 @@ PANEL = """<section class="td-offline-panel" {attributes} aria-label="Work with 
   <button type="button" class="td-op-button td-op-outline" data-op="on_the_way">On my way</button>
 </div>
 <div class="td-op-row" data-op-needs="arrived">
-  <button type="button" class="td-op-button" data-op="arrived">Arrived</button>
+  <button type="button" class="td-op-button" data-op="arrived">Check in on site</button>
 </div>
 <div class="td-op-checks" data-op-needs="checks">
   <p class="td-op-heading">Checklist</p>
@@ -138,8 +138,8 @@ PANEL = """<section class="td-offline-panel" {attributes} aria-label="Work with 
 <div data-op-needs="resolved">
   <textarea class="td-op-field" data-op-field="summary" data-draft="{user}:t{ticket}:offline-fix" rows="2"
     placeholder="What fixed it?" aria-label="Fix summary"></textarea>
-  <button type="button" class="td-op-button td-op-positive" data-op="resolve" data-op-needs="not_on_site">Resolve
-  </button>
+  <button type="button" class="td-op-button td-op-positive" data-op="resolve" data-op-needs="not_on_site">Mark
+    fixed</button>
   <div class="td-op-row" data-op-needs="leaving">
     <button type="button" class="td-op-button td-op-positive" data-op="leaving_fixed">Fixed, leaving</button>
     <button type="button" class="td-op-button td-op-outline" data-op="leaving_again">Leaving, another visit needed

@@ -11,7 +11,7 @@
   const DB = 'tapdesk-offline';
   const STORE = 'actions';
   const LABELS = {
-    note: 'Reply', photo: 'Photo', on_the_way: 'On my way', arrived: 'Arrived', resolve: 'Resolve', tick: 'Check',
+    note: 'Reply', photo: 'Photo', on_the_way: 'On my way', arrived: 'Checked in', resolve: 'Marked fixed', tick: 'Check',
     leaving: 'Leaving',
   };
   const TYPED = ['text', 'summary'];

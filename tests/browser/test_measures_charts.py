@@ -100,3 +100,18 @@ async def addresses(page: object, server: Server, *paths: str) -> list[str]:
     for path in paths:
         await page.goto(server.url + path, wait_until='networkidle')  # type: ignore[attr-defined]
     return fetched
+
+
+ANIMATED = "name => getElement(document.querySelector('.td-m-chart-' + name)).chart.getOption().animation"
+
+
+async def test_the_charts_are_drawn_at_once_when_the_phone_asks_for_less_motion(
+    browser: object, server: Server
+) -> None:
+    await history(server)
+    for motion, animated in (('reduce', False), ('no-preference', True)):
+        maria = await signed_in(browser, server, 'maria@example.com', lands='**/queue', reduced_motion=motion, **PHONE)
+        await maria.goto(f'{server.url}/measures?period=7')  # type: ignore[attr-defined]
+        await expect(maria.locator('.td-m-chart-volume canvas')).to_have_count(1)  # type: ignore[attr-defined]
+        for name in ('volume', 'scores'):
+            assert await maria.evaluate(ANIMATED, name) is animated, (motion, name)  # type: ignore[attr-defined]

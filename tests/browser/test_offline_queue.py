@@ -58,9 +58,9 @@ async def test_a_reply_and_a_fix_made_with_no_signal_reach_the_requester_once_wh
     await panel.get_by_label('Reply or note').fill('Port 12 on the patch panel was dead')
     await panel.get_by_role('button', name='Keep reply').click()
     await panel.get_by_label('Fix summary').fill('Moved the desk to port 14')
-    await panel.get_by_role('button', name='Resolve').click()
+    await panel.get_by_role('button', name='Mark fixed').click()
     await expect(technician.get_by_text('Waiting to send (2)')).to_be_visible()
-    await expect(panel.get_by_role('button', name='Arrived')).to_be_hidden()  # resolved, as far as the phone knows
+    await expect(panel.get_by_role('button', name='Check in on site')).to_be_hidden()  # resolved, as far as the phone knows
     await technician.wait_for_timeout(7_000)  # a while in the basement: the back-off waits longer now
     await expect(requester.get_by_text('Port 12 on the patch panel was dead')).to_have_count(0)
 
@@ -106,7 +106,7 @@ async def test_a_required_check_a_note_and_a_fix_made_with_no_signal_reach_the_r
 
     # Resolving before the required check is refused on the phone, with the check named; nothing is kept.
     await panel.get_by_label('Fix summary').fill('Replaced the patch cable')
-    await panel.get_by_role('button', name='Resolve').click()
+    await panel.get_by_role('button', name='Mark fixed').click()
     refusal = 'Tick the required checks first: Tested the connection at the desk.'
     await expect(panel.get_by_text(refusal)).to_be_visible()
     await expect(technician.locator('.td-queue')).to_be_hidden()
@@ -115,7 +115,7 @@ async def test_a_required_check_a_note_and_a_fix_made_with_no_signal_reach_the_r
     await expect(panel.get_by_text('✓ Tested the connection at the desk')).to_be_visible()
     await panel.get_by_label('Reply or note').fill('The old cable was crushed under the desk')
     await panel.get_by_role('button', name='Keep reply').click()
-    await panel.get_by_role('button', name='Resolve').click()
+    await panel.get_by_role('button', name='Mark fixed').click()
     await expect(technician.get_by_text('Waiting to send (3)')).to_be_visible()
     await technician.wait_for_timeout(3_000)  # still no signal: nothing reached the requester
     await expect(requester.get_by_text('The old cable was crushed under the desk')).to_have_count(0)
@@ -142,8 +142,8 @@ async def test_on_my_way_arrived_and_leaving_fixed_with_no_signal_count_a_visit_
     panel = technician.locator('.td-offline-panel')
     await expect(panel.get_by_role('button', name='Fixed, leaving')).to_be_hidden()  # not on site yet
     await panel.get_by_role('button', name='On my way').click()
-    await panel.get_by_role('button', name='Arrived').click()
-    await expect(panel.get_by_role('button', name='Resolve')).to_be_hidden()  # on site: leaving says it
+    await panel.get_by_role('button', name='Check in on site').click()
+    await expect(panel.get_by_role('button', name='Mark fixed')).to_be_hidden()  # on site: leaving says it
     await panel.get_by_label('Fix summary').fill('Rewired the socket')
     await panel.get_by_role('button', name='Fixed, leaving').click()
     await expect(technician.get_by_text('Waiting to send (3)')).to_be_visible()
