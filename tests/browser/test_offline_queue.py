@@ -60,7 +60,8 @@ async def test_a_reply_and_a_fix_made_with_no_signal_reach_the_requester_once_wh
     await panel.get_by_label('Fix summary').fill('Moved the desk to port 14')
     await panel.get_by_role('button', name='Mark fixed').click()
     await expect(technician.get_by_text('Waiting to send (2)')).to_be_visible()
-    await expect(panel.get_by_role('button', name='Check in on site')).to_be_hidden()  # resolved, as far as the phone knows
+    # Fixed, as far as the phone knows: no checking in any more.
+    await expect(panel.get_by_role('button', name='Check in on site')).to_be_hidden()
     await technician.wait_for_timeout(7_000)  # a while in the basement: the back-off waits longer now
     await expect(requester.get_by_text('Port 12 on the patch panel was dead')).to_have_count(0)
 
