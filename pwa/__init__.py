@@ -83,6 +83,7 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", Ari
 .td-skeleton {{ position: fixed; inset: 0; z-index: 0; display: flex; flex-direction: column;
   background: #ffffff; color: #ffffff; font: 500 1.25rem/1 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; }}
 .td-skeleton-bar {{ flex: 0 0 56px; background: {THEME}; display: flex; align-items: center; padding: 0 16px; }}
+.td-skeleton-bar::before {{ content: attr(data-title); }}  /* drawn, not text of the page: never found in it */
 .td-skeleton-main {{ flex: 1 1 auto; width: 100%; max-width: 720px; margin: 0 auto; padding: 12px;
   display: flex; flex-direction: column; gap: 12px; }}
 .td-skeleton-card {{ height: 72px; border-radius: 8px; background: #eceff1; }}
@@ -103,7 +104,8 @@ def skeleton(title: str, *, nav: bool = True) -> str:
     cards = '<div class="td-skeleton-card td-short"></div>' + '<div class="td-skeleton-card"></div>' * 3
     bottom = '<div class="td-skeleton-nav"></div>' if nav else ''
     return (
-        f'<div class="td-skeleton" aria-hidden="true"><div class="td-skeleton-bar">{html.escape(title)}</div>'
+        f'<div class="td-skeleton" aria-hidden="true"><div class="td-skeleton-bar" data-title="{html.escape(title)}">'
+        '</div>'
         f'<div class="td-skeleton-main">{cards}</div>{bottom}</div>'
     )
 

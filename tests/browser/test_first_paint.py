@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import nicegui
+from playwright.async_api import expect
 
 from .conftest import PHONE, Server, signed_in
 
@@ -24,6 +25,8 @@ async def test_the_frame_is_in_the_html_and_gone_once_the_page_is_drawn(browser:
     await page.locator('.td-header').wait_for()  # type: ignore[attr-defined]
     assert await page.locator('.td-skeleton').count() == 1  # type: ignore[attr-defined]
     assert not await page.locator('.td-skeleton').is_visible()  # type: ignore[attr-defined]
+    # The frame draws the title without being text of the page: what a test or a tool finds first is the page's.
+    await expect(page.get_by_text('My requests').first).to_be_visible()  # type: ignore[attr-defined]
 
 
 async def test_icons_come_from_the_cut_font_and_draw_as_icons(browser: object, server: Server) -> None:
