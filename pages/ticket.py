@@ -225,13 +225,18 @@ class TicketView:
                 ui.button(
                     "Yes, it's fixed", icon='check', on_click=lambda: self.act(tickets.close(t.id, actor=self.viewer))
                 ).props('unelevated no-caps').mark('confirm-fixed')
-                ui.button('Still a problem? Reopen', icon='replay', on_click=self.reopen_dialog).props(
-                    'outline no-caps'
-                ).mark('reopen')
-            elif t.status == Status.CLOSED:
+                if not self._rating_offers_reopen():  # else the rating card's "Reopen this request" is the one way
+                    ui.button('Still a problem? Reopen', icon='replay', on_click=self.reopen_dialog).props(
+                        'outline no-caps'
+                    ).mark('reopen')
+            elif t.status == Status.CLOSED and not self._rating_offers_reopen():
                 ui.button('It came back: reopen', icon='replay', on_click=self.reopen_dialog).props(
                     'outline no-caps'
                 ).mark('reopen')
+
+    def _rating_offers_reopen(self) -> bool:
+        rating = ratings.of_current_fix(self.ticket, self.rating)
+        return rating is not None and rating.offers_reopen
 
     @ui.refreshable_method
     def service_level(self) -> None:
@@ -302,7 +307,7 @@ class TicketView:
     def _reopen_offer(self, rating: ratings.Rating) -> None:
         if rating.offers_reopen:
             with ui.row().classes('full-width items-center td-reopen-offer'):
-                ui.label('Sorry it is not right yet.').classes('text-body2')
+                ui.label('Still not right?').classes('text-body2')
                 ui.button(
                     'Reopen this request',
                     icon='replay',
@@ -591,9 +596,11 @@ class TicketView:
     def _set_rating(self, rating: ratings.Rating | None, until: datetime | None) -> None:
         if self.comment_input is not None:
             self._draft = self.comment_input.value
-        rated_before = self.rating is not None
+        rated_before, offered_before = self.rating is not None, self._rating_offers_reopen()
         self.rating, self.rating_until = rating, until
         self.rating_card.refresh()
+        if offered_before != self._rating_offers_reopen():
+            self.actions.refresh()  # one way to reopen: the rating card's, when it offers one
         if rated_before != (rating is not None):
             self.summary.refresh()  # the status chip stops asking "how did we do?" once it is answered
 

@@ -129,6 +129,22 @@ async def test_a_good_rating_does_not_offer_to_reopen(user: User, people: Simple
     user.find(marker='face-4').click()
     await user.should_see('Thanks for rating!')
     await user.should_not_see('Reopen this request')
+    await user.should_see('Still a problem? Reopen')  # the one way to reopen, beside "Yes, it's fixed"
+
+
+async def test_a_poor_rating_leaves_one_way_to_reopen(user: User, people: SimpleNamespace) -> None:
+    """Issue 13: "one screen shows three reopen buttons". Once a poor rating offers "Reopen this request", the
+    actions' own "Still a problem? Reopen" goes (and comes back when the rating is changed to a good one)."""
+    ticket = await fixed(people)
+    await open_as_requester(user, ticket)
+    await user.should_see(marker='reopen')
+    user.find(marker='face-1').click()
+    await user.should_see(marker='rating-reopen')
+    await user.should_not_see(marker='reopen', retries=50)
+    await user.should_see(marker='confirm-fixed')
+    user.find(marker='face-5').click()
+    await user.should_not_see(marker='rating-reopen', retries=50)
+    await user.should_see(marker='reopen')
 
 
 async def test_staff_see_the_rating_arrive_without_reload(user: User, people: SimpleNamespace) -> None:
