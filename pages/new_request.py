@@ -106,13 +106,15 @@ class RequestForm:
             .classes('hidden')
             .mark('photos')
         )
-        with ui.row().classes('items-center'):
-            ui.button('Add photos', icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
-                'outline no-caps'
-            ).mark('add-photos')
-            ui.label('optional').classes('text-caption text-grey-8 self-center')
-        self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
-        self.photo_list = ui.row().classes('q-gutter-sm td-thumbs')
+        # The button, a refusal and the thumbnails close together (empty, the last two take no room).
+        with ui.column().classes('full-width td-photos'):
+            with ui.row().classes('items-center'):
+                ui.button('Add photos', icon='add_a_photo', on_click=lambda: self.upload.run_method('pickFiles')).props(
+                    'outline no-caps'
+                ).mark('add-photos')
+                ui.label('optional').classes('text-caption text-grey-8 self-center')
+            self.photo_error = ui.label().classes('text-negative text-body2').mark('photo-error')
+            self.photo_list = ui.row().classes('td-thumbs')
         self.keep_gps = ui.checkbox('Share where the photos were taken with the technician').mark('keep-gps')
         self.keep_gps.visible = False  # only once there is a photo
         self.expect.picker()
@@ -257,4 +259,7 @@ CSS = """
 .body--dark .td-send-bar { background: var(--q-dark-page); }
 .td-send-inner { width: 100%; max-width: var(--td-max); padding: 8px 12px; }
 .td-send-space { height: 72px; }
+.td-photos { gap: 8px; }
+.td-photos > .text-negative:empty, .td-photos > .td-thumbs:empty { display: none; }
+.td-thumbs { gap: 8px; }
 """

@@ -88,7 +88,7 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", Ari
   display: flex; flex-direction: column; gap: 12px; }}
 .td-skeleton-card {{ height: 72px; border-radius: 8px; background: #eceff1; }}
 .td-skeleton-card.td-short {{ width: 60%; height: 24px; }}
-.td-skeleton-nav {{ flex: 0 0 64px; background: #0d47a1; }}
+.td-skeleton-nav {{ flex: 0 0 56px; background: #0d47a1; }}
 @media (prefers-color-scheme: dark) {{
   .td-skeleton {{ background: #121212; }}
   .td-skeleton-card {{ background: #2a2a2a; }}

@@ -29,6 +29,26 @@ async def test_the_frame_is_in_the_html_and_gone_once_the_page_is_drawn(browser:
     await expect(page.get_by_text('My requests').first).to_be_visible()  # type: ignore[attr-defined]
 
 
+async def test_the_drawn_page_keeps_the_frames_bars_so_nothing_jumps(browser: object, server: Server) -> None:
+    """The header and the bottom bar the page draws are as tall as the frame's (56 px each): the content does not
+    move down when the page replaces its frame (NiceGUI pads a header by 1rem: 88 px, and a footer to 68 px)."""
+    page = await signed_in(browser, server, 'alex@example.com', **PHONE)
+    await page.goto(f'{server.url}/requests')  # type: ignore[attr-defined]
+    await page.locator('.td-header').wait_for()  # type: ignore[attr-defined]
+    frame = await page.evaluate(BARS.replace('HEADER', '.td-skeleton-bar').replace('FOOTER', '.td-skeleton-nav'))  # type: ignore[attr-defined]
+    drawn = await page.evaluate(BARS.replace('HEADER', '.td-header').replace('FOOTER', '.td-footer'))  # type: ignore[attr-defined]
+    assert drawn == frame == [56, 56]
+
+
+# Heights of a header and a bottom bar (the frame's are hidden once the page is drawn: shown here to be measured).
+BARS = """() => {
+  document.querySelector('.td-skeleton').style.setProperty('display', 'flex', 'important');
+  const heights = ['HEADER', 'FOOTER'].map((s) => Math.round(document.querySelector(s).getBoundingClientRect().height));
+  document.querySelector('.td-skeleton').style.removeProperty('display');
+  return heights;
+}"""
+
+
 async def test_icons_come_from_the_cut_font_and_draw_as_icons(browser: object, server: Server) -> None:
     asked: list[str] = []
     page = await signed_in(browser, server, 'sam@example.com', **PHONE)
