@@ -9,6 +9,7 @@ from typing import Any
 
 from nicegui import events, ui
 
+import pwa
 from models import clock, errors, expectations, photos, ratings, settings, sla, tickets, visits
 from models.ratings import Rating
 from models.sla import SlaState
@@ -202,6 +203,16 @@ class TicketRow:
         self.chip.classes(remove=f'bg-{STATUS_COLOURS[old]}', add=f'bg-{STATUS_COLOURS[ticket.status]}')
         self.set_facts(facts or self.facts)
 
+    def preview(self) -> pwa.PreviewRow:
+        chip = self.chip.text, f'bg-{STATUS_COLOURS[self.ticket.status]}'
+        marker = (
+            (self.marker.text, next(c for c in self.marker.classes if c.startswith('bg-')))
+            if self.marker.visible
+            else None
+        )
+        href = f'/t/{self.ticket.id}'
+        return pwa.PreviewRow(href, self.title.text, self.meta.text, chip, marker, mine=not self.staff_view)
+
     def set_facts(self, facts: RowFacts) -> None:
         self.facts = facts
         if self.staff_view:
@@ -316,6 +327,15 @@ class LiveList:
                 self.rows[ticket.id] = self._row(ticket, found.get(ticket.id, NO_FACTS))
         self.empty.visible = not self.rows
 
+    def first_rows(self, limit: int = 12) -> list[pwa.PreviewRow]:
+        """The first rows as they read now, for the page's HTML (`pwa.preview`): a slow phone shows them before
+        its script has run."""
+        rows = [self.rows[i] for i in self.order()[:limit]]
+        return [row.preview() for row in rows]
+
+    def order(self) -> list[int]:
+        return sorted(self.rows, key=lambda i: self.sort_key(self.rows[i].ticket, self.rows[i].facts))
+
     async def changed(self, ticket_id: int, event: object | None = None) -> None:
         ticket = await self.load_one(ticket_id)
         row = self.rows.get(ticket_id)
@@ -340,7 +360,7 @@ class LiveList:
         found = await self.facts([row.ticket for row in self.rows.values()])
         for ticket_id, row in list(self.rows.items()):
             row.set_facts(found.get(ticket_id, NO_FACTS))
-        for ticket_id in sorted(self.rows, key=lambda i: self.sort_key(self.rows[i].ticket, self.rows[i].facts)):
+        for ticket_id in self.order():
             self._place(ticket_id)  # in the new order: each move leaves the rows before it in place
 
     def _row(self, ticket: Ticket, facts: RowFacts) -> TicketRow:
@@ -356,8 +376,7 @@ class LiveList:
         return await self.facts(items) if self.facts and items else {}
 
     def _place(self, ticket_id: int) -> None:
-        order = sorted(self.rows, key=lambda i: self.sort_key(self.rows[i].ticket, self.rows[i].facts))
-        index = order.index(ticket_id)
+        index = self.order().index(ticket_id)
         row = self.rows[ticket_id]
         if self.container.default_slot.children.index(row.element) != index:
             row.element.move(self.container, target_index=index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+import pwa
 from models import errors, events, ratings, tickets
 from models.tickets import Status, Ticket
 from models.users import User
@@ -35,6 +36,7 @@ async def my_requests(request: Request, viewer: User) -> None:
             empty_text='No requests yet. Tap "New request" below when something is wrong.',
         )
         await requests.show(await tickets.my_requests(viewer))
+    ui.add_body_html(pwa.preview(requests.first_rows()))  # readable on a slow phone before the script has run
     live(events.user_list(viewer.id), lambda e: requests.changed(e.ticket_id))
     return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+import pwa
 from models import catalog, clock, events, queue, tickets
 from models.catalog import Priority
 from models.tickets import QueueView, Ticket
@@ -92,6 +93,7 @@ async def queue_page(request: Request, viewer: User, view: str = 'unassigned') -
             )
         await reload()
         ui.timer(MARKER_REFRESH_SECONDS, items.refresh_facts, immediate=False)
+    ui.add_body_html(pwa.preview(items.first_rows()))  # readable on a slow phone before the script has run
     live(events.QUEUE, lambda e: items.changed(e.ticket_id, e))
     return None
 

@@ -9,6 +9,7 @@ import hashlib
 import html
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -93,8 +94,31 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", "Helvetica Neue", Ari
   .td-skeleton {{ background: #121212; }}
   .td-skeleton-card {{ background: #2a2a2a; }}
 }}
-body:has(#app > *) .td-skeleton {{ display: none; }}
+body:has(#app > *) .td-skeleton, body:has(#app > *) .td-preview {{ display: none; }}
+.td-preview {{ position: fixed; top: 56px; bottom: 56px; left: 0; right: 0; z-index: 1; overflow: hidden;
+  background: #ffffff; color: #212121; }}
+.td-preview-list {{ max-width: 640px; margin: 0 auto; padding: 12px; }}
+.td-preview-row {{ display: flex; gap: 8px; align-items: flex-start; min-height: 56px; padding: 10px 8px;
+  color: inherit; text-decoration: none; border-top: 1px solid rgba(0, 0, 0, 0.12); }}
+.td-preview-row:first-child {{ border-top: 0; }}
+.td-preview-mine {{ flex-direction: column; }}
+.td-preview-mine .td-preview-side {{ max-width: 100%; align-items: flex-start; }}
+.td-preview-text {{ flex: 1 1 auto; min-width: 0; }}
+.td-preview-side {{ flex: 0 1 auto; max-width: 46%; display: flex; flex-direction: column; gap: 4px;
+  align-items: flex-end; text-align: center; }}
+@media (prefers-color-scheme: dark) {{
+  .td-preview {{ background: #121212; color: #ffffff; }}
+  .td-preview-row {{ border-top-color: rgba(255, 255, 255, 0.28); }}
+}}
 </style>
+<script>
+  // The frame and the first rows (`skeleton`, `preview`) leave the page as soon as the page's script draws it.
+  new MutationObserver((_, seen) => {{
+    if (!document.getElementById('app')?.firstElementChild) return;
+    document.querySelectorAll('.td-skeleton, .td-preview').forEach((shown) => shown.remove());
+    seen.disconnect();
+  }}).observe(document.documentElement, {{childList: true, subtree: true}});
+</script>
 """
 
 
@@ -108,6 +132,39 @@ def skeleton(title: str, *, nav: bool = True) -> str:
         '</div>'
         f'<div class="td-skeleton-main">{cards}</div>{bottom}</div>'
     )
+
+
+class PreviewRow(NamedTuple):
+    """A list's row as it reads (title, facts, status and service-level chips with their colour class)."""
+
+    href: str
+    title: str
+    meta: str
+    chip: tuple[str, str]
+    marker: tuple[str, str] | None = None
+    mine: bool = False  # a requester's own: the status under the title, as the live list draws it
+
+
+def preview(rows: list[PreviewRow]) -> str:
+    """A list's first rows in the page's HTML: a slow phone reads them (and can open one, a plain link) before
+    the page's script has drawn the live list, which replaces them. Every text is escaped."""
+    if not rows:
+        return ''
+
+    def chip(words: str, colour: str) -> str:
+        return f'<span class="td-chip text-white {html.escape(colour)}">{html.escape(words)}</span>'
+
+    drawn = []
+    for row in rows:
+        side = chip(*row.chip) + (chip(*row.marker) if row.marker else '')
+        drawn.append(
+            f'<a class="td-preview-row{" td-preview-mine" if row.mine else ""}" href="{html.escape(row.href)}">'
+            '<span class="td-preview-text">'
+            f'<span class="td-row-title ellipsis-2-lines">{html.escape(row.title)}</span>'
+            f'<span class="td-row-meta" style="display: block">{html.escape(row.meta)}</span></span>'
+            f'<span class="td-preview-side">{side}</span></a>'
+        )
+    return f'<div class="td-preview"><div class="td-preview-list">{"".join(drawn)}</div></div>'
 
 
 # Constant markup only: never user input here.
