@@ -64,23 +64,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = BENCH / 'out'
 PYTHON = sys.executable
-CHROMIUM = os.environ.get('TAPDESK_TEST_CHROMIUM', '/usr/bin/chromium')
-CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-]
-PHONE: dict[str, Any] = {
-    'viewport': {'width': 390, 'height': 844},
-    'device_scale_factor': 2,
-    'is_mobile': True,
-    'has_touch': True,
-}
+sys.path.insert(0, str(ROOT))
+# The browser, its flags and the phone are the browser tests' own (tests/browser/conftest.py).
+from tests.browser.conftest import CHROMIUM as FOUND  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE  # noqa: E402
+
+CHROMIUM = FOUND or '/usr/bin/chromium'
 # Issue 13's "Slow 4G" (Lighthouse's mobile definition), applied as DevTools throttling.
 LATENCY_MS = 150
 DOWN_BITS = 1_600_000
