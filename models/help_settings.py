@@ -5,8 +5,10 @@ manager changes something."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
 from .errors import Invalid, require
@@ -48,12 +50,13 @@ async def choose(
     require(actor.is_manager, 'Only managers can change how self-help is run.')
     if review_days is not None and not MIN_REVIEW_DAYS <= review_days <= MAX_REVIEW_DAYS:
         raise Invalid(f'Review articles every {MIN_REVIEW_DAYS} to {MAX_REVIEW_DAYS} days.', field='review_days')
-    row, _ = await HelpSettings.get_or_create(id=1)
-    if recognition is not None:
-        row.recognition = recognition
-    if rank_staff is not None:
-        row.rank_staff = rank_staff
-    if review_days is not None:
-        row.review_days = review_days
-    await row.save()
-    return Choices(row.recognition, row.rank_staff, row.review_days)
+    asked = {'recognition': recognition, 'rank_staff': rank_staff, 'review_days': review_days}
+    changes: dict[str, Any] = {name: value for name, value in asked.items() if value is not None}
+    # Only the choices made here are written (two managers changing different ones at once keep both); the first
+    # save inserts the row, and a save at the same moment that lost the insert updates it.
+    if changes and not await HelpSettings.filter(id=1).update(**changes):
+        try:
+            await HelpSettings.create(id=1, **changes)
+        except IntegrityError:
+            await HelpSettings.filter(id=1).update(**changes)
+    return await current()

@@ -257,17 +257,20 @@ async def set_calendar(
         raise Invalid('Choose a time zone such as "Europe/Berlin".', field='timezone') from None
     if not isinstance(at_risk_percent, int) or not 1 <= at_risk_percent <= 99:
         raise Invalid('Choose a share from 1 to 99 %.', field='at_risk_percent')
+    values: dict[str, Any] = {
+        'days': ''.join(map(str, day_set)),
+        'start_minute': start_minute,
+        'end_minute': end_minute,
+        'timezone': timezone,
+        'at_risk_percent': at_risk_percent,
+    }
+    # One UPDATE; the first save inserts the row, and a save at the same moment that lost the insert updates it.
+    if not await WorkingCalendar.filter(id=1).update(**values):
+        try:
+            await WorkingCalendar.create(id=1, **values)
+        except IntegrityError:
+            await WorkingCalendar.filter(id=1).update(**values)
     cal = await working_calendar()
-    cal.update_from_dict(
-        {
-            'days': ''.join(map(str, day_set)),
-            'start_minute': start_minute,
-            'end_minute': end_minute,
-            'timezone': timezone,
-            'at_risk_percent': at_risk_percent,
-        }
-    )
-    await cal.save()
     await _forget_counted_times(Ticket.all())  # working hours and days are counted anew
     await _targets_moved(await open_tickets())
     return cal

@@ -4,6 +4,7 @@ requesters (staff only when the managers rank them too); nothing at all while th
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -192,6 +193,23 @@ async def test_switched_off_there_are_no_points_badges_or_leaderboard(
     assert (mine.recognition, mine.badges, mine.score.accepted) == (False, [], 1)  # what they did stays theirs
     await help_settings.choose(manager, recognition=True)
     assert [s.name for s in await recognition.leaderboard(requester)] == ['Casey Lee']
+
+
+async def test_two_managers_changing_different_choices_at_once_keep_both(manager: User) -> None:
+    """One switches recognition off while another turns ranking staff on: neither save writes back the other's
+    old value."""
+    for _ in range(3):
+        await help_settings.choose(manager, recognition=True, rank_staff=False)
+        await asyncio.gather(
+            help_settings.choose(manager, recognition=False), help_settings.choose(manager, rank_staff=True)
+        )
+        choices = await help_settings.current()
+        assert (choices.recognition, choices.rank_staff) == (False, True)
+
+
+async def test_the_first_choices_saved_twice_at_once_both_succeed(manager: User) -> None:
+    await asyncio.gather(help_settings.choose(manager, review_days=30), help_settings.choose(manager, rank_staff=True))
+    assert await help_settings.current() == help_settings.Choices(True, True, 30)
 
 
 async def test_only_managers_switch_recognition(technician: User, requester: User, manager: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -174,6 +175,20 @@ async def test_the_working_calendar_is_kept(manager: User) -> None:
     await sla.set_calendar(actor=manager, days=[6, 1, 2], start=time(8), end=time(0), timezone='Europe/Berlin')
     cal = await sla.working_calendar()
     assert (cal.days, cal.start_minute, cal.end_minute, cal.timezone) == ('126', 480, 1440, 'Europe/Berlin')
+
+
+async def test_two_managers_saving_the_first_calendar_at_once_both_succeed(manager: User) -> None:
+    """Before any calendar is saved, two saves at the same moment both find no row: neither may fail on the
+    other's insert, and one of the two calendars is kept whole."""
+    berlin = sla.set_calendar(actor=manager, days=[1, 2, 3], start=time(8), end=time(16), timezone='Europe/Berlin')
+    tokyo = sla.set_calendar(actor=manager, days=[4, 5], start=time(9), end=time(17), timezone='Asia/Tokyo')
+    await asyncio.gather(berlin, tokyo)
+    cal = await sla.working_calendar()
+    assert (cal.days, cal.start_minute, cal.end_minute, cal.timezone) in [
+        ('123', 480, 960, 'Europe/Berlin'),
+        ('45', 540, 1020, 'Asia/Tokyo'),
+    ]
+    assert await sla.WorkingCalendar.all().count() == 1
 
 
 # ---- due times and markers --------------------------------------------------------------------------------
