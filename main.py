@@ -16,7 +16,7 @@ from pathlib import Path
 from nicegui import app, background_tasks, ui
 from nicegui.storage import Storage
 
-from models import db, pg_bus, presence, settings
+from models import clock, db, pg_bus, presence, settings
 
 ROOT = Path(__file__).parent
 
@@ -56,6 +56,7 @@ async def _startup() -> None:
     push.start_worker()  # idempotent; TAPDESK_PUSH_WORKER=0 leaves delivery to another process
     if settings.settings.followups:  # TAPDESK_FOLLOWUPS=0 leaves them to other instances
         background_tasks.create(_follow_ups(), name='follow-ups')
+    background_tasks.create(_counted_times(), name='counted-times')
     if settings.settings.demo:
         from models import demo
 
@@ -83,6 +84,24 @@ async def _follow_ups() -> None:
         except Exception:
             logging.getLogger('tapdesk.followups').exception('improvement review reminders failed')
         await asyncio.sleep(60)
+
+
+async def _counted_times() -> None:
+    """Soon after start, the counted times of tickets that have none stored yet (after an upgrade), so that the
+    first look at the measures does not count them all at once (models/measure_times.py: `backfill`)."""
+    from models import measure_times
+
+    await asyncio.sleep(COUNTED_TIMES_DELAY_S)  # the first pages first
+    try:
+        weeks = await measure_times.backfill(clock.now())
+    except Exception:  # the measures still count what is missing when they are read
+        logging.getLogger('tapdesk.measures').exception('storing counted times failed')
+        return
+    if weeks:
+        logging.getLogger('tapdesk.measures').info('counted times stored for %d weeks of tickets', weeks)
+
+
+COUNTED_TIMES_DELAY_S = 5
 
 
 def serve(host: str = '127.0.0.1', port: int = 8080) -> None:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import help_settings, measure_figures, measure_tickets, measures, ratings, sla, tickets
+from models import help_settings, measure_figures, measure_tickets, measure_times, measures, ratings, sla, tickets
 from models.catalog import Priority
 from models.errors import Forbidden
 from models.measures import GroupBy
@@ -206,6 +206,24 @@ async def test_a_fix_made_again_is_counted_from_the_new_fix(week: SimpleNamespac
     await tickets.resolve(a.id, 'Done again', actor=week.technician, now=utc(28, 10))
     found = await measure_figures.figures(actor=manager, since=SINCE, until=UNTIL, now=NOW)
     assert found['current']['fix'] == times(5, 63000.0, 86400.0, 3, 0)
+
+
+async def test_the_backfill_stores_every_counted_time_the_measures_would(week: SimpleNamespace) -> None:
+    """After an upgrade nothing is stored yet: the backfill (run at start) stores, week by week, the same seconds
+    the measures count (the week's answers and fixes written out in `week`), and a second run finds nothing."""
+    assert await Ticket.filter(fix_seconds__isnull=False).count() == 0
+    weeks = await measure_times.backfill(NOW, pause=0)
+    assert weeks >= 2  # the answers and the fixes, over two weeks
+    stored = {t.created_at: (t.answer_seconds, t.fix_seconds) for t in await Ticket.all()}
+    assert stored[utc(23, 15, 30)] == (3000, 19800)  # A, Wi-Fi in working hours, across the clock change
+    assert stored[utc(24, 10)] == (0, 36000)  # B
+    assert stored[utc(26, 8)] == (1800, 82800)  # C
+    assert stored[utc(24, 23, 30)] == (10800, 86400)  # E, the printer around the clock
+    assert stored[utc(22, 5)] == (18000, 54000)  # G
+    assert stored[utc(28, 23, 30)] == (None, None)  # F: nobody took it yet
+    assert await Ticket.filter(first_response_at__isnull=False, answer_seconds__isnull=True).count() == 0
+    assert await Ticket.filter(resolved_at__isnull=False, fix_seconds__isnull=True).count() == 0
+    assert await measure_times.backfill(NOW, pause=0) == 0
 
 
 async def test_a_target_no_longer_in_working_hours_counts_around_the_clock(
