@@ -85,16 +85,22 @@ def measure_rows(
     found: list[dict[str, Any]], field: list[dict[str, Any]], times: dict[int, dict[str, Any]] | None
 ) -> list[list[object]]:
     """Each group's line, busiest first (as the screen orders its cards); `times` None: no time columns.
-    A group with visits only has a line too, its other figures those of nothing measured."""
-    visits = {f['key']: f for f in field}
-    groups = found + [measures.empty(f['key'], f['label']) for f in field if f['key'] not in {m['key'] for m in found}]
-    result = []
+    A group with visits only has a line too (see `with_field`)."""
+    groups, result = with_field(found, field), []
     for m in sorted(groups, key=lambda r: (-r['volume'], -r['resolved'], r['key'] is None, r['label'])):
         line = [m['label'], *_measure_cells(m)]
         if times is not None:
             line += _time_cells(times.get(m['key']) or {})
-        result.append(line + _field_cells(visits.get(m['key'])))
+        result.append(line + _field_cells(m['field']))
     return result
+
+
+def with_field(rows: list[dict[str, Any]], field: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The groups' figures with their field figures under 'field' (None: no visits); a group with visits only is
+    added, its other figures those of nothing measured. /measures' group cards are built from the same."""
+    found = {f['key']: f for f in field}
+    merged = [{**m, 'field': found.pop(m['key'], None)} for m in rows]
+    return merged + [{**measures.empty(f['key'], f['label']), 'field': f} for f in found.values()]
 
 
 def trend_rows(found: list[dict[str, Any]], every: list[tuple[str, date, date]]) -> list[list[object]]:

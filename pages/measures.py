@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from nicegui.events import EChartPointClickEventArguments
 
 from models import clock, deflections, events, field_measures, measure_figures, measures, sla, when
 from models.measures import GroupBy
+from models.table_export import with_field
 from models.users import User
 
 from .layout import MANAGERS, frame, live, signed_in
@@ -116,7 +118,7 @@ class Measures:
         self.span = ui.label().classes('td-m-note').mark('span')
         with ui.element('div').classes('td-m-grid').mark('headline'):
             self.counts = ui.element('div').classes('td-m-part')
-            with ui.card().props('flat bordered').classes('td-m-card td-m-wide').mark('satisfaction'):
+            with box('satisfaction', wide=True):
                 self.satisfaction = ui.column().classes('td-m-lines full-width')
                 self.score_chart = chart(self.open_score, 'scores', height=150).mark('score-chart')
                 self.score_table = ui.html('', sanitize=False).classes('full-width').mark('score-table')
@@ -235,12 +237,12 @@ class Measures:
         return merged
 
     def show_headline(self, total: dict[str, Any], since: datetime, until: datetime) -> None:
-        m, was, period = total['current'], total['previous'], PERIODS[self.period]
-        before = f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
+        m, was, before = total['current'], total['previous'], before_words(PERIODS[self.period])
         shown = (m, was, total['targets'], before, since, until)
-        self.show(self.counts, shown, lambda: headline_counts(m, was, before, since, until))
+        link = partial(behind, since=since, until=until)
+        self.show(self.counts, shown, lambda: headline_counts(m, was, before, link=link))
         self.show(self.satisfaction, shown, lambda: satisfaction_lines(m, was, before))
-        self.show(self.rest, shown, lambda: headline_rest(m, was, total['targets'], before, since, until))
+        self.show(self.rest, shown, lambda: headline_rest(m, was, total['targets'], before, link))
         self.score_links = [behind('rated', since, until, score=score) for score in range(1, 6)]
         set_options(self.score_chart, score_chart(m['scores']))
         self.score_table.set_content(score_table(m['scores'], self.score_links))
@@ -364,6 +366,11 @@ def key(day: date) -> str:
     return f'{day:%Y-%m-%d}'
 
 
+def before_words(period: str) -> str:
+    """What the period before a chosen one (PERIODS' words) is called: 'the 7 days before', 'the month before'."""
+    return f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
+
+
 def note(timezone: str) -> str:
     return (
         f'Days are counted in {timezone} time. First-answer and fix times count working hours where the '
@@ -375,24 +382,44 @@ def note(timezone: str) -> str:
 # ---- what is shown ------------------------------------------------------------------------------------------
 
 
-def headline_counts(m: dict[str, Any], was: dict[str, Any], before: str, since: datetime, until: datetime) -> None:
-    """The headline's counts, the previous period's beside them ("▲ from 3"); a tap on a count opens the tickets
-    behind it."""
-    card('Received', str(m['received']), 'Requests reported', 'received', behind=behind('received', since, until),
-         was=compare(m['received'], was['received'], str, before))  # fmt: skip
-    card('Fixed', str(m['fixed']), 'Fixes made; one fixed twice counts twice', 'fixed',
-         behind=behind('fixed', since, until), was=compare(m['fixed'], was['fixed'], str, before))  # fmt: skip
-    card('Open at the end', str(m['backlog']), 'Requests not fixed when the period ended', 'backlog',
-         behind=behind('backlog', since, until),
-         was=compare(m['backlog'], was['backlog'], str, before, better=-1))  # fmt: skip
+Words = dict[str, tuple[str, str]]  # per figure (its marker): its name on the card, and what it means
+
+HEADLINE_WORDS: Words = {
+    'received': ('Received', 'Requests reported'),
+    'fixed': ('Fixed', 'Fixes made; one fixed twice counts twice'),
+    'backlog': ('Open at the end', 'Requests not fixed when the period ended'),
+    'callback-rate': ('Reopened', 'Share of fixes that did not hold'),
+    'first-response': ('First answer', 'Median wait for a first reply'),
+    'resolution': ('Time to fix', 'Median time from report to fix'),
+    'answer-compliance': ('Answered in time', 'First answers within the target'),
+    'fix-compliance': ('Fixed in time', 'Fixes within the target'),
+    'satisfaction': ('Satisfaction', 'Average rating requesters gave the fixes'),
+}
 
 
-def satisfaction_lines(m: dict[str, Any], was: dict[str, Any], before: str) -> None:
-    """The satisfaction card's words; its chart of the scores stays in place below them."""
+def no_link(what: str) -> str:
+    return ''
+
+
+def headline_counts(
+    m: dict[str, Any], was: dict[str, Any], before: str, words: Words = HEADLINE_WORDS, *,
+    link: Callable[[str], str] = no_link,
+) -> None:  # fmt: skip
+    """The headline's counts, the previous period's beside them ("▲ from 3"); `link(what)`: the address of the
+    tickets behind a figure, opened by tapping it ('' leaves the figure plain)."""
+    for what, better in (('received', 1), ('fixed', 1), ('backlog', -1)):
+        name, meaning = words[what]
+        card(name, str(m[what]), meaning, what, behind=link(what),
+             was=compare(m[what], was[what], str, before, better=better))  # fmt: skip
+
+
+def satisfaction_lines(m: dict[str, Any], was: dict[str, Any], before: str, words: Words = HEADLINE_WORDS) -> None:
+    """The satisfaction card's words; the scores it shows (a chart, or lines of words) stay in place below them."""
+    name, meaning = words['satisfaction']
     card_lines(
-        'Satisfaction',
+        name,
         satisfaction(m['satisfaction']),
-        'Average rating requesters gave the fixes',
+        meaning,
         'satisfaction',
         hint=ratings_words(m['rated'], m['satisfied']) if m['rated'] else 'no ratings yet',
         was=compare(m['satisfaction'], was['satisfaction'], lambda v: f'{v:.1f}', before),
@@ -400,38 +427,42 @@ def satisfaction_lines(m: dict[str, Any], was: dict[str, Any], before: str) -> N
 
 
 def headline_rest(
-    m: dict[str, Any], was: dict[str, Any], targets: dict[str, Any], before: str, since: datetime, until: datetime
+    m: dict[str, Any], was: dict[str, Any], targets: dict[str, Any], before: str, link: Callable[[str], str]
 ) -> None:
-    """The shares and times of the headline, with their targets where one exists."""
+    """The shares and times of the headline, with their targets where one exists; `link` as for
+    `headline_counts`."""
     fixes = m['fixed']
-    no_fix = 'nothing fixed yet' if not fixes else ''
     card(
         'Rated',
         percent(m['response_rate']),
         'Share of fixes the requester rated',
         'response-rate',
-        behind=behind('rated', since, until),
-        hint=f'{m["rated"]} of {fixes}' if fixes else no_fix,
+        behind=link('rated'),
+        hint=f'{m["rated"]} of {fixes}' if fixes else 'nothing fixed yet',
         was=compare(m['response_rate'], was['response_rate'], percent, before),
     )
-    card(
-        'Reopened',
-        percent(m['callback_rate']),
-        'Share of fixes that did not hold',
-        'callback-rate',
-        behind=behind('callbacks', since, until),
-        hint=f'{m["callbacks"]} of {fixes}' if fixes else no_fix,
-        was=compare(m['callback_rate'], was['callback_rate'], percent, before, better=-1),
-    )
-    time_card('First answer', 'Median wait for a first reply', 'first-response', m['first_answer'],
-              was['first_answer'], targets['answer'], before, empty='no answers yet',
-              behind=behind('answered', since, until))  # fmt: skip
-    time_card('Time to fix', 'Median time from report to fix', 'resolution', m['fix'], was['fix'], targets['fix'],
-              before, empty=no_fix or 'every fix was reopened', behind=behind('fixed', since, until))  # fmt: skip
-    within_card('Answered in time', 'First answers within the target', 'answer-compliance', m['first_answer'],
-                was['first_answer'], before, behind=behind('answered_late', since, until))  # fmt: skip
-    within_card('Fixed in time', 'Fixes within the target', 'fix-compliance', m['fix'], was['fix'], before,
-                behind=behind('fixed_late', since, until))  # fmt: skip
+    work_cards(m, was, targets, before, link=link)
+
+
+def work_cards(
+    m: dict[str, Any], was: dict[str, Any], targets: dict[str, Any], before: str, words: Words = HEADLINE_WORDS, *,
+    link: Callable[[str], str] = no_link,
+) -> None:  # fmt: skip
+    """How the fixes held and how long they took: reopened, the median times (with their targets where one exists)
+    and the shares in time; `link` as for `headline_counts`."""
+    fixes = m['fixed']
+    no_fix = 'nothing fixed yet' if not fixes else ''
+    name, meaning = words['callback-rate']
+    card(name, percent(m['callback_rate']), meaning, 'callback-rate', behind=link('callbacks'),
+         hint=f'{m["callbacks"]} of {fixes}' if fixes else no_fix,
+         was=compare(m['callback_rate'], was['callback_rate'], percent, before, better=-1))  # fmt: skip
+    time_card(*words['first-response'], 'first-response', m['first_answer'], was['first_answer'], targets['answer'],
+              before, empty='no answers yet', behind=link('answered'))  # fmt: skip
+    time_card(*words['resolution'], 'resolution', m['fix'], was['fix'], targets['fix'], before,
+              empty=no_fix or 'every fix was reopened', behind=link('fixed'))  # fmt: skip
+    within_card(*words['answer-compliance'], 'answer-compliance', m['first_answer'], was['first_answer'], before,
+                behind=link('answered_late'))  # fmt: skip
+    within_card(*words['fix-compliance'], 'fix-compliance', m['fix'], was['fix'], before, behind=link('fixed_late'))
 
 
 def time_card(
@@ -519,21 +550,18 @@ def field_headline(f: dict[str, Any], was: dict[str, Any]) -> None:
 
 
 def card(
-    name: str,
-    value: str,
-    meaning: str,
-    marker: str,
-    *,
-    hint: str = '',
-    was: str = '',
-    wide: bool = False,
-    behind: str = '',
+    name: str, value: str, meaning: str, marker: str, *, hint: str = '', was: str = '', behind: str = ''
 ) -> ui.card:
     """A figure with its name, a hint, the previous period (`was`) and what it means; more may be added inside.
     `behind`: the address of the tickets it counts (/measures/tickets), opened by tapping the figure."""
-    with ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker) as box:
+    with box(marker) as made:
         card_lines(name, value, meaning, marker, hint=hint, was=was, behind=behind)
-    return box
+    return made
+
+
+def box(marker: str, *, wide: bool = False) -> ui.card:
+    """A figure's card, empty: `card_lines` and what else it shows go inside; `wide` spans the grid."""
+    return ui.card().props('flat bordered').classes('td-m-card' + (' td-m-wide' if wide else '')).mark(marker)
 
 
 def card_lines(
@@ -622,13 +650,6 @@ def field_lines(f: dict[str, Any] | None) -> None:
         per_fix = f['on_site_per_fix_seconds']
         each = f', {when.span(per_fix)} per fix' if per_fix is not None else ''
         ui.label(f'On site {when.span(f["on_site_seconds"])}{each}').classes('td-m-line').mark('group-on-site')
-
-
-def with_field(rows: list[dict[str, Any]], field: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The groups' figures with their field figures under 'field'; a group with visits only is added."""
-    found = {f['key']: f for f in field}
-    merged = [{**m, 'field': found.pop(m['key'], None)} for m in rows]
-    return merged + [{**measures.empty(f['key'], f['label']), 'field': f} for f in found.values()]
 
 
 def bar(share: float) -> None:

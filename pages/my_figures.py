@@ -22,22 +22,33 @@ from .layout import STAFF, frame, signed_in
 from .measures import (
     CSS,
     PERIODS,
+    Words,
+    before_words,
     big_toggle,
-    card,
-    compare,
+    box,
     fill,
+    headline_counts,
     local_days,
     noon,
     note,
     percent,
-    ratings_words,
-    satisfaction,
-    time_card,
+    satisfaction_lines,
     window,
-    within_card,
+    work_cards,
 )
 
 MY_CSS = '.td-f-pick { min-height: 48px; }'
+YOUR_WORDS: Words = {
+    'received': ('Assigned to you', 'Requests reported in the period that are yours'),
+    'fixed': ('Fixed', 'Your fixes; one fixed twice counts twice'),
+    'backlog': ('Still open', 'Yours not fixed when the period ended'),
+    'callback-rate': ('Reopened', 'Your fixes that did not hold'),
+    'first-response': ('First answer', 'Median wait for your first reply'),
+    'resolution': ('Time to fix', 'Median time from report to your fix'),
+    'answer-compliance': ('Answered in time', 'Your first answers within the target'),
+    'fix-compliance': ('Fixed in time', 'Your fixes within the target'),
+    'satisfaction': ('Satisfaction', 'Average rating requesters gave your fixes'),
+}  # the cards of /measures (HEADLINE_WORDS), in words about one's own work
 
 
 @ui.page('/my-figures')
@@ -124,36 +135,14 @@ def figures(found: dict[str, Any], period: str) -> None:
     """One's figures, each with the previous period's beside it and the target where there is one. No link to
     the tickets behind a figure: those lists are the managers'."""
     m, was, targets = found['current'], found['previous'], found['targets']
-    fixes = m['fixed']
-    no_fix = 'nothing fixed yet' if not fixes else ''
-    before = f'the {period.lower()} before' if period[0].isdigit() else 'the month before'
-    card('Assigned to you', str(m['received']), 'Requests reported in the period that are yours', 'received',
-         was=compare(m['received'], was['received'], str, before))  # fmt: skip
-    card('Fixed', str(fixes), 'Your fixes; one fixed twice counts twice', 'fixed',
-         was=compare(fixes, was['fixed'], str, before))  # fmt: skip
-    card('Still open', str(m['backlog']), 'Yours not fixed when the period ended', 'backlog',
-         was=compare(m['backlog'], was['backlog'], str, before, better=-1))  # fmt: skip
-    card('Reopened', percent(m['callback_rate']), 'Your fixes that did not hold', 'callback-rate',
-         hint=f'{m["callbacks"]} of {fixes}' if fixes else no_fix,
-         was=compare(m['callback_rate'], was['callback_rate'], percent, before, better=-1))  # fmt: skip
-    time_card('First answer', 'Median wait for your first reply', 'first-response', m['first_answer'],
-              was['first_answer'], targets['answer'], before, empty='no answers yet')  # fmt: skip
-    time_card('Time to fix', 'Median time from report to your fix', 'resolution', m['fix'], was['fix'],
-              targets['fix'], before, empty=no_fix or 'every fix was reopened')  # fmt: skip
-    within_card('Answered in time', 'Your first answers within the target', 'answer-compliance', m['first_answer'],
-                was['first_answer'], before)  # fmt: skip
-    within_card('Fixed in time', 'Your fixes within the target', 'fix-compliance', m['fix'], was['fix'], before)
-    with card(
-        'Satisfaction',
-        satisfaction(m['satisfaction']),
-        'Average rating requesters gave your fixes',
-        'satisfaction',
-        hint=ratings_words(m['rated'], m['satisfied']) if m['rated'] else 'no ratings yet',
-        was=compare(m['satisfaction'], was['satisfaction'], lambda v: f'{v:.1f}', before),
-        wide=True,
-    ):
+    before = before_words(period)
+    headline_counts(m, was, before, YOUR_WORDS)
+    work_cards(m, was, targets, before, YOUR_WORDS)
+    with box('satisfaction', wide=True):
+        satisfaction_lines(m, was, before, YOUR_WORDS)
         if m['rated']:
             scores(m['scores'])
+        fixes = m['fixed']
         rated = f'{percent(m["response_rate"])} of your fixes rated ({m["rated"]} of {fixes})' if fixes else ''
         ui.label(rated or 'Nothing fixed yet, so nothing to rate').classes('td-m-line').mark('response-rate')
 

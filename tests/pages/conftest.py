@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,7 +16,10 @@ import asyncpg
 import pytest
 from nicegui.testing import User
 
-from models import events, presence, settings
+from models import events, presence, ratings, settings, sla, tickets
+from models.catalog import Priority
+from models.tickets import Ticket
+from models.users import User as Person
 from tests.personas import PASSWORD, make_personas
 
 PG = os.environ.get('TAPDESK_TEST_POSTGRES_URL')
@@ -107,3 +111,29 @@ async def sign_in(user: User, email: str, password: str = PASSWORD) -> None:
     user.find(marker='sign-in').click()
     if password == PASSWORD:
         await user.should_see(marker='sign-out')  # wait for the navigation that follows signing in
+
+
+# ---- figures to measure (/my-figures, /measures/weekly) ----------------------------------------------------------
+
+
+async def wifi_targets(people: SimpleNamespace) -> None:
+    """Wi-Fi is answered within 1 h and fixed within 4 h (around the clock); the printer has no target."""
+    await sla.set_target(
+        actor=people.manager, service_id=people.wifi.id, priority=Priority.NORMAL, first_response_minutes=60,
+        resolution_minutes=240,
+    )  # fmt: skip
+
+
+async def job(
+    who: Person, service_id: int, tech: Person, reported: datetime, answer: float, fix: float,
+    rated: tuple[int, datetime] | None = None,
+) -> Ticket:  # fmt: skip
+    """A request `who` reported at `reported`, taken by `tech` at once, answered after `answer` hours and fixed
+    after `fix` hours; `rated`: the score `who` gave the fix, and when."""
+    t = await tickets.create_ticket(requester=who, service_id=service_id, title='Help', now=reported)
+    await tickets.take(t.id, technician=tech, now=reported)
+    await tickets.reply(t.id, 'On it', author=tech, now=reported + timedelta(hours=answer))
+    await tickets.resolve(t.id, 'Done', actor=tech, now=reported + timedelta(hours=fix))
+    if rated is not None:
+        await ratings.rate(t.id, rated[0], actor=who, now=rated[1])
+    return t

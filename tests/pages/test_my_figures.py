@@ -4,20 +4,17 @@ nobody else's unless managers turned on comparing colleagues."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from models import help_settings, ratings, sla, tickets
-from models.catalog import Priority
-from models.tickets import Ticket
-from models.users import User as Person
+from models import help_settings
 from tests.conftest import START, FrozenClock
 
-from .conftest import sign_in
+from .conftest import job, sign_in, wifi_targets
 
 TECHNICIAN = 'sam@example.com'
 
@@ -32,24 +29,11 @@ async def work(people: SimpleNamespace, clock: FrozenClock) -> SimpleNamespace:
     Priya, this week: T2 Printer (Tue 24) answered after 1 h, fixed after 24 h, rated 2.
     """
     p = people
-    await sla.set_target(
-        actor=p.manager, service_id=p.wifi.id, priority=Priority.NORMAL, first_response_minutes=60,
-        resolution_minutes=240,
-    )  # fmt: skip
-
-    async def job(who: Person, service_id: int, tech: Person, reported: datetime, answer: float, fix: float) -> Ticket:
-        t = await tickets.create_ticket(requester=who, service_id=service_id, title='Help', now=reported)
-        await tickets.take(t.id, technician=tech, now=reported)
-        await tickets.reply(t.id, 'On it', author=tech, now=reported + timedelta(hours=answer))
-        await tickets.resolve(t.id, 'Done', actor=tech, now=reported + timedelta(hours=fix))
-        return t
-
-    t0 = await job(p.requester, p.printer.id, p.technician, START - timedelta(days=8), 1, 8)
-    await ratings.rate(t0.id, 3, actor=p.requester, now=START - timedelta(days=7))
-    t1 = await job(p.requester, p.wifi.id, p.technician, START, 0.5, 2)
-    await ratings.rate(t1.id, 5, actor=p.requester, now=START + timedelta(hours=3))
-    t2 = await job(p.colleague, p.printer.id, p.technician2, START + timedelta(hours=1), 1, 24)
-    await ratings.rate(t2.id, 2, actor=p.colleague, now=START + timedelta(days=1, hours=2))
+    await wifi_targets(p)
+    await job(p.requester, p.printer.id, p.technician, START - timedelta(days=8), 1, 8, (3, START - timedelta(days=7)))
+    await job(p.requester, p.wifi.id, p.technician, START, 0.5, 2, (5, START + timedelta(hours=3)))
+    await job(p.colleague, p.printer.id, p.technician2, START + timedelta(hours=1), 1, 24,
+              (2, START + timedelta(days=1, hours=2)))  # fmt: skip
     await job(p.outsider, p.printer.id, p.technician, START + timedelta(days=1), 1 / 6, 4)
     clock.now = START + timedelta(days=2)
     return people

@@ -11,15 +11,12 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from models import improvements, ratings, sla, tickets
-from models.catalog import Priority
+from models import improvements, tickets
 from models.gaps import GapKind
 from models.measures import GroupBy
-from models.tickets import Ticket
-from models.users import User as Person
 from tests.conftest import START, FrozenClock
 
-from .conftest import sign_in
+from .conftest import job, sign_in, wifi_targets
 
 MANAGER = 'maria@example.com'
 
@@ -42,29 +39,14 @@ async def week(people: SimpleNamespace, clock: FrozenClock) -> SimpleNamespace:
     Two open actions: one to review Fri 27 Nov (due), one Fri 4 Dec.
     """
     p = people
-    await sla.set_target(
-        actor=p.manager, service_id=p.wifi.id, priority=Priority.NORMAL, first_response_minutes=60,
-        resolution_minutes=240,
-    )  # fmt: skip
-
-    async def job(who: Person, service_id: int, tech: Person, reported: datetime, answer: float, fix: float) -> Ticket:
-        t = await tickets.create_ticket(requester=who, service_id=service_id, title='Help', now=reported)
-        await tickets.take(t.id, technician=tech, now=reported)
-        await tickets.reply(t.id, 'On it', author=tech, now=reported + timedelta(hours=answer))
-        await tickets.resolve(t.id, 'Done', actor=tech, now=reported + timedelta(hours=fix))
-        return t
-
-    t0 = await job(p.requester, p.wifi.id, p.technician, at(-8, 9), 2, 6)
-    await ratings.rate(t0.id, 4, actor=p.requester, now=at(-8, 16))
-    t1 = await job(p.requester, p.wifi.id, p.technician, at(0, 9), 0.5, 2)
-    await ratings.rate(t1.id, 5, actor=p.requester, now=at(0, 12))
-    t2 = await job(p.colleague, p.printer.id, p.technician2, at(0, 10), 1, 24)
-    await ratings.rate(t2.id, 2, actor=p.colleague, now=at(1, 11))
+    await wifi_targets(p)
+    await job(p.requester, p.wifi.id, p.technician, at(-8, 9), 2, 6, (4, at(-8, 16)))
+    await job(p.requester, p.wifi.id, p.technician, at(0, 9), 0.5, 2, (5, at(0, 12)))
+    t2 = await job(p.colleague, p.printer.id, p.technician2, at(0, 10), 1, 24, (2, at(1, 11)))
     await tickets.reopen(t2.id, 'Still jams', actor=p.colleague, now=at(1, 12))
     await job(p.outsider, p.printer.id, p.technician, at(1, 9), 1 / 6, 4)
     await tickets.create_ticket(requester=p.requester, service_id=p.wifi.id, title='Help', now=at(2, 9))
-    t5 = await job(p.colleague, p.wifi.id, p.technician, at(3, 9), 1 / 3, 1)
-    await ratings.rate(t5.id, 1, actor=p.colleague, now=at(3, 11))
+    await job(p.colleague, p.wifi.id, p.technician, at(3, 9), 1 / 3, 1, (1, at(3, 11)))
     for what, review, now in (('Ask why when closing', date(2026, 12, 4), at(8, 8)),
                               ('Say what was fixed', date(2026, 11, 27), at(0, 8))):  # fmt: skip
         await improvements.record(
