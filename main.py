@@ -42,6 +42,8 @@ def setup() -> None:
     )
     if settings.settings.instance:  # several instances behind nginx: tell it which one built this browser's pages
         sticky.install(app, settings.settings.instance, https_only=settings.settings.https_only)
+    # Quasar's loading bar (drawn while an upload or another request runs) is a progressbar: it needs a name.
+    app.config.quasar_config.setdefault('loadingBar', {})['aria-label'] = 'Loading'
     pwa.setup(app)  # with /static (pwa/assets.py: versioned addresses, cached for a year)
     pages.setup(app)
 

@@ -31,6 +31,7 @@ from models.article_edits import ArticleEdit, EditState
 from models.articles import STATE_WORDS, Article, State
 from models.users import User
 
+from .help_centre import LINK_FOCUS_CSS
 from .layout import clear_errors, field_error, frame, signed_in, tell
 from .layout import when as when_words
 
@@ -54,15 +55,11 @@ async def article_list(request: Request, viewer: User) -> None:
         review = timedelta(days=(await help_settings.current()).review_days)
         due = {a.id for a in await articles.due_for_review(clock.now(), after=review)}
         listed = await Article.all().order_by('state', '-updated_at').prefetch_related('services')
+        ui.add_css(LINK_FOCUS_CSS)
         if not listed:
             ui.label('No articles yet. Write the first one, or turn a fixed ticket into one.').classes('text-body1')
         for article in listed:
-            with (
-                ui.card()
-                .classes('full-width td-card cursor-pointer')
-                .on('click', lambda a=article.id: ui.navigate.to(f'/articles/{a}'))
-                .mark(f'article-{article.id}')
-            ):
+            with card_link(f'/articles/{article.id}').mark(f'article-{article.id}'):
                 ui.label(article.title).classes('text-subtitle1 text-weight-medium td-break')
                 with ui.row().classes('items-center q-gutter-sm'):
                     ui.label(STATE_WORDS[article.state]).classes(
@@ -72,6 +69,12 @@ async def article_list(request: Request, viewer: User) -> None:
                     ui.label(services).classes('text-caption')
                     if article.id in due:
                         ui.label('Needs a review').classes('text-caption text-negative').mark('needs-review')
+
+
+def card_link(target: str) -> ui.card:
+    """A card that is a real link (an `<a href>`): Tab reaches it, Enter opens it, a screen reader says "link" and
+    reads what the card says; a tap anywhere on it opens it, as before. The page adds LINK_FOCUS_CSS once."""
+    return ui.card().props(f'tag=a href="{target}"').classes('full-width td-card td-card-link td-link-card')
 
 
 async def _superuser_list(viewer: User) -> None:
@@ -87,18 +90,14 @@ async def _superuser_list(viewer: User) -> None:
             'text-body2 text-grey-8'
         )
         written = await articles.drafts_by(viewer)
+        ui.add_css(LINK_FOCUS_CSS)
         if not written:
             ui.label('No drafts yet. Write down a fix you know well: colleagues find it while they type.').classes(
                 'text-body1'
             ).mark('no-drafts')
         for article in written:
             target = f'/articles/{article.id}' if article.state == State.DRAFT else f'{HELP_ARTICLE}{article.id}'
-            with (
-                ui.card()
-                .classes('full-width td-card cursor-pointer')
-                .on('click', lambda t=target: ui.navigate.to(t))
-                .mark(f'article-{article.id}')
-            ):
+            with card_link(target).mark(f'article-{article.id}'):
                 ui.label(article.title).classes('text-subtitle1 text-weight-medium td-break')
                 with ui.row().classes('items-center q-gutter-sm'):
                     ui.label(STATE_WORDS[article.state]).classes(
@@ -335,9 +334,12 @@ def _suggestion_card(viewer: User, edit: ArticleEdit, client: Client, *, back: s
             ui.navigate.to(back)
 
     with ui.card().classes('full-width td-card').mark(f'suggestion-{edit.id}'):
-        heading = ui.label(article.title).classes('text-subtitle1 text-weight-medium td-break')
-        if linked:
-            heading.classes('cursor-pointer').on('click', lambda: ui.navigate.to(f'/articles/{article.id}'))
+        if linked:  # a real link: Tab reaches it and Enter opens the article (a thumb's height to tap)
+            ui.link(article.title, f'/articles/{article.id}').classes(
+                'text-subtitle1 text-weight-medium td-break td-card-link'
+            ).style('display: flex; align-items: center; min-height: 44px')
+        else:
+            ui.label(article.title).classes('text-subtitle1 text-weight-medium td-break')
         ui.label(f'From {edit.author.name} · {when_words(edit.created_at, viewer)}').classes('text-caption')
         if edit.why:
             ui.label(f'“{edit.why}”').classes('text-body2 td-break').mark('suggestion-why')

@@ -27,7 +27,8 @@ class Expectation:
             ui.label('When do you need it?').classes('text-subtitle2')
             self.choice = (
                 ui.toggle({n.value: NEED_WORDS[n] for n in Need}, value=Need.NO_RUSH.value, on_change=self._chosen)
-                .props('no-caps unelevated toggle-color=primary color=white text-color=primary')
+                # Unchosen pills show the page through (a white fill kept dark mode's light-blue text on white).
+                .props('no-caps unelevated toggle-color=primary text-color=primary')
                 .classes('td-need')
                 .mark('need')
             )

@@ -25,11 +25,18 @@ from .layout import frame, signed_in
 
 ARTICLE_PATH = '/help/a/'
 MAX_FORM = 2048  # bytes: the vote and a line of why not
+# Where the keyboard is, plain to see on an article link (here, and the cards of pages/article_pages.py): the blue
+# of links, dark mode's light blue.
+LINK_FOCUS_CSS = """
+.td-help-link:focus-visible, .td-link-card:focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
+.body--dark .td-help-link:focus-visible, .body--dark .td-link-card:focus-visible { outline-color: #90caf9; }
+"""
 
 
 @ui.page('/help')
 @signed_in()
 async def help_centre(request: Request, viewer: User, q: str = '') -> None:
+    ui.add_css(LINK_FOCUS_CSS)
     with frame('Help', viewer):
         if not viewer.can_work_tickets and await articles.may_write(viewer):  # a superuser writes help too
             ui.button('Your drafts', icon='edit_note', on_click=lambda: ui.navigate.to('/articles')).props(

@@ -111,10 +111,17 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
         ui.space()
         with ui.button(icon='account_circle').props(f'flat round color=white aria-label="{viewer.name}"'):
             with ui.menu():
-                ui.item(f'{viewer.name} · {users.ROLE_WORDS[viewer.role]}').props('disable')
-                ui.item('Your profile and badges', on_click=lambda: ui.navigate.to('/me')).mark('profile')
-                ui.item('Notifications', on_click=lambda: ui.navigate.to('/settings')).mark('notifications')
-                ui.item('Sign out', on_click=sign_out).mark('sign-out')
+                # Quasar makes the menu a menu but its items list items: each says it is a menu item.
+                ui.item(f'{viewer.name} · {users.ROLE_WORDS[viewer.role]}').props(
+                    'disable role=menuitem aria-disabled=true'
+                )
+                ui.item('Your profile and badges', on_click=lambda: ui.navigate.to('/me')).props('role=menuitem').mark(
+                    'profile'
+                )
+                ui.item('Notifications', on_click=lambda: ui.navigate.to('/settings')).props('role=menuitem').mark(
+                    'notifications'
+                )
+                ui.item('Sign out', on_click=sign_out).props('role=menuitem').mark('sign-out')
     with ui.column().classes('td-main') as main:
         yield main
     here = _here()

@@ -135,9 +135,10 @@ class StaffActions:
             with ui.column().classes('full-width q-py-xs').style('gap: 0'):
                 for move in moves:
                     label, icon = self.words(move)
-                    ui.button(label, icon=icon, on_click=self.handler(move)).props('flat no-caps align=left').classes(
-                        'full-width'
-                    ).style(TAP).mark(MARKERS.get(move, move.value))
+                    # Items of the menu, as a screen reader lists them (Quasar's menu has role=menu).
+                    ui.button(label, icon=icon, on_click=self.handler(move)).props(
+                        'flat no-caps align=left role=menuitem'
+                    ).classes('full-width').style(TAP).mark(MARKERS.get(move, move.value))
 
     def words(self, move: Move) -> tuple[str, str]:
         """The button's label and icon, in the technician's words."""

@@ -1,22 +1,28 @@
 """Accessible to everyone (issue 13): every screen, for every role, in light and dark mode, at phone size, passes
 axe-core (shipped by axe-playwright-python) with no serious or critical violation of WCAG 2.1 A/AA: text contrast,
-a name on every icon-only button, labelled fields. And motion respects the phone's "reduce motion" setting.
+a name on every icon-only button, labelled fields; and so does what opens on them (menus, dialogs, folded panels, a
+photo's thumbnail). And motion respects the phone's "reduce motion" setting.
 
 One demo server (the demo's data fills every screen) serves the whole module, on SQLite: what is checked here is
 what the browser draws, which does not depend on the database."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page
+from playwright.async_api import Locator, Page, expect
+
+from tests.images import jpeg
 
 from .conftest import PHONE, ROOT, Server, _server_env, fail_on_csp_reports
 
@@ -62,6 +68,30 @@ async def main():
     alex = await User.get(email='alex@demo.tapdesk')
     ticket = await Ticket.filter(requester=alex, status=Status.RESOLVED).first()
     print(ratings.issue_token(ticket, alex, clock.now()))
+    await db.stop()
+
+asyncio.run(main())
+"""
+
+
+# The demo tickets whose opened states are checked: a technician's job being worked on (the next step "Mark fixed",
+# "More" with a part, a visit, a hand-over), one with a visit planned (the next step "On my way") and a requester's
+# fixed request (the reopen dialog). Read once, never changed: the dialogs are opened, then cancelled.
+STATE_TICKETS = """
+import asyncio, json
+from models import db
+from models.records import Ticket
+from models.tickets import Status
+from models.users import User
+
+async def main():
+    await db.start()
+    sam = await User.get(email='sam@demo.tapdesk')
+    alex = await User.get(email='alex@demo.tapdesk')
+    working = await Ticket.filter(assignee=sam, status=Status.IN_PROGRESS).order_by('id').first()
+    planned = await Ticket.filter(assignee=sam, status=Status.VISIT_PLANNED).order_by('id').first()
+    fixed = await Ticket.filter(requester=alex, status=Status.RESOLVED).order_by('id').first()
+    print(json.dumps({'working': working.id, 'planned': planned.id, 'fixed': fixed.id}))
     await db.stop()
 
 asyncio.run(main())
@@ -118,6 +148,112 @@ async def test_every_screen_passes_axe_with_no_serious_or_critical_violation(
         found += [(path, v) for v in results.response['violations'] if v['impact'] in BLOCKING]
     await context.close()
     assert not found, report(found, role, mode)
+
+
+@pytest.fixture(scope='module')
+def state_tickets(demo: Server) -> dict[str, int]:
+    made = subprocess.run(
+        [sys.executable, '-c', STATE_TICKETS], cwd=ROOT, env=demo.env, check=True, capture_output=True, text=True
+    )
+    return dict(json.loads(made.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize('mode', MODES)
+async def test_opened_menus_dialogs_and_panels_pass_axe(
+    browser: object, demo: Server, state_tickets: dict[str, int], mode: str, tmp_path: Path
+) -> None:
+    """What a person opens is checked while it is open (Quasar teleports menus and dialogs to the body; axe reads
+    the whole document): the account menu, a technician's "More" menu and the dialogs of a ticket, the private
+    note, the queue's filters, the new-request form with a photo and suggestions, the help centre's search, and
+    the requester's reopen dialog."""
+    found: list[tuple[str, dict]] = []
+    axe = Axe()
+
+    async def person(email: str) -> Page:
+        context = await browser.new_context(color_scheme=mode, **PHONE)  # type: ignore[attr-defined]
+        page: Page = await context.new_page()
+        page.set_default_timeout(15_000)
+        await sign_in(page, demo, email)
+        return page
+
+    async def check(page: Page, state: str, shown: Locator) -> None:
+        await expect(shown).to_be_visible()
+        await page.wait_for_function(STILL)  # a menu's or dialog's fade has ended: colours are final
+        results = await axe.run(page, options={'runOnly': {'type': 'tag', 'values': WCAG_21_AA}})
+        found.extend((state, v) for v in results.response['violations'] if v['impact'] in BLOCKING)
+
+    async def in_dialog(page: Page, state: str, opener: Callable[[], Awaitable[None]]) -> None:
+        await opener()
+        dialog = page.get_by_role('dialog')
+        await check(page, state, dialog)
+        await dialog.get_by_role('button', name='Cancel').click()
+        await expect(dialog).to_have_count(0)
+
+    # The requester: the account menu, the reopen dialog, the form with a photo and suggestions, the help search.
+    alex = await person('alex@demo.tapdesk')
+    await settle(alex, demo.url + '/requests')
+    await alex.get_by_role('button', name='Alex Kim').click()
+    await check(alex, 'account menu (requester)', alex.get_by_role('menu'))
+    await alex.keyboard.press('Escape')
+
+    await settle(alex, f'{demo.url}/t/{state_tickets["fixed"]}')
+    await in_dialog(
+        alex, 'reopen dialog', lambda: alex.get_by_role('button', name=re.compile('Still a problem')).click()
+    )
+
+    await settle(alex, demo.url + '/new')
+    await alex.get_by_role('button', name=re.compile('Printer & scanner')).click()
+    await alex.wait_for_timeout(600)  # see test_self_help: keys right after the tap
+    await alex.get_by_label('Short title').press_sequentially('paper jam', delay=20)
+    photo = tmp_path / 'printer.jpg'
+    photo.write_bytes(jpeg(color='steelblue'))
+    await alex.locator('input[type=file]').first.set_input_files(str(photo))
+    await expect(alex.locator('.td-thumb img[alt="Photo 1"]')).to_be_visible()
+    await check(alex, '/new with a photo and suggestions', alex.get_by_text('These may fix it right away'))
+    await alex.get_by_role('button', name=re.compile('paper jam')).first.click()
+    await check(alex, '/new: a suggested article in place', alex.get_by_role('button', name='Still need help'))
+
+    await settle(alex, demo.url + '/help')
+    await alex.get_by_label('Search the help').press_sequentially('printer', delay=20)
+    await check(alex, '/help: search results', alex.get_by_role('link', name=re.compile('Printer prints blank')))
+    await alex.context.close()
+
+    # The technician: the account menu, the ticket's "More" and its dialogs, the private note, the queue's filters.
+    sam = await person('sam@demo.tapdesk')
+    await settle(sam, demo.url + '/today')
+    await sam.get_by_role('button', name='Sam Rivera').click()
+    await check(sam, 'account menu (technician)', sam.get_by_role('menu'))
+    await sam.keyboard.press('Escape')
+
+    await settle(sam, f'{demo.url}/t/{state_tickets["working"]}')
+    more = sam.get_by_role('button', name='More')
+    await more.click()
+    await check(sam, 'ticket: the "More" menu', sam.get_by_role('menu'))
+    await sam.keyboard.press('Escape')
+    for move in ['Hand over…', 'Waiting for a part', 'Offer visit times']:
+
+        async def open_move(move: str = move) -> None:
+            await more.click()
+            await sam.get_by_role('menuitem', name=move).click()
+
+        await in_dialog(sam, f'ticket: {move}', open_move)
+    await in_dialog(sam, 'ticket: Mark fixed', lambda: sam.get_by_role('button', name='Mark fixed').click())
+    await sam.get_by_text('Private note').click()
+    await check(sam, 'ticket: a private note', sam.get_by_role('button', name='Add private note'))
+    await in_dialog(sam, 'ticket: link an article', lambda: sam.get_by_role('button', name='Link an article').click())
+
+    await settle(sam, f'{demo.url}/t/{state_tickets["planned"]}')
+    await in_dialog(sam, 'ticket: On my way', lambda: sam.get_by_role('button', name='On my way').click())
+
+    await settle(sam, demo.url + '/queue')
+    await sam.get_by_role('button', name='Filters').click()
+    await check(sam, '/queue: the filters unfolded', sam.get_by_text('All services'))
+    await sam.context.close()
+    assert not found, report(found, 'opened states', mode)
+
+
+# Nothing is fading in or out (Quasar's transition classes are on an element only while it moves).
+STILL = """() => !document.querySelector('[class*="q-transition--"], .q-dialog__backdrop.fade-enter-active')"""
 
 
 async def test_reduced_motion_turns_transitions_and_ripples_off(browser: object, demo: Server) -> None:

@@ -61,7 +61,7 @@ async def test_a_reply_and_the_fix_show_on_the_requesters_open_page_without_relo
     await technician.get_by_role('button', name='Send').click()
     await expect(requester.get_by_text('Swapped the patch cable, try now?')).to_be_visible(timeout=3000)
     await technician.get_by_role('button', name='More').click()  # answered, not yet started: "Mark fixed" is there
-    await technician.get_by_role('button', name='Mark fixed').click()
+    await technician.get_by_role('menuitem', name='Mark fixed').click()
     await technician.get_by_placeholder('A short summary the requester will read').fill('Replaced a faulty cable')
     await technician.get_by_role('button', name='Mark fixed').last.click()
     await expect(requester.get_by_text('Fixed — how did we do?', exact=True)).to_be_visible(timeout=3000)

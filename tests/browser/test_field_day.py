@@ -99,7 +99,7 @@ async def test_on_my_way_in_30_minutes_shows_on_the_requesters_open_page_and_goe
     technician = await signed_in(browser, server, 'sam@example.com', **PHONE)
     await technician.goto(f'{server.url}/t/{ticket}')  # type: ignore[attr-defined]
     await technician.get_by_role('button', name='More').click()  # type: ignore[attr-defined]  # next step: a reply
-    await technician.get_by_role('button', name='On my way').click()  # type: ignore[attr-defined]
+    await technician.get_by_role('menuitem', name='On my way').click()  # type: ignore[attr-defined]
     arrival = await technician.evaluate(  # type: ignore[attr-defined]
         '(() => { const t = new Date(Date.now() + 30 * 60000); '
         "return String(t.getHours()).padStart(2, '0') + ':' + String(t.getMinutes()).padStart(2, '0'); })()"

@@ -1,15 +1,20 @@
 """With a keyboard only, by the names a screen reader reads: a requester reports a problem (a service, a title,
-Send) and rates the fix, at phone size. Each step presses Tab until the focused element has the expected name
-(found by its accessible name, as a screen reader announces it), then Enter or typing: nothing is clicked."""
+Send) and rates the fix, and an article is opened from its list (staff's /articles, the help centre), at phone size.
+Each step presses Tab until the focused element has the expected name (found by its accessible name, as a screen
+reader announces it), then Enter or typing: nothing is clicked."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
+import pytest
 from playwright.async_api import Page, expect
 
-from .conftest import PHONE, Server, signed_in
+from .conftest import PHONE, ROOT, Server, signed_in
 from .test_rating import fixed_ticket
+from .test_self_help import PUBLISH
 
 FOCUSED_NAME = """() => {
   // The focused element's name as a screen reader reads it: aria-label, its label, or its text without what is
@@ -61,3 +66,43 @@ async def test_a_fix_is_rated_with_the_keyboard_only(browser: object, server: Se
     await page.keyboard.press('Enter')  # type: ignore[attr-defined]
     await expect(page.get_by_text('Thanks for rating!')).to_be_visible()  # type: ignore[attr-defined]
     await expect(great).to_have_attribute('aria-pressed', 'true')
+
+
+# The focused element's outline, as drawn: its style, width in px and colour.
+OUTLINE = """() => {
+  const s = getComputedStyle(document.activeElement);
+  return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor];
+}"""
+
+
+def publish_an_article(server: Server) -> None:
+    """ "Clear a paper jam in the office printer", published by Sam for everyone (test_self_help's)."""
+    subprocess.run([sys.executable, '-c', PUBLISH], cwd=ROOT, env=server.env, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize(
+    ('email', 'path', 'lands'),
+    [('sam@example.com', '/articles', '/articles/'), ('alex@example.com', '/help', '/help/a/')],
+    ids=['staff-articles', 'requester-help'],
+)
+async def test_an_article_is_opened_from_its_list_with_the_keyboard_only(
+    browser: object, server: Server, email: str, path: str, lands: str
+) -> None:
+    """Each article in the list is a link Tab reaches, with a focus ring to see, and Enter opens it."""
+    publish_an_article(server)
+    page = await signed_in(browser, server, email, **PHONE)
+    await page.goto(server.url + path)  # type: ignore[attr-defined]
+    card = page.get_by_role('link', name=re.compile('Clear a paper jam'))  # type: ignore[attr-defined]
+    await card.wait_for()
+    box = await card.bounding_box()
+    assert box is not None and box['height'] >= 44  # still a thumb-sized target
+    await tab_to(page, re.compile('Clear a paper jam'))  # type: ignore[arg-type]
+    style, width, colour = await page.evaluate(OUTLINE)  # type: ignore[attr-defined]
+    assert style != 'none' and width >= 2 and colour != 'rgba(0, 0, 0, 0)', (style, width, colour)
+    await page.keyboard.press('Enter')  # type: ignore[attr-defined]
+    await page.wait_for_url(f'**{lands}*')  # type: ignore[attr-defined]
+    title = 'Clear a paper jam in the office printer'
+    if lands == '/articles/':  # staff: the article's editor
+        await expect(page.get_by_label('Title')).to_have_value(title)  # type: ignore[attr-defined]
+    else:  # the reader's page
+        await expect(page.get_by_role('heading', name=title)).to_be_visible()  # type: ignore[attr-defined]
