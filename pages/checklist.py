@@ -70,7 +70,7 @@ class ChecklistCard:
 
     def _row(self, check: Check, working: bool) -> None:
         with ui.column().classes('full-width td-check').mark(f'check-{check.item_id}') as row:
-            # What the offline panel (pwa/offline-queue.js) offers when the connection drops; Vue sets these as
+            # What the offline panel (static/js/offline-queue.js) offers when the connection drops; Vue sets these as
             # attributes, and the script reads them with textContent-safe APIs only.
             row.props['data-td-check'] = str(check.item_id)
             row.props['data-td-text'] = _label(check)

@@ -2,7 +2,7 @@
 
 NiceGUI keeps a page's state on the server for TAPDESK_RECONNECT_TIMEOUT after its connection drops; after a
 longer outage (a lift, a basement, a server restart) the page reloads when the connection is back, and the
-text in its fields would be gone. pwa/page.js keeps every field marked here in the browser's localStorage as it
+text in its fields would be gone. static/js/page.js keeps every field marked here in the browser's localStorage as it
 is typed, puts it back into the field when the page is built again, and forgets it when the server says it was
 sent (`forget`) or the person signs out. The key names the person, so on a shared device nobody sees another's
 draft; it is never sent anywhere by itself.
@@ -30,5 +30,6 @@ def forget(*keys: str) -> None:
 
 
 def forget_all() -> None:
-    """On sign-out: no draft, and no action kept offline (pwa/offline-queue.js), stays behind on a shared device."""
+    """On sign-out: no draft, and no action kept offline (static/js/offline-queue.js), stays behind on a shared
+    device."""
     ui.run_javascript('window.tdDrafts?.forgetAll(); window.tdQueue?.forgetAll()')

@@ -102,6 +102,7 @@ def frame(title: str, viewer: User, *, back: str | None = None) -> Iterator[ui.c
     """Header, one centred column and a bottom navigation sized for a thumb."""
     ui.page_title(f'{title} · Tapdesk')
     ui.add_body_html(pwa.skeleton(title))  # painted before the page's script has run
+    ui.add_head_html(pwa.OFFLINE_QUEUE)
     with ui.header().classes('td-header q-pa-none'), ui.row().classes('td-bar no-wrap full-width q-px-sm'):
         if back:
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(back)).props(

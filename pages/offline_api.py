@@ -1,4 +1,4 @@
-"""Work with no signal, the page side: POST /api/actions (what pwa/offline-queue.js sends when the phone is back)
+"""Work with no signal, the page side: POST /api/actions (what static/js/offline-queue.js sends when the phone is back)
 and the ticket page's offline panel (plain HTML that works while NiceGUI's socket is down).
 
 POST /api/actions  one action {"id": uuid, "user": id, "ticket_id": n, "type": str, "payload": {...}, "made_at": iso}
@@ -95,7 +95,7 @@ def _json(outcome: offline.Outcome) -> dict[str, Any]:
 
 
 def panel(viewer: User, ticket: Ticket) -> None:
-    """The offline panel of a ticket page, for staff: hidden until the connection drops (pwa/offline-queue.js).
+    """The offline panel of a ticket page, for staff: hidden until the connection drops (static/js/offline-queue.js).
 
     NiceGUI's buttons and dialogs need the socket, so this is plain HTML with no server events: the script
     keeps what is done here on the phone and sends it to POST /api/actions when the connection is back."""

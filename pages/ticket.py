@@ -215,7 +215,7 @@ class TicketView:
         t = self.ticket
         wrap = 'no-wrap' if self.staff else ''  # a next step and "More" share one row; a requester's two stack
         with ui.row().classes(f'full-width {wrap} q-gutter-sm td-actions').mark('actions') as row:
-            # What the offline panel (pwa/offline-queue.js) needs to offer only the moves allowed now.
+            # What the offline panel (static/js/offline-queue.js) needs to offer only the moves allowed now.
             row.props['data-td-status'] = t.status.value
             row.props['data-td-works'] = '1' if tickets.may_work(self.viewer, t) else '0'
             row.props['data-td-onsite'] = '1' if self.visit.checked_in else '0'

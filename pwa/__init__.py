@@ -61,6 +61,8 @@ SHELL = {
         assets.url(name): name
         for name in (
             'tapdesk.css',
+            'js/page.js',
+            'js/offline-queue.js',
             'fonts/material-icons.woff2',
             'icons/icon-192.png',
             'icons/icon-512.png',
@@ -184,12 +186,13 @@ HEAD = (
   document.cookie = 'tz=' + encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)
     + '; path=/; max-age=31536000; samesite=lax';
 </script>
-<script>
-{(HERE / 'page.js').read_text()}</script>
-<script>
-{(HERE / 'offline-queue.js').read_text()}</script>
+<script defer src="{assets.url('js/page.js')}"></script>
 '''
 )
+
+# The signed-in pages' script for work with no signal (static/js/offline-queue.js), added by their frame: the
+# sign-in page does without it. Cached for a year at its versioned address, and kept by the worker.
+OFFLINE_QUEUE = f'<script defer src="{assets.url("js/offline-queue.js")}"></script>'
 
 OFFLINE_BANNER = '<div class="td-offline" role="status">You\'re offline — what you type is kept</div>'
 

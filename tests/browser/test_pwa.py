@@ -178,6 +178,8 @@ async def test_the_worker_keeps_assets_and_the_offline_page_but_never_a_page(
         '/offline',
         '/manifest.webmanifest',
         '/static/tapdesk.css',
+        '/static/js/page.js',  # every page's script, and the signed-in pages' work with no signal
+        '/static/js/offline-queue.js',
         '/static/fonts/material-icons.woff2',  # the icons (pwa/icon_font.py): offline pages keep theirs
         '/static/icons/icon-192.png',
         '/static/icons/icon-512.png',
