@@ -186,13 +186,23 @@ HEAD = (
   document.cookie = 'tz=' + encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)
     + '; path=/; max-age=31536000; samesite=lax';
 </script>
-<script defer src="{assets.url('js/page.js')}"></script>
+<meta name="td-script" content="{assets.url('js/page.js')}">
+<script>
+  // Tapdesk's own scripts (each meta td-script) once the page has loaded: on a slow network they never take
+  // bandwidth from what draws the page. They start on their own and wait for NiceGUI's socket.
+  addEventListener('load', () => {{
+    for (const meta of document.querySelectorAll('meta[name="td-script"]')) {{
+      document.head.append(Object.assign(document.createElement('script'), {{src: meta.content}}));
+    }}
+  }});
+</script>
 '''
 )
 
 # The signed-in pages' script for work with no signal (static/js/offline-queue.js), added by their frame: the
-# sign-in page does without it. Cached for a year at its versioned address, and kept by the worker.
-OFFLINE_QUEUE = f'<script defer src="{assets.url("js/offline-queue.js")}"></script>'
+# sign-in page does without it. Cached for a year at its versioned address, kept by the worker, and loaded with
+# page.js once the page has loaded (HEAD).
+OFFLINE_QUEUE = f'<meta name="td-script" content="{assets.url("js/offline-queue.js")}">'
 
 OFFLINE_BANNER = '<div class="td-offline" role="status">You\'re offline — what you type is kept</div>'
 

@@ -1,9 +1,7 @@
 // Tapdesk on every page: register the service worker; say so when the connection drops.
 (() => {
-  if ('serviceWorker' in navigator) {
-    addEventListener('load', () => {
-      navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e) => console.warn('Tapdesk: no service worker', e));
-    });
+  if ('serviceWorker' in navigator) { // this script runs once the page has loaded (pwa.HEAD)
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e) => console.warn('Tapdesk: no service worker', e));
   }
 
   // The banner shows while the device is offline, or while NiceGUI's socket is down (for 2 s when the network seems
