@@ -205,11 +205,8 @@ class TicketRow:
 
     def preview(self) -> pwa.PreviewRow:
         chip = self.chip.text, f'bg-{STATUS_COLOURS[self.ticket.status]}'
-        marker = (
-            (self.marker.text, next(c for c in self.marker.classes if c.startswith('bg-')))
-            if self.marker.visible
-            else None
-        )
+        state = self._marker_state(self.facts.due)
+        marker = (MARKERS[state][0], f'bg-{MARKERS[state][1]}') if state is not None else None
         href = f'/t/{self.ticket.id}'
         return pwa.PreviewRow(href, self.title.text, self.meta.text, chip, marker, mine=not self.staff_view)
 
@@ -225,8 +222,11 @@ class TicketRow:
             if rating is not None and self.ticket.status == Status.RESOLVED:  # rated: the chip stops asking
                 self.chip.set_text('Fixed')
 
+    def _marker_state(self, due: sla.Due | None) -> SlaState | None:
+        return due.state if due is not None and self.ticket.is_open else None
+
     def _show_marker(self, due: sla.Due | None) -> None:
-        state = due.state if due is not None and self.ticket.is_open else None
+        state = self._marker_state(due)
         self.marker.visible = state is not None
         if state is not None:
             words, colour = MARKERS[state]

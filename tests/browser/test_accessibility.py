@@ -189,12 +189,15 @@ async def test_opened_menus_dialogs_and_panels_pass_axe(
         await dialog.get_by_role('button', name='Cancel').click()
         await expect(dialog).to_have_count(0)
 
+    async def account_menu(page: Page, screen: str, name: str, role: str) -> None:
+        await settle(page, demo.url + screen)
+        await page.get_by_role('button', name=name).click()
+        await check(page, f'account menu ({role})', page.get_by_role('menu'))
+        await page.keyboard.press('Escape')
+
     # The requester: the account menu, the reopen dialog, the form with a photo and suggestions, the help search.
     alex = await person('alex@demo.tapdesk')
-    await settle(alex, demo.url + '/requests')
-    await alex.get_by_role('button', name='Alex Kim').click()
-    await check(alex, 'account menu (requester)', alex.get_by_role('menu'))
-    await alex.keyboard.press('Escape')
+    await account_menu(alex, '/requests', 'Alex Kim', 'requester')
 
     await settle(alex, f'{demo.url}/t/{state_tickets["fixed"]}')
     await in_dialog(
@@ -220,10 +223,7 @@ async def test_opened_menus_dialogs_and_panels_pass_axe(
 
     # The technician: the account menu, the ticket's "More" and its dialogs, the private note, the queue's filters.
     sam = await person('sam@demo.tapdesk')
-    await settle(sam, demo.url + '/today')
-    await sam.get_by_role('button', name='Sam Rivera').click()
-    await check(sam, 'account menu (technician)', sam.get_by_role('menu'))
-    await sam.keyboard.press('Escape')
+    await account_menu(sam, '/today', 'Sam Rivera', 'technician')
 
     await settle(sam, f'{demo.url}/t/{state_tickets["working"]}')
     more = sam.get_by_role('button', name='More')
